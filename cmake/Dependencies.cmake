@@ -1,0 +1,23 @@
+# Every dependency comes from Debian's packages (scripts/install-deps installs
+# them); a missing one stops configure with the package to install.
+
+find_package(PkgConfig QUIET)
+if(NOT PkgConfig_FOUND)
+  message(FATAL_ERROR "pkg-config not found: install Debian's 'pkg-config' package (or run scripts/install-deps)")
+endif()
+pkg_check_modules(LUA QUIET IMPORTED_TARGET lua5.4)
+if(NOT LUA_FOUND)
+  message(FATAL_ERROR "Lua 5.4 not found: install Debian's 'liblua5.4-dev' package (or run scripts/install-deps)")
+endif()
+
+set(THREADS_PREFER_PTHREAD_FLAG ON)
+find_package(Threads REQUIRED)
+
+find_package(CLI11 CONFIG QUIET)
+if(NOT CLI11_FOUND)
+  message(FATAL_ERROR "CLI11 not found: install Debian's 'libcli11-dev' package (or run scripts/install-deps)")
+endif()
+find_package(nlohmann_json CONFIG QUIET)
+if(NOT nlohmann_json_FOUND)
+  message(FATAL_ERROR "nlohmann-json not found: install Debian's 'nlohmann-json3-dev' package (or run scripts/install-deps)")
+endif()

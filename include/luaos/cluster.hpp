@@ -1,0 +1,75 @@
+#pragma once
+// The Cluster is the game loop's world: it owns every VM, ticks them all once
+// per frame, and drops a VM once its Os is finished. VMs are spread over
+// shards, one Runtime (Lua state) each, so that shards tick on separate
+// threads with nothing shared between them.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <vector>
+
+#include "luaos/runtime.hpp"
+#include "luaos/vm.hpp"
+
+namespace luaos {
+
+class ProcessObserver;
+class Shard;
+class WorkerPool;
+
+// The upstream game loop's rate.
+inline constexpr double kDefaultTicksPerSecond = 60.0;
+
+struct ClusterOptions {
+    RuntimeOptions runtime;
+    unsigned threads = 1;  // worker shards; each ticks on its own thread
+};
+
+struct RunOptions {
+    std::uint64_t max_ticks = 1000;
+    double ticks_per_second = 0;  // 0: unpaced, as fast as possible
+    std::ostream* progress = nullptr;  // paced runs print a progress line here
+    std::chrono::seconds progress_every{5};
+    // Runs on the calling thread after every tick, with every worker idle (so
+    // it may touch any VM), before the pacing sleep; counts as ticking time.
+    std::function<void()> after_tick;
+};
+
+struct RunStats {
+    std::uint64_t ticks = 0;
+    double elapsed_ms = 0;
+    bool hit_tick_limit = false;  // stopped by max_ticks with VMs still running
+};
+
+class Cluster {
+public:
+    explicit Cluster(ClusterOptions options = {});
+    ~Cluster();
+    Cluster(const Cluster&) = delete;
+    Cluster& operator=(const Cluster&) = delete;
+
+    VirtualMachine& create_vm();
+    // Every VM's Os ticks once (shards in parallel); finished VMs are removed.
+    void tick();
+    // Ticks until no VM is left or the tick limit is hit; paced when asked.
+    RunStats run(const RunOptions& options);
+
+    std::size_t vm_count() const;
+    std::uint64_t ticks() const { return ticks_; }
+    unsigned shard_count() const { return static_cast<unsigned>(shards_.size()); }
+    void set_observer(ProcessObserver* observer);
+    // Visits live VMs, shard by shard, each shard in creation order.
+    void for_each_vm(const std::function<void(VirtualMachine&)>& visit);
+
+private:
+    ClusterOptions options_;
+    std::vector<std::unique_ptr<Shard>> shards_;
+    std::unique_ptr<WorkerPool> pool_;
+    std::uint64_t next_serial_ = 0;
+    std::uint64_t ticks_ = 0;
+};
+
+}  // namespace luaos

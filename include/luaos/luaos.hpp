@@ -1,0 +1,10 @@
+#pragma once
+// Everything an embedding host needs: #include <luaos/luaos.hpp>.
+
+#include "luaos/cluster.hpp"
+#include "luaos/observer.hpp"
+#include "luaos/os.hpp"
+#include "luaos/process.hpp"
+#include "luaos/runtime.hpp"
+#include "luaos/uuid.hpp"
+#include "luaos/vm.hpp"

@@ -1,0 +1,79 @@
+#pragma once
+// A Process is one player script: its own Lua thread and its own globals,
+// resumed one slice per tick by its Os.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+struct lua_State;
+
+namespace luaos {
+
+class Os;
+class Runtime;
+struct CompiledChunk;
+
+using Pid = std::uint32_t;
+
+enum class ProcessStatus : std::uint8_t {
+    Ready,     // alive: will run a slice next tick
+    Finished,  // the script returned
+    Failed,    // the script raised an error it did not catch (compile errors included)
+    Killed,    // the engine or another process ended it
+};
+
+// "running", "finished", "failed" or "killed": the CLI's JSON vocabulary,
+// where every status that is still alive reads "running".
+const char* status_name(ProcessStatus status);
+
+class Process {
+public:
+    Process(Os& os, Pid pid, std::string name);
+    ~Process();
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    Pid pid() const { return pid_; }
+    const std::string& name() const { return name_; }
+    ProcessStatus status() const { return status_; }
+    bool is_finished() const { return status_ != ProcessStatus::Ready; }
+    // Why it failed or was killed; empty otherwise.
+    const std::string& error() const { return error_; }
+    // Everything it printed that the host has not taken yet.
+    const std::string& output() const { return stdout_; }
+    std::string take_output();
+    Os& os() const { return os_; }
+
+    // Engine internals (src/): the scheduler and the Lua glue use these.
+    lua_State* thread() const { return thread_; }
+    lua_State* running_thread() const { return running_; }
+    void set_running_thread(lua_State* thread) { running_ = thread; }
+    int env_ref() const { return env_ref_; }
+    bool preempting() const { return preempting_; }
+    void set_preempting(bool value) { preempting_ = value; }
+    void attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk);
+    void write_output(std::string_view text);
+    void finish();
+    void fail(std::string message);
+    void kill(std::string reason);
+
+private:
+    void release_lua();
+
+    Os& os_;
+    Pid pid_;
+    ProcessStatus status_ = ProcessStatus::Ready;
+    bool preempting_ = false;
+    static constexpr int kNoRef = -2;  // LUA_NOREF, without including Lua here
+    int thread_ref_ = kNoRef;
+    int env_ref_ = kNoRef;
+    lua_State* thread_ = nullptr;
+    lua_State* running_ = nullptr;  // innermost coroutine executing, where a slice resumes
+    CompiledChunk* chunk_ = nullptr;
+    std::string name_;
+    std::string error_;
+    std::string stdout_;
+};
+
+}  // namespace luaos

@@ -1,0 +1,25 @@
+#pragma once
+// The exit statuses of `luaos run`, fixed by the CLI contract, and the rule
+// that picks one after a run.
+
+#include "luaos/process.hpp"
+
+namespace luaos::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;    // a process failed or was killed (or the engine itself failed)
+inline constexpr int kExitUsage = 2;      // bad command line: nothing ran
+inline constexpr int kExitTickLimit = 3;  // the tick limit stopped processes still running
+
+// Whether a process's end makes the whole run fail.
+inline bool ended_badly(ProcessStatus status) {
+    return status == ProcessStatus::Failed || status == ProcessStatus::Killed;
+}
+
+// A failure outranks the tick limit: it is the more urgent news.
+inline int exit_status(bool any_ended_badly, bool hit_tick_limit) {
+    if (any_ended_badly) return kExitFailure;
+    return hit_tick_limit ? kExitTickLimit : kExitOk;
+}
+
+}  // namespace luaos::cli

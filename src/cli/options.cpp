@@ -1,0 +1,202 @@
+#include "cli/options.hpp"
+
+// GCC 12 reports a null dereference inside CLI11's own string splitting (a
+// false positive of its inliner); silence it for CLI11's code only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <CLI/CLI.hpp>
+#pragma GCC diagnostic pop
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <ostream>
+#include <stdexcept>
+#include <thread>
+
+#include "cli/exit_status.hpp"
+#include "cli/size.hpp"
+
+namespace luaos::cli {
+namespace {
+
+constexpr unsigned kMaxThreads = 256;
+constexpr std::uint64_t kNoUpperBound = std::numeric_limits<std::uint64_t>::max();
+
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Values are taken as text and converted here rather than by CLI11, whose own
+// conversion reads "-1" as 2^64-1 and "010" as octal, and whose messages would
+// differ from option to option. An absent option is nullopt, unlike one given
+// as "".
+struct RawRunOptions {
+    std::optional<std::string> vms;
+    std::optional<std::string> ticks;
+    std::optional<std::string> quantum;
+    std::optional<std::string> tps;
+    std::optional<std::string> threads;
+    std::optional<std::string> memory_limit;
+    std::optional<std::string> dialect;
+    std::optional<std::string> trace;
+    std::optional<std::string> timeline;
+    std::vector<std::string> programs;
+    bool json = false;
+    bool top = false;
+    std::vector<std::string> files;
+};
+
+std::string range_text(std::uint64_t min, std::uint64_t max) {
+    if (max == kNoUpperBound) return "an integer >= " + std::to_string(min);
+    return "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+}
+
+std::uint64_t parse_integer(const char* option, const std::string& text, std::uint64_t min, std::uint64_t max) {
+    std::uint64_t value = 0;
+    const char* last = text.data() + text.size();
+    auto [end, error] = std::from_chars(text.data(), last, value);
+    if (error != std::errc{} || end != last || value < min || value > max) {
+        throw UsageError(std::string(option) + " expects " + range_text(min, max) + ", got '" + text + "'");
+    }
+    return value;
+}
+
+double parse_positive_number(const char* option, const std::string& text) {
+    double value = 0;
+    const char* last = text.data() + text.size();
+    auto [end, error] = std::from_chars(text.data(), last, value);
+    if (error != std::errc{} || end != last || !std::isfinite(value) || value <= 0) {
+        throw UsageError(std::string(option) + " expects a positive number, got '" + text + "'");
+    }
+    return value;
+}
+
+unsigned default_threads() {
+    return std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);
+}
+
+// Values of options that later work enables are still checked now, so that
+// a malformed one reads as malformed rather than as merely unsupported.
+void check_pending_values(const RawRunOptions& raw) {
+    if (raw.memory_limit && !parse_size(*raw.memory_limit)) {
+        throw UsageError("--memory-limit expects a size in bytes, or with a K, M or G suffix, got '" +
+                         *raw.memory_limit + "'");
+    }
+    if (raw.dialect && *raw.dialect != "luau" && *raw.dialect != "lua") {
+        throw UsageError("--dialect expects luau or lua, got '" + *raw.dialect + "'");
+    }
+    for (const std::string& program : raw.programs) {
+        std::size_t equals = program.find('=');
+        if (equals == 0 || equals == std::string::npos || equals + 1 == program.size()) {
+            throw UsageError("--program expects NAME=FILE, got '" + program + "'");
+        }
+    }
+}
+
+// Options of later work are declared so that their values are not mistaken
+// for FILEs, then refused here.
+void reject_pending_options(const std::vector<const CLI::Option*>& pending) {
+    for (const CLI::Option* option : pending) {
+        if (option->count() > 0) throw UsageError(option->get_name() + " is not supported yet");
+    }
+}
+
+RunCommand validate(const RawRunOptions& raw) {
+    RunCommand command;
+    if (raw.vms) command.vms = parse_integer("--vms", *raw.vms, 1, kNoUpperBound);
+    if (raw.ticks) command.max_ticks = parse_integer("--ticks", *raw.ticks, 1, kNoUpperBound);
+    if (raw.quantum) {
+        // The instruction-count hook takes an int.
+        constexpr std::uint64_t max_quantum = std::numeric_limits<std::int32_t>::max();
+        command.quantum = static_cast<std::uint32_t>(parse_integer("--quantum", *raw.quantum, 1, max_quantum));
+    }
+    if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
+    command.threads = raw.threads ? static_cast<unsigned>(parse_integer("--threads", *raw.threads, 1, kMaxThreads))
+                                  : default_threads();
+    command.json = raw.json;
+    command.files = raw.files;
+    return command;
+}
+
+constexpr const char* kRunFooter =
+    "Options marked (not supported yet) belong to later work: using one is a usage error.\n"
+    "Exit status: 0 all processes finished; 1 a process failed or was killed;\n"
+    "2 bad usage (nothing ran); 3 the tick limit stopped processes still running.";
+
+// Declares every option of `luaos run`; returns the ones still to come.
+std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions& raw) {
+    run.add_option("--vms", raw.vms, "Run N identical VMs, each spawning every FILE (default 1)")->type_name("N");
+    run.add_option("--ticks", raw.ticks, "Safety limit on ticks (default 1000)")->type_name("N");
+    run.add_option("--quantum", raw.quantum,
+                   "VM instructions a process may run per slice before it is preempted (default " +
+                       std::to_string(kDefaultQuantum) + ")")
+        ->type_name("N");
+    auto* memory_limit = run.add_option("--memory-limit", raw.memory_limit,
+                                        "Per-VM memory cap: bytes, or with K, M, G (not supported yet)")
+                             ->type_name("SIZE");
+    auto* dialect = run.add_option("--dialect", raw.dialect,
+                                   "Script dialect for files not ending .luau (not supported yet)")
+                        ->type_name("luau|lua");
+    run.add_flag("--json", raw.json, "Print one JSON report on stdout instead of the processes' output");
+    auto* trace = run.add_option("--trace", raw.trace,
+                                 "Write the schedule as Chrome trace-event JSON (not supported yet)")
+                      ->type_name("FILE");
+    run.add_option("--tps", raw.tps, "Pace the game loop at N ticks per second (default: unpaced)")->type_name("N");
+    run.add_option("--threads", raw.threads,
+                   "Worker threads ticking VMs, 1 to " + std::to_string(kMaxThreads) + " (default: the number of cores)")
+        ->type_name("N");
+    auto* program = run.add_option("--program", raw.programs,
+                                   "Install FILE on every VM as the program NAME, for os.spawn (not supported yet)")
+                        ->type_name("NAME=FILE");
+    auto* timeline = run.add_option("--timeline", raw.timeline, "Draw who ran when as an SVG picture (not supported yet)")
+                         ->type_name("FILE.svg");
+    auto* top = run.add_flag("--top", raw.top,
+                             "Print a refreshing table of the busiest processes while running (not supported yet)");
+    run.add_option("FILE", raw.files, "Lua scripts, one process each, spawned in order (PIDs 1, 2, ...)")
+        ->required()
+        ->type_name("FILE");
+    run.footer(kRunFooter);
+    return {memory_limit, dialect, trace, program, timeline, top};
+}
+
+void print_usage_error(std::ostream& err, const CLI::App& app, const std::string& message) {
+    err << "luaos: " << message << '\n';
+    // Without a subcommand the user needs the overview; inside `run`, a pointer.
+    if (app.get_subcommands().empty()) {
+        err << app.help();
+    } else {
+        err << "Run 'luaos run --help' for usage.\n";
+    }
+}
+
+}  // namespace
+
+ParsedCommandLine parse_command_line(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    CLI::App app{"luaos: many simulated computers, each running sandboxed Lua 5.4 processes", "luaos"};
+    app.require_subcommand(1);
+    RawRunOptions raw;
+    CLI::App* run = app.add_subcommand("run", "Run each FILE as a process of every VM until all end");
+    std::vector<const CLI::Option*> pending = declare_run_options(*run, raw);
+
+    try {
+        app.parse(argc, argv);
+        check_pending_values(raw);
+        reject_pending_options(pending);
+        return {validate(raw), kExitOk};
+    } catch (const CLI::CallForHelp&) {
+        // `luaos --help` shows every subcommand's options too, so that it
+        // alone tells which options exist; `luaos run --help` shows run's.
+        out << (app.get_subcommands().empty() ? app.help("", CLI::AppFormatMode::All) : app.help());
+        return {std::nullopt, kExitOk};
+    } catch (const CLI::ParseError& error) {
+        print_usage_error(err, app, error.what());
+    } catch (const UsageError& error) {
+        print_usage_error(err, app, error.what());
+    }
+    return {std::nullopt, kExitUsage};
+}
+
+}  // namespace luaos::cli

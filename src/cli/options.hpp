@@ -1,0 +1,33 @@
+#pragma once
+// The command line of `luaos run`, parsed and validated before anything runs.
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "luaos/runtime.hpp"
+
+namespace luaos::cli {
+
+struct RunCommand {
+    std::uint64_t vms = 1;
+    std::uint64_t max_ticks = 1000;
+    std::uint32_t quantum = kDefaultQuantum;
+    bool json = false;
+    double ticks_per_second = 0;  // 0: unpaced
+    unsigned threads = 1;
+    std::vector<std::string> files;
+};
+
+struct ParsedCommandLine {
+    std::optional<RunCommand> command;  // empty: nothing to run, exit with exit_code
+    int exit_code = 0;
+};
+
+// Prints the help (on `out`) or the usage error (on `err`) itself, so callers
+// only decide between running and exiting.
+ParsedCommandLine parse_command_line(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+}  // namespace luaos::cli

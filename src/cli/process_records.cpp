@@ -1,0 +1,61 @@
+#include "cli/process_records.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "cli/exit_status.hpp"
+#include "luaos/os.hpp"
+#include "luaos/vm.hpp"
+
+namespace luaos::cli {
+namespace {
+
+ProcessRecord record_of(const Process& process, std::string output) {
+    return {process.pid(), process.status(), ended_badly(process.status()) ? process.error() : std::string(),
+            std::move(output)};
+}
+
+}  // namespace
+
+bool VmRecord::finished() const {
+    return std::none_of(processes.begin(), processes.end(),
+                        [](const ProcessRecord& process) { return process.status == ProcessStatus::Ready; });
+}
+
+void ProcessRecords::add_vm(const VirtualMachine& vm, std::size_t process_count) {
+    assert(vm.serial() == vms_.size() && "VMs are added in creation order");
+    vms_.push_back({vm.id(), {}});
+    vms_.back().processes.reserve(process_count);
+}
+
+void ProcessRecords::on_exit(const Process& process) {
+    const VirtualMachine* vm = process.os().vm();
+    assert(vm != nullptr && "every process of a cluster belongs to a VM");
+    ProcessRecord record = record_of(process, process.output());
+    std::lock_guard lock(mutex_);
+    vms_[vm->serial()].processes.push_back(std::move(record));
+}
+
+void ProcessRecords::finish(Cluster& cluster) {
+    cluster.for_each_vm([this](VirtualMachine& vm) {
+        for (const auto& process : vm.os().processes()) {
+            vms_[vm.serial()].processes.push_back(record_of(*process, process->take_output()));
+        }
+    });
+    // Processes end in any order; the report lists them by pid.
+    for (VmRecord& vm : vms_) {
+        std::sort(vm.processes.begin(), vm.processes.end(),
+                  [](const ProcessRecord& a, const ProcessRecord& b) { return a.pid < b.pid; });
+    }
+}
+
+bool ProcessRecords::any_ended_badly() const {
+    return std::any_of(vms_.begin(), vms_.end(), [](const VmRecord& vm) {
+        return std::any_of(vm.processes.begin(), vm.processes.end(),
+                           [](const ProcessRecord& process) { return ended_badly(process.status); });
+    });
+}
+
+std::vector<VmRecord> ProcessRecords::take() { return std::move(vms_); }
+
+}  // namespace luaos::cli

@@ -1,0 +1,23 @@
+#pragma once
+// The `--json` report, written VM by VM so that a run of hundreds of
+// thousands of VMs never holds the whole document in memory at once.
+
+#include <iosfwd>
+#include <vector>
+
+#include "cli/process_records.hpp"
+#include "luaos/cluster.hpp"
+
+namespace luaos::cli {
+
+struct ReportTimes {
+    RunStats run;           // ticks, and elapsed_ms: the time spent ticking
+    double setup_ms = 0;    // creating the VMs and spawning their processes
+};
+
+// {"ticks", "elapsed_ms", "setup_ms", "hit_tick_limit", "vms": [{"id", "serial",
+// "finished", "processes": [{"pid", "status", "error", "stdout"}]}]}, one VM
+// per line. Consumes the records: each VM's are freed once written.
+void write_json_report(std::ostream& out, const ReportTimes& times, std::vector<VmRecord> vms);
+
+}  // namespace luaos::cli

@@ -1,0 +1,25 @@
+#pragma once
+// The FILEs of `luaos run`, read once before any VM exists.
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace luaos::cli {
+
+struct Script {
+    std::string path;  // as given on the command line: the process's chunk name
+    std::string code;  // the file's bytes, unaltered
+};
+
+// "cannot read FILE: reason": a usage error, since nothing has run yet.
+class UnreadableScript : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Reads every path in order; throws UnreadableScript at the first that cannot
+// be read (missing, a directory, no permission, ...).
+std::vector<Script> read_scripts(const std::vector<std::string>& paths);
+
+}  // namespace luaos::cli

@@ -1,0 +1,51 @@
+#include "luaos/cluster.hpp"
+
+#include <cassert>
+
+#include "cluster/shard.hpp"
+#include "cluster/worker_pool.hpp"
+
+namespace luaos {
+
+Cluster::Cluster(ClusterOptions options) : options_(options) {
+    unsigned shards = options_.threads == 0 ? 1 : options_.threads;
+    for (unsigned i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>(options_.runtime));
+    if (shards > 1) pool_ = std::make_unique<WorkerPool>(shards);
+}
+
+Cluster::~Cluster() = default;
+
+// New VMs go round-robin over the shards, which keeps shards within one VM of
+// each other as long as VMs finish at similar rates.
+VirtualMachine& Cluster::create_vm() {
+    std::uint64_t serial = next_serial_++;
+    return shards_[serial % shards_.size()]->add_vm(serial);
+}
+
+void Cluster::tick() {
+    if (pool_) {
+        assert(pool_->size() == shards_.size() && "one worker per shard");
+        pool_->run([this](unsigned index) { shards_[index]->tick(); });
+    } else {
+        shards_.front()->tick();
+    }
+    ++ticks_;
+}
+
+std::size_t Cluster::vm_count() const {
+    std::size_t count = 0;
+    for (const auto& shard : shards_) count += shard->vm_count();
+    return count;
+}
+
+void Cluster::set_observer(ProcessObserver* observer) {
+    for (auto& shard : shards_) shard->runtime().set_observer(observer);
+}
+
+void Cluster::for_each_vm(const std::function<void(VirtualMachine&)>& visit) {
+    for (auto& shard : shards_) {
+        for (auto& vm : shard->vms()) visit(*vm);
+    }
+}
+
+}  // namespace luaos

@@ -1,0 +1,31 @@
+#pragma once
+// A shard is the unit of parallelism: one Lua state and the VMs that live in
+// it. Only one thread ever touches a shard during a tick, so ticking needs no
+// locks; different shards share nothing.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "luaos/runtime.hpp"
+#include "luaos/vm.hpp"
+
+namespace luaos {
+
+class Shard {
+public:
+    explicit Shard(const RuntimeOptions& options) : runtime_(options) {}
+
+    Runtime& runtime() { return runtime_; }
+    VirtualMachine& add_vm(std::uint64_t serial);
+    // Ticks each VM's Os once, then drops the VMs whose Os is finished.
+    void tick();
+    std::size_t vm_count() const { return vms_.size(); }
+    const std::vector<std::unique_ptr<VirtualMachine>>& vms() const { return vms_; }
+
+private:
+    Runtime runtime_;  // declared first: the VMs' processes are released into it
+    std::vector<std::unique_ptr<VirtualMachine>> vms_;
+};
+
+}  // namespace luaos

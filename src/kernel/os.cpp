@@ -1,0 +1,96 @@
+#include "luaos/os.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <lua.hpp>
+
+#include "kernel/scheduler.hpp"
+#include "luaos/observer.hpp"
+#include "luaos/runtime.hpp"
+#include "runtime/chunk_cache.hpp"
+#include "runtime/error_text.hpp"
+#include "runtime/sandbox.hpp"
+
+namespace luaos {
+namespace {
+
+struct ThreadRequest {
+    int factory_ref;
+    lua_State* thread = nullptr;
+    int thread_ref = LUA_NOREF;
+    int env_ref = LUA_NOREF;
+};
+
+// Runs under lua_pcall: any allocation here may raise a memory error.
+int create_thread_protected(lua_State* L) {
+    auto* request = static_cast<ThreadRequest*>(lua_touserdata(L, 1));
+    sandbox_push_globals(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, request->factory_ref);
+    lua_pushvalue(L, -2);
+    lua_call(L, 1, 1);  // globals, main
+    lua_State* thread = lua_newthread(L);
+    lua_rotate(L, -2, 1);  // globals, thread, main
+    lua_xmove(L, thread, 1);
+    request->thread = thread;
+    request->thread_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    request->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+}  // namespace
+
+Os::Os(Runtime& runtime, const VirtualMachine* vm) : runtime_(runtime), vm_(vm) {}
+
+Os::~Os() = default;
+
+SpawnResult Os::spawn_process(std::string_view code, std::string_view name) {
+    Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
+    auto process = std::make_unique<Process>(*this, pid, std::string(name));
+    SpawnResult result{pid, {}};
+
+    CompiledChunk* chunk = runtime_.chunks().acquire(code, name, result.error);
+    if (chunk != nullptr) {
+        lua_State* L = runtime_.lua();
+        ThreadRequest request{chunk->factory_ref};
+        lua_pushcfunction(L, create_thread_protected);
+        lua_pushlightuserdata(L, &request);
+        if (lua_pcall(L, 1, 0, 0) == LUA_OK) {
+            process->attach(request.thread, request.thread_ref, request.env_ref, chunk);
+        } else {
+            result.error = error_text(L, -1);
+            lua_pop(L, 1);
+            runtime_.chunks().release(chunk);
+        }
+    }
+    if (!result.ok()) process->fail(result.error);
+    processes_.push_back(std::move(process));
+    return result;
+}
+
+void Os::tick() {
+    for (std::size_t i = 0; i < processes_.size(); ++i) {
+        Process& process = *processes_[i];
+        if (!process.is_finished()) scheduler_run_slice(runtime_, process);
+    }
+    ProcessObserver* observer = runtime_.observer();
+    std::erase_if(processes_, [observer](const std::unique_ptr<Process>& process) {
+        if (!process->is_finished()) return false;
+        if (observer != nullptr) observer->on_exit(*process);
+        return true;
+    });
+    is_finished_ = processes_.empty();
+}
+
+double Os::run(std::uint64_t max_ticks) {
+    auto start = std::chrono::steady_clock::now();
+    for (std::uint64_t tick = 0; tick < max_ticks && !is_finished_; ++tick) this->tick();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+Process* Os::find(Pid pid) const {
+    auto it = std::find_if(processes_.begin(), processes_.end(),
+                           [pid](const std::unique_ptr<Process>& process) { return process->pid() == pid; });
+    return it == processes_.end() ? nullptr : it->get();
+}
+
+}  // namespace luaos

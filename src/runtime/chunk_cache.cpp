@@ -1,0 +1,79 @@
+#include "runtime/chunk_cache.hpp"
+
+#include <lua.hpp>
+
+#include "runtime/error_text.hpp"
+
+namespace luaos {
+namespace {
+
+struct CompileRequest {
+    std::string_view source;   // the script as written, for its syntax errors
+    std::string_view factory;  // the same script wrapped as a factory
+    std::string chunkname;
+    int factory_ref = LUA_NOREF;
+};
+
+// A `#` first line (a shebang) is skipped as the standalone interpreter does;
+// the newline stays so line numbers hold.
+std::string_view strip_shebang(std::string_view code) {
+    if (code.substr(0, 3) == "\xEF\xBB\xBF") code.remove_prefix(3);
+    if (code.empty() || code.front() != '#') return code;
+    std::size_t eol = code.find('\n');
+    return eol == std::string_view::npos ? std::string_view{} : code.substr(eol);
+}
+
+int compile_protected(lua_State* L) {
+    auto* request = static_cast<CompileRequest*>(lua_touserdata(L, 1));
+    const char* name = request->chunkname.c_str();
+    // The script alone first, so its syntax errors read as they would in plain
+    // Lua rather than mention the factory around it.
+    if (luaL_loadbufferx(L, request->source.data(), request->source.size(), name, "t") != LUA_OK) {
+        return lua_error(L);
+    }
+    lua_pop(L, 1);
+    if (luaL_loadbufferx(L, request->factory.data(), request->factory.size(), name, "t") != LUA_OK) {
+        return lua_error(L);
+    }
+    request->factory_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+}  // namespace
+
+CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name, std::string& error) {
+    std::string key;
+    key.reserve(name.size() + 1 + code.size());
+    key.append(name).push_back('\0');
+    key.append(code);
+    auto found = chunks_.find(key);
+    if (found != chunks_.end()) {
+        ++found->second.users;
+        return &found->second;
+    }
+
+    std::string_view source = strip_shebang(code);
+    std::string factory = "local _ENV = ...; return function(...) ";
+    factory.append(source).append("\nend");
+    CompileRequest request{source, factory, std::string("@").append(name)};
+    lua_pushcfunction(L_, compile_protected);
+    lua_pushlightuserdata(L_, &request);
+    if (lua_pcall(L_, 1, 0, 0) != LUA_OK) {
+        error = error_text(L_, -1);
+        lua_pop(L_, 1);
+        return nullptr;
+    }
+    auto [it, inserted] = chunks_.emplace(std::move(key), CompiledChunk{});
+    it->second.factory_ref = request.factory_ref;
+    it->second.users = 1;
+    it->second.key = &it->first;
+    return &it->second;
+}
+
+void ChunkCache::release(CompiledChunk* chunk) {
+    if (chunk == nullptr || --chunk->users > 0) return;
+    luaL_unref(L_, LUA_REGISTRYINDEX, chunk->factory_ref);
+    chunks_.erase(*chunk->key);
+}
+
+}  // namespace luaos

@@ -1,0 +1,45 @@
+#pragma once
+// Compile once per distinct source: every process spawned from the same
+// script shares one compiled prototype.
+//
+// A Lua chunk's main function has _ENV as its only upvalue, so one compiled
+// function cannot serve two processes with different globals. Each source is
+// therefore compiled as a factory, `local _ENV = ...; return function(...)
+// <source> end`, all on the source's own first line so line numbers hold.
+// Calling the factory with a globals table returns a new closure of the shared
+// prototype, bound to those globals: a spawn costs a call, not a compile.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct lua_State;
+
+namespace luaos {
+
+struct CompiledChunk {
+    int factory_ref = -1;  // LUA_NOREF until compiled
+    std::size_t users = 0;
+    const std::string* key = nullptr;
+};
+
+class ChunkCache {
+public:
+    explicit ChunkCache(lua_State* L) : L_(L) {}
+    ChunkCache(const ChunkCache&) = delete;
+    ChunkCache& operator=(const ChunkCache&) = delete;
+
+    // The compiled chunk for `code` named `name`, with one more user; null with
+    // `error` set (naming the chunk and line) when the source does not compile.
+    CompiledChunk* acquire(std::string_view code, std::string_view name, std::string& error);
+    // Drops one user; the last one frees the compiled code.
+    void release(CompiledChunk* chunk);
+    std::size_t size() const { return chunks_.size(); }
+
+private:
+    lua_State* L_;
+    std::unordered_map<std::string, CompiledChunk> chunks_;
+};
+
+}  // namespace luaos

@@ -1,0 +1,134 @@
+#include "runtime/coroutines.hpp"
+
+#include <lua.hpp>
+
+#include "luaos/process.hpp"
+#include "luaos/runtime.hpp"
+
+namespace luaos {
+namespace {
+
+enum ResumeKind : lua_KContext { kResume = 0, kWrap = 1 };
+
+lua_State* coroutine_of(lua_State* L, lua_KContext kind) {
+    if (kind == kWrap) return lua_tothread(L, lua_upvalueindex(1));
+    return lua_tothread(L, 1);
+}
+
+// resume's results: true plus the values, or false plus the error.
+int finish_resume(lua_State* L, lua_State* co, int status, int nres) {
+    if (status == LUA_OK || status == LUA_YIELD) {
+        if (!lua_checkstack(L, nres + 1)) {
+            lua_pop(co, nres);
+            lua_pushboolean(L, 0);
+            lua_pushliteral(L, "too many results to resume");
+            return 2;
+        }
+        lua_pushboolean(L, 1);
+        lua_xmove(co, L, nres);
+        return nres + 1;
+    }
+    lua_pushboolean(L, 0);
+    lua_xmove(co, L, 1);
+    return 2;
+}
+
+// wrap's results: the values, or the error raised in the caller.
+int finish_wrap(lua_State* L, lua_State* co, int status, int nres) {
+    if (status == LUA_OK || status == LUA_YIELD) {
+        if (!lua_checkstack(L, nres)) {
+            lua_pop(co, nres);
+            return luaL_error(L, "too many results to resume");
+        }
+        lua_xmove(co, L, nres);
+        return nres;
+    }
+    int code = status;
+    // A coroutine that died in an error still holds its pending __close
+    // variables; resetting runs them and leaves the final error on its stack.
+    if (lua_status(co) != LUA_OK) code = lua_resetthread(co);
+    lua_xmove(co, L, 1);
+    if (code != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+    }
+    return lua_error(L);
+}
+
+int resume_continue(lua_State* L, int status, lua_KContext kind);
+
+// Resumes `co` with the `nargs` values on top of L's stack until it yields for
+// the script, returns or fails; passes the scheduler's preemptions upward.
+int resume_step(lua_State* L, lua_State* co, int nargs, lua_KContext kind) {
+    Process* process = Runtime::of(L).current_process();
+    for (;;) {
+        if (process != nullptr) process->set_running_thread(co);
+        int nres = 0;
+        int status = lua_resume(co, L, nargs, &nres);
+        if (process != nullptr) process->set_running_thread(L);
+        bool preempted = status == LUA_YIELD && process != nullptr && process->preempting();
+        if (!preempted) {
+            return kind == kWrap ? finish_wrap(L, co, status, nres) : finish_resume(L, co, status, nres);
+        }
+        lua_pop(co, nres);
+        if (lua_isyieldable(L)) {
+            process->set_running_thread(co);
+            return lua_yieldk(L, 0, kind, resume_continue);
+        }
+        // The resumer sits behind a C call boundary and cannot pass the
+        // preemption up: keep running the coroutine; the slice goes on.
+        process->set_preempting(false);
+        nargs = 0;
+    }
+}
+
+int resume_continue(lua_State* L, int, lua_KContext kind) {
+    Process* process = Runtime::of(L).current_process();
+    if (process != nullptr) process->set_preempting(false);
+    return resume_step(L, coroutine_of(L, kind), 0, kind);
+}
+
+int co_resume(lua_State* L) {
+    lua_State* co = lua_tothread(L, 1);
+    luaL_argexpected(L, co != nullptr, 1, "coroutine");
+    int nargs = lua_gettop(L) - 1;
+    if (!lua_checkstack(co, nargs)) {
+        lua_pushboolean(L, 0);
+        lua_pushliteral(L, "too many arguments to resume");
+        return 2;
+    }
+    lua_xmove(L, co, nargs);
+    return resume_step(L, co, nargs, kResume);
+}
+
+int co_wrapped_call(lua_State* L) {
+    lua_State* co = lua_tothread(L, lua_upvalueindex(1));
+    int nargs = lua_gettop(L);
+    if (!lua_checkstack(co, nargs)) return luaL_error(L, "too many arguments to resume");
+    lua_xmove(L, co, nargs);
+    return resume_step(L, co, nargs, kWrap);
+}
+
+int co_wrap(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_State* co = lua_newthread(L);
+    lua_pushvalue(L, 1);
+    lua_xmove(L, co, 1);
+    lua_pushcclosure(L, co_wrapped_call, 1);
+    return 1;
+}
+
+}  // namespace
+
+void push_coroutine_library(lua_State* L) {
+    // create, yield, status, running, isyieldable and close keep Lua's own
+    // meaning: a created thread inherits the creator's hook, so it is preempted.
+    luaL_requiref(L, LUA_COLIBNAME, luaopen_coroutine, 0);
+    lua_pushcfunction(L, co_resume);
+    lua_setfield(L, -2, "resume");
+    lua_pushcfunction(L, co_wrap);
+    lua_setfield(L, -2, "wrap");
+}
+
+}  // namespace luaos

@@ -1,0 +1,20 @@
+#pragma once
+// The sandbox: what a script can reach.
+//
+// One table of safe library functions is built per Runtime and shared by every
+// process on it. Each process gets its own small globals table whose metatable
+// falls back to that shared table: writes land in the process's own table, so
+// no process sees another's globals, and a process costs one table, not a copy
+// of the standard library.
+
+struct lua_State;
+
+namespace luaos {
+
+// Builds the shared library table and the globals metatable in L's registry.
+void sandbox_install(lua_State* L);
+
+// Pushes a new, empty globals table for one process.
+void sandbox_push_globals(lua_State* L);
+
+}  // namespace luaos

@@ -1,0 +1,6 @@
+-- Five lines with enough work between them to span many slices.
+for i = 1, 5 do
+  print("A" .. i)
+  local sum = 0
+  for j = 1, 2000 do sum = sum + j end
+end

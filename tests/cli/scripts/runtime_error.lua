@@ -1,0 +1,3 @@
+print("before")
+local function explode() error("boom") end
+explode()

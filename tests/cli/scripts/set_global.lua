@@ -1,0 +1,2 @@
+shared = "set by pid 1"
+print(shared)

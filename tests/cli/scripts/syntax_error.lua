@@ -1,0 +1,2 @@
+local ok = true
+local x = = 1

@@ -1,0 +1,135 @@
+// Bad usage exits 2 with a message on stderr and runs nothing; --help tells
+// the truth about every option.
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "cli_runner.hpp"
+
+namespace luaos::cli_test {
+namespace {
+
+struct BadUsage {
+    std::vector<std::string> options;  // placed between "run" and hello.lua
+    std::string message;               // expected somewhere on stderr
+};
+
+void PrintTo(const BadUsage& usage, std::ostream* out) {
+    for (const std::string& option : usage.options) *out << option << ' ';
+}
+
+class BadUsageTest : public testing::TestWithParam<BadUsage> {};
+
+TEST_P(BadUsageTest, ExitsTwoWithoutRunning) {
+    std::vector<std::string> args = {"run"};
+    args.insert(args.end(), GetParam().options.begin(), GetParam().options.end());
+    args.push_back(script("hello.lua"));  // prints, if it ever ran
+    CliResult result = run_luaos(args);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.out, "");
+    EXPECT_EQ(result.err.rfind("luaos: ", 0), 0u) << result.err;
+    EXPECT_NE(result.err.find(GetParam().message), std::string::npos) << result.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Options, BadUsageTest,
+    testing::Values(BadUsage{{"--bogus"}, "--bogus"},
+                    BadUsage{{"--ticks", "-1"}, "--ticks expects"},
+                    BadUsage{{"--ticks", "0"}, "--ticks expects"},
+                    BadUsage{{"--ticks", "abc"}, "--ticks expects"},
+                    BadUsage{{"--ticks", "5x"}, "--ticks expects"},
+                    BadUsage{{"--vms", "abc"}, "--vms expects"},
+                    BadUsage{{"--vms", "0"}, "--vms expects"},
+                    BadUsage{{"--quantum", "0"}, "--quantum expects"},
+                    BadUsage{{"--quantum", "2147483648"}, "--quantum expects"},
+                    BadUsage{{"--threads", "0"}, "--threads expects"},
+                    BadUsage{{"--threads", "100000"}, "--threads expects"},
+                    BadUsage{{"--tps", "0"}, "--tps expects"},
+                    BadUsage{{"--tps", "fast"}, "--tps expects"},
+                    BadUsage{{"--memory-limit", "lots"}, "--memory-limit expects"},
+                    BadUsage{{"--dialect", "python"}, "--dialect expects"},
+                    BadUsage{{"--program", "nameonly"}, "--program expects"},
+                    BadUsage{{"--memory-limit", "1M"}, "--memory-limit is not supported yet"},
+                    BadUsage{{"--dialect", "lua"}, "--dialect is not supported yet"},
+                    BadUsage{{"--trace", "t.json"}, "--trace is not supported yet"},
+                    BadUsage{{"--program", "a=b.lua"}, "--program is not supported yet"},
+                    BadUsage{{"--timeline", "t.svg"}, "--timeline is not supported yet"},
+                    BadUsage{{"--top"}, "--top is not supported yet"}));
+
+TEST(Usage, MissingOptionValueIsBadUsage) {
+    CliResult result = run_luaos({"run", script("hello.lua"), "--ticks"});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.out, "");
+    EXPECT_NE(result.err.find("--ticks"), std::string::npos) << result.err;
+}
+
+TEST(Usage, MissingFileIsBadUsage) {
+    std::string missing = script("no_such_script.lua");
+    CliResult result = run_luaos({"run", script("hello.lua"), missing});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.out, "") << "hello.lua must not run either";
+    EXPECT_NE(result.err.find("cannot read " + missing), std::string::npos) << result.err;
+}
+
+TEST(Usage, DirectoryIsBadUsage) {
+    CliResult result = run_luaos({"run", script("hello.lua"), scripts_dir()});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.out, "");
+    EXPECT_NE(result.err.find("cannot read " + scripts_dir()), std::string::npos) << result.err;
+}
+
+TEST(Usage, NoFileIsBadUsage) {
+    CliResult result = run_luaos({"run", "--json"});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.out, "");
+    EXPECT_NE(result.err.find("FILE"), std::string::npos) << result.err;
+}
+
+TEST(Usage, NoSubcommandPrintsUsageAndExitsTwo) {
+    CliResult result = run_luaos({});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(result.out, "");
+    EXPECT_NE(result.err.find("Usage:"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("run"), std::string::npos) << result.err;
+}
+
+const std::vector<std::string> kSupportedOptions = {"--vms", "--ticks", "--quantum", "--json", "--tps", "--threads"};
+const std::vector<std::string> kPendingOptions = {"--memory-limit", "--dialect", "--trace",
+                                                  "--program",      "--timeline", "--top"};
+
+// The help line that documents `option`, or "" when there is none.
+std::string help_line(const std::string& help, const std::string& option) {
+    std::istringstream lines(help);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find("  " + option + " ") != std::string::npos) return line;
+    }
+    return "";
+}
+
+void expect_help_tells_the_truth(const CliResult& result) {
+    EXPECT_EQ(result.exit_code, 0);
+    EXPECT_EQ(result.err, "");
+    for (const std::string& option : kSupportedOptions) {
+        std::string line = help_line(result.out, option);
+        EXPECT_NE(line, "") << option << " missing from:\n" << result.out;
+        EXPECT_EQ(line.find("not supported"), std::string::npos) << line;
+    }
+    for (const std::string& option : kPendingOptions) {
+        std::string line = help_line(result.out, option);
+        EXPECT_NE(line.find("(not supported yet)"), std::string::npos) << option << ": '" << line << "'";
+    }
+}
+
+TEST(Usage, RunHelpListsEveryOption) {
+    CliResult result = run_luaos({"run", "--help"});
+    expect_help_tells_the_truth(result);
+    EXPECT_NE(result.out.find("Usage: luaos run"), std::string::npos) << result.out;
+}
+
+TEST(Usage, TopLevelHelpListsEveryOption) {
+    expect_help_tells_the_truth(run_luaos({"--help"}));
+}
+
+}  // namespace
+}  // namespace luaos::cli_test

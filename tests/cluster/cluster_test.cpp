@@ -1,0 +1,151 @@
+// The cluster and its game loop.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <regex>
+#include <sstream>
+
+#include "support/harness.hpp"
+
+namespace luaos::test {
+namespace {
+
+TEST(Cluster, DropsAVmOnceItsOsIsFinished) {
+    Cluster cluster;
+    VirtualMachine& quick = cluster.create_vm();
+    quick.os().spawn_process("coroutine.yield()", "quick.lua");
+    VirtualMachine& slow = cluster.create_vm();
+    slow.os().spawn_process("coroutine.yield() coroutine.yield()", "slow.lua");
+    EXPECT_EQ(cluster.vm_count(), 2u);
+
+    cluster.tick();
+    EXPECT_EQ(cluster.vm_count(), 2u);
+    cluster.tick();
+    EXPECT_EQ(cluster.vm_count(), 1u) << "the quick VM's only process finished in frame 2";
+    cluster.tick();
+    EXPECT_EQ(cluster.vm_count(), 0u);
+    EXPECT_EQ(cluster.ticks(), 3u);
+}
+
+TEST(Cluster, CreatesVmsWithSerialsInCreationOrder) {
+    Cluster cluster({.threads = 3});
+    for (std::uint64_t i = 0; i < 7; ++i) EXPECT_EQ(cluster.create_vm().serial(), i);
+    EXPECT_EQ(cluster.shard_count(), 3u);
+    std::set<std::uint64_t> seen;
+    cluster.for_each_vm([&](VirtualMachine& vm) { seen.insert(vm.serial()); });
+    EXPECT_EQ(seen.size(), 7u);
+}
+
+TEST(Cluster, RunEndsWhenEveryVmIsDone) {
+    Cluster cluster;
+    for (int i = 0; i < 3; ++i) cluster.create_vm().os().spawn_process("for i = 1, 4 do coroutine.yield() end", "y.lua");
+    RunStats stats = cluster.run({.max_ticks = 100});
+    EXPECT_EQ(stats.ticks, 5u);
+    EXPECT_FALSE(stats.hit_tick_limit);
+    EXPECT_GE(stats.elapsed_ms, 0.0);
+}
+
+TEST(Cluster, RunStopsAtTheTickLimit) {
+    Cluster cluster({.runtime = {.quantum = 100}});
+    cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
+    RunStats stats = cluster.run({.max_ticks = 12});
+    EXPECT_EQ(stats.ticks, 12u);
+    EXPECT_TRUE(stats.hit_tick_limit);
+    EXPECT_EQ(cluster.vm_count(), 1u);
+}
+
+TEST(Cluster, VmsCannotSeeEachOthersGlobals) {
+    Cluster cluster;
+    ExitRecorder recorder;
+    cluster.set_observer(&recorder);
+    cluster.create_vm().os().spawn_process("owner = 'vm0'", "a.lua");
+    cluster.create_vm().os().spawn_process("coroutine.yield() print(owner)", "b.lua");
+    cluster.run({});
+    auto exits = recorder.exits();
+    ASSERT_EQ(exits.size(), 2u);
+    EXPECT_EQ(exits[1].output, "nil\n");
+}
+
+// Every VM's outcome, keyed by serial, for comparing runs.
+std::map<std::uint64_t, std::string> outcomes(unsigned threads) {
+    struct Observer : ProcessObserver {
+        std::mutex mutex;
+        std::map<std::uint64_t, std::string> by_vm;
+        void on_exit(const Process& process) override {
+            std::lock_guard lock(mutex);
+            by_vm[process.os().vm()->serial()] += std::to_string(process.pid()) + ":" + process.output() + process.error();
+        }
+    } observer;
+    Cluster cluster({.runtime = {.quantum = 50}, .threads = threads});
+    cluster.set_observer(&observer);
+    for (int i = 0; i < 40; ++i) {
+        VirtualMachine& vm = cluster.create_vm();
+        std::string n = std::to_string(i * 37 % 11 + 1);
+        vm.os().spawn_process("local s = 0 for i = 1, " + n + " * 1000 do s = s + i % 7 end print(s)", "sum.lua");
+        vm.os().spawn_process("g = " + n + " coroutine.yield() if g > 6 then error('big ' .. g) end print(g)", "g.lua");
+    }
+    cluster.run({.max_ticks = 10000});
+    return observer.by_vm;
+}
+
+TEST(Cluster, ShardsOnSeveralThreadsGiveTheSameResults) {
+    auto single = outcomes(1);
+    auto parallel = outcomes(2);
+    auto wide = outcomes(5);
+    EXPECT_EQ(single.size(), 40u);
+    EXPECT_EQ(single, parallel);
+    EXPECT_EQ(single, wide);
+}
+
+TEST(Cluster, PacedRunKeepsTheRate) {
+    Cluster cluster;
+    cluster.create_vm().os().spawn_process("for i = 1, 5 do coroutine.yield() end", "y.lua");
+    RunStats stats = cluster.run({.max_ticks = 100, .ticks_per_second = 100});
+    EXPECT_EQ(stats.ticks, 6u);
+    // Six ticks at 100 per second leave at least five 10 ms frame gaps.
+    EXPECT_GE(stats.elapsed_ms, 50.0);
+}
+
+TEST(Cluster, PacedRunPrintsProgressLines) {
+    Cluster cluster({.runtime = {.quantum = 100}});
+    cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
+    cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
+    std::ostringstream progress;
+    cluster.run({.max_ticks = 3, .ticks_per_second = 1000, .progress = &progress,
+                 .progress_every = std::chrono::seconds(0)});
+    const std::regex line(R"(tick \d+ \| 2 VMs active \| uptime \d+s)");
+    std::istringstream lines(progress.str());
+    int count = 0;
+    for (std::string text; std::getline(lines, text); ++count) EXPECT_TRUE(std::regex_match(text, line)) << text;
+    EXPECT_EQ(count, 3);
+}
+
+TEST(Cluster, UnpacedRunPrintsNoProgress) {
+    Cluster cluster;
+    cluster.create_vm().os().spawn_process("coroutine.yield()", "y.lua");
+    std::ostringstream progress;
+    cluster.run({.progress = &progress, .progress_every = std::chrono::seconds(0)});
+    EXPECT_EQ(progress.str(), "");
+}
+
+}  // namespace
+}  // namespace luaos::test
+
+namespace luaos::test {
+namespace {
+
+TEST(Cluster, AfterTickRunsOncePerTickBetweenTicks) {
+    Cluster cluster({.threads = 2});
+    ExitRecorder recorder;
+    cluster.set_observer(&recorder);
+    for (int i = 0; i < 4; ++i) cluster.create_vm().os().spawn_process("coroutine.yield() coroutine.yield()", "y.lua");
+    std::vector<std::size_t> exits_seen;
+    RunStats stats = cluster.run({.after_tick = [&] { exits_seen.push_back(recorder.exits().size()); }});
+    EXPECT_EQ(stats.ticks, 3u);
+    EXPECT_EQ(exits_seen, (std::vector<std::size_t>{0, 0, 4}));
+}
+
+}  // namespace
+}  // namespace luaos::test

@@ -1,0 +1,87 @@
+// The sandbox: what a script can and cannot reach.
+
+#include <gtest/gtest.h>
+
+#include "support/harness.hpp"
+
+namespace luaos::test {
+namespace {
+
+std::string output_of(std::string_view code) {
+    Exit exit = run_script(code);
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    return exit.output;
+}
+
+class HostFacility : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(HostFacility, IsNotReachable) {
+    std::string code = std::string("print(") + GetParam() + " == nil)";
+    EXPECT_EQ(output_of(code), "true\n") << GetParam() << " must not be reachable";
+}
+
+INSTANTIATE_TEST_SUITE_P(Sandbox, HostFacility,
+                         ::testing::Values("io", "os.execute", "os.exit", "os.getenv", "os.remove", "os.rename",
+                                           "os.tmpname", "os.setlocale", "package", "require", "debug", "loadfile",
+                                           "dofile", "string.dump", "collectgarbage"));
+
+class SafeLibrary : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SafeLibrary, IsAvailable) {
+    std::string code = std::string("print(type(") + GetParam() + "))";
+    EXPECT_EQ(output_of(code), "function\n") << GetParam();
+}
+
+INSTANTIATE_TEST_SUITE_P(Sandbox, SafeLibrary,
+                         ::testing::Values("print", "pairs", "pcall", "xpcall", "error", "setmetatable", "tostring",
+                                           "load", "string.format", "string.rep", "table.concat", "table.sort",
+                                           "math.floor", "utf8.char", "coroutine.wrap", "coroutine.close",
+                                           "os.time", "os.clock", "os.date", "os.difftime"));
+
+TEST(Sandbox, PrintWritesToTheProcessStdout) {
+    EXPECT_EQ(output_of("print('a', 1, nil, true) print()"), "a\t1\tnil\ttrue\n\n");
+}
+
+TEST(Sandbox, LoadRefusesBinaryChunks) {
+    std::string out = output_of(R"(
+        local f, err = load("\27Lua\84\0")
+        print(f, err)
+        print(load("return 1", "x", "b"))
+    )");
+    EXPECT_EQ(out,
+              "nil\tattempt to load a binary chunk (mode is 't')\n"
+              "nil\tattempt to load a text chunk (mode is 'b')\n");
+}
+
+TEST(Sandbox, LoadRefusesReaderFunctions) {
+    Exit exit = run_script("load(function() return nil end)");
+    EXPECT_EQ(exit.status, ProcessStatus::Failed);
+    EXPECT_NE(exit.error.find("luaos loads text chunks only"), std::string::npos) << exit.error;
+}
+
+TEST(Sandbox, LoadDefaultsToTheCallersGlobals) {
+    EXPECT_EQ(output_of("x = 5 load('y = x + 1')() print(y, load('return string.upper')()('ok'))"), "6\tOK\n");
+}
+
+TEST(Sandbox, LoadTakesAnExplicitEnvironment) {
+    EXPECT_EQ(output_of("local env = {v = 7} print(load('return v', 'c', 't', env)(), v)"), "7\tnil\n");
+}
+
+TEST(Sandbox, LoadReportsSyntaxErrorsAsValues) {
+    EXPECT_EQ(output_of("print(load('return +', 'snippet'))"),
+              "nil\t[string \"snippet\"]:1: unexpected symbol near '+'\n");
+}
+
+TEST(Sandbox, GlobalsMetatableIsProtected) {
+    // The metatable is shared by every process's globals: handing it out would
+    // let one script redirect every other script's library lookups.
+    EXPECT_EQ(output_of("print(getmetatable(_G)) print(pcall(setmetatable, _G, {}))"),
+              "false\nfalse\tcannot change a protected metatable\n");
+}
+
+TEST(Sandbox, UnderscoreGIsTheProcessGlobals) {
+    EXPECT_EQ(output_of("_G.answer = 42 print(answer, _G == _ENV, _G._G == _G)"), "42\ttrue\ttrue\n");
+}
+
+}  // namespace
+}  // namespace luaos::test

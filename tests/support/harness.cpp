@@ -1,0 +1,51 @@
+#include "support/harness.hpp"
+
+#include <gtest/gtest.h>
+
+namespace luaos::test {
+
+void ExitRecorder::on_exit(const Process& process) {
+    std::lock_guard lock(mutex_);
+    exits_.push_back({process.pid(), process.status(), process.error(), process.output(), tick});
+}
+
+std::vector<Exit> ExitRecorder::exits() const {
+    std::lock_guard lock(mutex_);
+    return exits_;
+}
+
+Exit ExitRecorder::of(Pid pid) const {
+    std::lock_guard lock(mutex_);
+    for (const Exit& exit : exits_) {
+        if (exit.pid == pid) return exit;
+    }
+    ADD_FAILURE() << "process " << pid << " has not exited";
+    return {};
+}
+
+Harness::Harness(RuntimeOptions options) : runtime(options), os(runtime) { runtime.set_observer(&recorder); }
+
+Pid Harness::spawn(std::string_view code, std::string_view name) { return os.spawn_process(code, name).pid; }
+
+void Harness::tick() {
+    ++recorder.tick;
+    os.tick();
+}
+
+std::uint64_t Harness::run(std::uint64_t max_ticks) {
+    std::uint64_t ran = 0;
+    while (!os.is_finished() && ran < max_ticks) {
+        tick();
+        ++ran;
+    }
+    return ran;
+}
+
+Exit run_script(std::string_view code, RuntimeOptions options) {
+    Harness harness(options);
+    Pid pid = harness.spawn(code);
+    harness.run();
+    return harness.exit_of(pid);
+}
+
+}  // namespace luaos::test

@@ -1,0 +1,53 @@
+#pragma once
+// Test support: one Runtime and one Os, with every process exit recorded.
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "luaos/luaos.hpp"
+
+namespace luaos::test {
+
+struct Exit {
+    Pid pid = 0;
+    ProcessStatus status = ProcessStatus::Ready;
+    std::string error;
+    std::string output;
+    std::uint64_t tick = 0;  // the tick during which it ended (1-based)
+};
+
+// Records every exit; thread-safe because cluster shards report concurrently.
+class ExitRecorder : public ProcessObserver {
+public:
+    void on_exit(const Process& process) override;
+    std::vector<Exit> exits() const;
+    // The exit of `pid` (of the only VM); fails the test if there is none.
+    Exit of(Pid pid) const;
+    std::uint64_t tick = 0;
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<Exit> exits_;
+};
+
+class Harness {
+public:
+    explicit Harness(RuntimeOptions options = {});
+    Pid spawn(std::string_view code, std::string_view name = "test.lua");
+    void tick();
+    // Ticks until the Os is finished or `max_ticks` more ticks ran; returns ticks run.
+    std::uint64_t run(std::uint64_t max_ticks = 100000);
+    Exit exit_of(Pid pid) const { return recorder.of(pid); }
+
+    Runtime runtime;
+    Os os;
+    ExitRecorder recorder;
+};
+
+// Runs one script to its end in a fresh runtime and returns how it ended.
+Exit run_script(std::string_view code, RuntimeOptions options = {});
+
+}  // namespace luaos::test
