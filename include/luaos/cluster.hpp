@@ -26,6 +26,9 @@ inline constexpr double kDefaultTicksPerSecond = 60.0;
 struct ClusterOptions {
     RuntimeOptions runtime;
     unsigned threads = 1;  // worker shards; each ticks on its own thread
+    // Bytes of Lua memory all VMs together may hold; 0 means three quarters
+    // of the machine's physical memory (default_memory_cap()).
+    std::size_t memory_cap = 0;
 };
 
 struct RunOptions {
@@ -60,12 +63,14 @@ public:
     std::size_t vm_count() const;
     std::uint64_t ticks() const { return ticks_; }
     unsigned shard_count() const { return static_cast<unsigned>(shards_.size()); }
+    const MemoryCap& memory_cap() const { return *memory_cap_; }
     void set_observer(ProcessObserver* observer);
     // Visits live VMs, shard by shard, each shard in creation order.
     void for_each_vm(const std::function<void(VirtualMachine&)>& visit);
 
 private:
     ClusterOptions options_;
+    std::shared_ptr<MemoryCap> memory_cap_;
     std::vector<std::unique_ptr<Shard>> shards_;
     std::unique_ptr<WorkerPool> pool_;
     std::uint64_t next_serial_ = 0;

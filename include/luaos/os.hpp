@@ -14,6 +14,7 @@ namespace luaos {
 
 class Runtime;
 class VirtualMachine;
+struct MemoryAccount;
 
 struct SpawnResult {
     Pid pid = 0;
@@ -44,12 +45,16 @@ public:
     const std::vector<std::unique_ptr<Process>>& processes() const { return processes_; }
     Process* find(Pid pid) const;
     Runtime& runtime() const { return runtime_; }
+    // Bytes of Lua memory this VM holds (RuntimeOptions::memory_limit caps it).
+    std::size_t memory_used() const;
+    MemoryAccount* memory_account() const { return memory_; }
     // The VM this Os belongs to, or null for a stand-alone Os.
     const VirtualMachine* vm() const { return vm_; }
 
 private:
     Runtime& runtime_;
     const VirtualMachine* vm_;
+    MemoryAccount* memory_;
     std::vector<std::unique_ptr<Process>> processes_;
     std::atomic<Pid> next_pid_{1};
     bool is_finished_ = false;

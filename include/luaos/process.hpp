@@ -2,6 +2,7 @@
 // A Process is one player script: its own Lua thread and its own globals,
 // resumed one slice per tick by its Os.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -54,9 +55,17 @@ public:
     void set_preempting(bool value) { preempting_ = value; }
     void attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk);
     void write_output(std::string_view text);
+    void begin_slice();
     void finish();
     void fail(std::string message);
     void kill(std::string reason);
+    // Marks the process to end as `how` (Failed or Killed) for `reason`: it
+    // is stopped at the next point where that is possible (runtime/doom.hpp).
+    // The first doom stands.
+    void doom(ProcessStatus how, std::string reason);
+    bool doomed() const { return doom_ != ProcessStatus::Ready; }
+    // Ends a doomed process; `detail` is the error its thread ended with, if any.
+    void end_doomed(std::string detail);
 
 private:
     void release_lua();
@@ -64,7 +73,10 @@ private:
     Os& os_;
     Pid pid_;
     ProcessStatus status_ = ProcessStatus::Ready;
+    ProcessStatus doom_ = ProcessStatus::Ready;
     bool preempting_ = false;
+    bool output_truncated_ = false;
+    std::size_t output_pending_ = 0;  // counted against RuntimeOptions::output_limit
     static constexpr int kNoRef = -2;  // LUA_NOREF, without including Lua here
     int thread_ref_ = kNoRef;
     int env_ref_ = kNoRef;

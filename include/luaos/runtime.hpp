@@ -3,8 +3,11 @@
 // sharing is what makes a VM cost about a kilobyte instead of a whole interpreter.
 // A Runtime is single-threaded; a multi-core Cluster owns one Runtime per worker shard.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+
+#include "luaos/memory.hpp"
 
 struct lua_State;
 
@@ -14,15 +17,31 @@ class Process;
 class ProcessObserver;
 class Preemption;
 class ChunkCache;
+class Allocator;
 
-// The default quantum, chosen by measurement (docs/scheduling.md): at 1,000
-// instructions a forced switch costs under 2% of the slice, and a slice stays
-// around ten microseconds, so thousands of busy processes still fit one frame.
+// The default quantum, chosen by measurement (docs/scheduling.md): a slice
+// of about 6.5 us keeps some 2,500 busy processes within one 60 Hz frame on
+// one core, for about 7% less throughput than a quantum of 10,000.
 inline constexpr std::uint32_t kDefaultQuantum = 1000;
+
+// Defaults of the limits a hostile script runs into (docs/security.md).
+inline constexpr std::uint64_t kDefaultCpuBudget = 1'000'000;
+inline constexpr std::size_t kDefaultMemoryLimit = std::size_t{16} << 20;
+inline constexpr std::size_t kDefaultOutputLimit = std::size_t{1} << 20;
 
 struct RuntimeOptions {
     // VM instructions a process may run per slice before it is preempted.
     std::uint32_t quantum = kDefaultQuantum;
+    // VM instructions (and builtin steps, such as pattern matching) a process
+    // may run in one slice where it cannot be preempted; past it, it is killed.
+    std::uint64_t cpu_budget = kDefaultCpuBudget;
+    // Bytes of Lua memory one VM may hold; past it, allocations fail with
+    // Lua's memory error and the process that asked fails.
+    std::size_t memory_limit = kDefaultMemoryLimit;
+    // Bytes of output a process may have pending (printed and not yet taken
+    // by the host, or within one slice when output is only streamed); the
+    // overflow is dropped, with one marker line.
+    std::size_t output_limit = kDefaultOutputLimit;
     // Whether a process keeps what it prints until the host takes it
     // (Process::output). A host that streams output through a
     // ProcessObserver can turn this off so that nothing accumulates.
@@ -31,7 +50,9 @@ struct RuntimeOptions {
 
 class Runtime {
 public:
-    explicit Runtime(RuntimeOptions options = {});
+    // `cap`, if given, bounds this runtime's memory together with every other
+    // runtime sharing it (a Cluster gives all its shards one cap).
+    explicit Runtime(RuntimeOptions options = {}, std::shared_ptr<MemoryCap> cap = nullptr);
     ~Runtime();
     Runtime(const Runtime&) = delete;
     Runtime& operator=(const Runtime&) = delete;
@@ -48,17 +69,28 @@ public:
     // The process whose slice is executing now, or null between slices.
     Process* current_process() const { return current_; }
 
+    // Bytes of Lua memory this runtime holds, for all its VMs.
+    std::size_t memory_used() const;
+
     // Engine internals (src/): not part of the stable embedding surface.
     void enter_slice(Process& process);
     void leave_slice();
+    // Adds `work` to the running slice's count; false once past cpu_budget.
+    bool charge_slice_work(std::uint64_t work);
+    bool within_cpu_budget() const { return slice_work_ <= options_.cpu_budget; }
     Preemption& preemption() { return *preemption_; }
     ChunkCache& chunks() { return *chunks_; }
+    Allocator& allocator() { return *allocator_; }
     static Runtime& of(lua_State* L);
 
 private:
+    void on_memory_refused(bool cluster_cap);
+
     RuntimeOptions options_;
+    std::unique_ptr<Allocator> allocator_;  // outlives the state: lua_close frees through it
     lua_State* L_ = nullptr;
     Process* current_ = nullptr;
+    std::uint64_t slice_work_ = 0;
     ProcessObserver* observer_ = nullptr;
     std::unique_ptr<Preemption> preemption_;
     std::unique_ptr<ChunkCache> chunks_;

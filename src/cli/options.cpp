@@ -78,13 +78,18 @@ unsigned default_threads() {
     return std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);
 }
 
+std::size_t parse_memory_limit(const std::string& text) {
+    std::optional<std::uint64_t> bytes = parse_size(text);
+    if (!bytes || *bytes == 0 || *bytes > std::numeric_limits<std::size_t>::max()) {
+        throw UsageError("--memory-limit expects a size of at least 1 byte, in bytes or with a K, M or G suffix, got '" +
+                         text + "'");
+    }
+    return static_cast<std::size_t>(*bytes);
+}
+
 // Values of options that later work enables are still checked now, so that
 // a malformed one reads as malformed rather than as merely unsupported.
 void check_pending_values(const RawRunOptions& raw) {
-    if (raw.memory_limit && !parse_size(*raw.memory_limit)) {
-        throw UsageError("--memory-limit expects a size in bytes, or with a K, M or G suffix, got '" +
-                         *raw.memory_limit + "'");
-    }
     if (raw.dialect && *raw.dialect != "luau" && *raw.dialect != "lua") {
         throw UsageError("--dialect expects luau or lua, got '" + *raw.dialect + "'");
     }
@@ -113,6 +118,7 @@ RunCommand validate(const RawRunOptions& raw) {
         constexpr std::uint64_t max_quantum = std::numeric_limits<std::int32_t>::max();
         command.quantum = static_cast<std::uint32_t>(parse_integer("--quantum", *raw.quantum, 1, max_quantum));
     }
+    if (raw.memory_limit) command.memory_limit = parse_memory_limit(*raw.memory_limit);
     if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
     command.threads = raw.threads ? static_cast<unsigned>(parse_integer("--threads", *raw.threads, 1, kMaxThreads))
                                   : default_threads();
@@ -134,9 +140,10 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
                    "VM instructions a process may run per slice before it is preempted (default " +
                        std::to_string(kDefaultQuantum) + ")")
         ->type_name("N");
-    auto* memory_limit = run.add_option("--memory-limit", raw.memory_limit,
-                                        "Per-VM memory cap: bytes, or with K, M, G (not supported yet)")
-                             ->type_name("SIZE");
+    run.add_option("--memory-limit", raw.memory_limit,
+                   "Per-VM memory cap: bytes, or with K, M, G (powers of 1024; default " +
+                       std::to_string(kDefaultMemoryLimit >> 20) + "M)")
+        ->type_name("SIZE");
     auto* dialect = run.add_option("--dialect", raw.dialect,
                                    "Script dialect for files not ending .luau (not supported yet)")
                         ->type_name("luau|lua");
@@ -159,7 +166,7 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
         ->required()
         ->type_name("FILE");
     run.footer(kRunFooter);
-    return {memory_limit, dialect, trace, program, timeline, top};
+    return {dialect, trace, program, timeline, top};
 }
 
 void print_usage_error(std::ostream& err, const CLI::App& app, const std::string& message) {

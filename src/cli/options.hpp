@@ -15,6 +15,7 @@ struct RunCommand {
     std::uint64_t vms = 1;
     std::uint64_t max_ticks = 1000;
     std::uint32_t quantum = kDefaultQuantum;
+    std::size_t memory_limit = kDefaultMemoryLimit;
     bool json = false;
     double ticks_per_second = 0;  // 0: unpaced
     unsigned threads = 1;

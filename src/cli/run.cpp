@@ -22,6 +22,7 @@ double ms_since(Clock::time_point start) {
 ClusterOptions cluster_options(const RunCommand& command) {
     ClusterOptions options;
     options.runtime.quantum = command.quantum;
+    options.runtime.memory_limit = command.memory_limit;
     // Plain mode streams output as it is printed; only the JSON report needs
     // each process to keep its own.
     options.runtime.keep_output = command.json;

@@ -7,9 +7,11 @@
 
 namespace luaos {
 
-Cluster::Cluster(ClusterOptions options) : options_(options) {
+Cluster::Cluster(ClusterOptions options)
+    : options_(options),
+      memory_cap_(std::make_shared<MemoryCap>(options.memory_cap != 0 ? options.memory_cap : default_memory_cap())) {
     unsigned shards = options_.threads == 0 ? 1 : options_.threads;
-    for (unsigned i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>(options_.runtime));
+    for (unsigned i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>(options_.runtime, memory_cap_));
     if (shards > 1) pool_ = std::make_unique<WorkerPool>(shards);
 }
 

@@ -14,7 +14,7 @@ namespace luaos {
 
 class Shard {
 public:
-    explicit Shard(const RuntimeOptions& options) : runtime_(options) {}
+    Shard(const RuntimeOptions& options, std::shared_ptr<MemoryCap> cap) : runtime_(options, std::move(cap)) {}
 
     Runtime& runtime() { return runtime_; }
     VirtualMachine& add_vm(std::uint64_t serial);

@@ -7,6 +7,7 @@
 #include "kernel/scheduler.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/runtime.hpp"
+#include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
 #include "runtime/error_text.hpp"
 #include "runtime/sandbox.hpp"
@@ -39,12 +40,19 @@ int create_thread_protected(lua_State* L) {
 
 }  // namespace
 
-Os::Os(Runtime& runtime, const VirtualMachine* vm) : runtime_(runtime), vm_(vm) {}
+Os::Os(Runtime& runtime, const VirtualMachine* vm)
+    : runtime_(runtime), vm_(vm), memory_(runtime.allocator().open_account(runtime.options().memory_limit)) {}
 
-Os::~Os() = default;
+Os::~Os() {
+    processes_.clear();
+    runtime_.allocator().close_account(memory_);
+}
+
+std::size_t Os::memory_used() const { return memory_->used; }
 
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name) {
     Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
+    Allocator::Charging charging(runtime_.allocator(), memory_);
     auto process = std::make_unique<Process>(*this, pid, std::string(name));
     SpawnResult result{pid, {}};
 

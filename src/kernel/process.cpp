@@ -36,13 +36,60 @@ void Process::attach(lua_State* thread, int thread_ref, int env_ref, CompiledChu
 std::string Process::take_output() {
     std::string taken;
     taken.swap(stdout_);
+    output_pending_ = 0;
+    output_truncated_ = false;
     return taken;
 }
 
+// Output is capped by what is pending: kept and not yet taken, or, when it is
+// only streamed, written within this slice. A print flood therefore costs the
+// host at most output_limit bytes per process, and a host that drains output
+// keeps receiving it.
 void Process::write_output(std::string_view text) {
     Runtime& runtime = os_.runtime();
-    if (runtime.options().keep_output) stdout_.append(text);
-    if (ProcessObserver* observer = runtime.observer()) observer->on_output(*this, text);
+    const std::size_t limit = runtime.options().output_limit;
+    if (output_truncated_) return;
+    std::string marker;
+    if (text.size() > limit - output_pending_) {
+        text = text.substr(0, limit - output_pending_);
+        marker = "\n[luaos: output truncated at " + std::to_string(limit) + " bytes]\n";
+        output_truncated_ = true;
+    }
+    output_pending_ += text.size();
+    for (std::string_view part : {text, std::string_view(marker)}) {
+        if (part.empty()) continue;
+        if (runtime.options().keep_output) stdout_.append(part);
+        if (ProcessObserver* observer = runtime.observer()) observer->on_output(*this, part);
+    }
+}
+
+void Process::begin_slice() {
+    if (os_.runtime().options().keep_output) return;
+    output_pending_ = 0;
+    output_truncated_ = false;
+}
+
+void Process::doom(ProcessStatus how, std::string reason) {
+    if (doomed() || is_finished()) return;
+    doom_ = how;
+    error_ = std::move(reason);
+}
+
+void Process::end_doomed(std::string detail) {
+    // The error the thread ended with says where; the doom's reason says why.
+    // A detail that is the reason itself, or its start ("not enough memory"),
+    // adds nothing.
+    std::string reason;
+    reason.swap(error_);
+    if (!detail.empty() && !std::string_view(reason).starts_with(detail)) {
+        detail.append(" (").append(reason).append(")");
+        reason.swap(detail);
+    }
+    if (doom_ == ProcessStatus::Killed) {
+        kill(std::move(reason));
+    } else {
+        fail(std::move(reason));
+    }
 }
 
 void Process::finish() {

@@ -20,6 +20,11 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
     runtime.leave_slice();
     process.set_preempting(false);
 
+    if (process.doomed()) {
+        const bool raised = status != LUA_OK && status != LUA_YIELD;
+        process.end_doomed(raised ? error_text(thread, -1) : std::string());
+        return;
+    }
     switch (status) {
         case LUA_YIELD:
             // Preempted, or a coroutine.yield() at the top level: either way

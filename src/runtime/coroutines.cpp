@@ -4,6 +4,8 @@
 
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
+#include "runtime/doom.hpp"
+#include "runtime/wrapped_builtin.hpp"
 
 namespace luaos {
 namespace {
@@ -67,6 +69,10 @@ int resume_step(lua_State* L, lua_State* co, int nargs, lua_KContext kind) {
         int nres = 0;
         int status = lua_resume(co, L, nargs, &nres);
         if (process != nullptr) process->set_running_thread(L);
+        // A doomed process runs no more of the script's code: not even the
+        // __close handlers a failed wrap would run, which could be reached
+        // with the hook disabled (runtime/doom.hpp).
+        if (process != nullptr && process->doomed()) return doom_enforce(L, *process);
         bool preempted = status == LUA_YIELD && process != nullptr && process->preempting();
         if (!preempted) {
             return kind == kWrap ? finish_wrap(L, co, status, nres) : finish_resume(L, co, status, nres);
@@ -77,8 +83,12 @@ int resume_step(lua_State* L, lua_State* co, int nargs, lua_KContext kind) {
             return lua_yieldk(L, 0, kind, resume_continue);
         }
         // The resumer sits behind a C call boundary and cannot pass the
-        // preemption up: keep running the coroutine; the slice goes on.
+        // preemption up: keep running the coroutine, on the CPU budget.
         process->set_preempting(false);
+        if (!Runtime::of(L).within_cpu_budget()) {
+            doom_for_cpu(L, *process);
+            return doom_enforce(L, *process);
+        }
         nargs = 0;
     }
 }
@@ -110,6 +120,14 @@ int co_wrapped_call(lua_State* L) {
     return resume_step(L, co, nargs, kWrap);
 }
 
+// coroutine.close runs the coroutine's pending __close handlers; a doomed
+// process must not (see resume_step).
+int co_close(lua_State* L) {
+    Process* process = Runtime::of(L).current_process();
+    if (process != nullptr && process->doomed()) return doom_enforce(L, *process);
+    return call_wrapped_builtin(L);
+}
+
 int co_wrap(lua_State* L) {
     luaL_checktype(L, 1, LUA_TFUNCTION);
     lua_State* co = lua_newthread(L);
@@ -122,13 +140,16 @@ int co_wrap(lua_State* L) {
 }  // namespace
 
 void push_coroutine_library(lua_State* L) {
-    // create, yield, status, running, isyieldable and close keep Lua's own
-    // meaning: a created thread inherits the creator's hook, so it is preempted.
+    // create, yield, status, running and isyieldable keep Lua's own meaning: a
+    // created thread inherits the creator's hook, so it is preempted.
     luaL_requiref(L, LUA_COLIBNAME, luaopen_coroutine, 0);
     lua_pushcfunction(L, co_resume);
     lua_setfield(L, -2, "resume");
     lua_pushcfunction(L, co_wrap);
     lua_setfield(L, -2, "wrap");
+    lua_getfield(L, -1, "close");
+    lua_pushcclosure(L, co_close, 1);
+    lua_setfield(L, -2, "close");
 }
 
 }  // namespace luaos

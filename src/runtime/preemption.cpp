@@ -4,22 +4,31 @@
 
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
+#include "runtime/doom.hpp"
 
 namespace luaos {
 
 void preemption_hook(lua_State* L, lua_Debug* ar) {
     if (ar->event != LUA_HOOKCOUNT) return;
-    Process* process = Runtime::of(L).current_process();
+    Runtime& runtime = Runtime::of(L);
+    Process* process = runtime.current_process();
     if (process == nullptr) return;
-    // Inside a C call boundary (a table.sort comparator, a gsub callback, a
-    // metamethod called from C) Lua cannot yield: raising here would surface a
-    // spurious error in a correct script, so the slice runs on until the hook
-    // next fires where yielding is possible.
-    if (!lua_isyieldable(L)) return;
-    // The flag tells the preemption-aware coroutine.resume that this yield is
-    // the scheduler's, not the script's (see runtime/coroutines.cpp).
-    process->set_preempting(true);
-    lua_yield(L, 0);
+    if (!process->doomed()) {
+        const bool within_budget = runtime.charge_slice_work(runtime.options().quantum);
+        if (lua_isyieldable(L)) {
+            // The flag tells the preemption-aware coroutine.resume that this
+            // yield is the scheduler's, not the script's (runtime/coroutines.cpp).
+            process->set_preempting(true);
+            lua_yield(L, 0);  // in a hook this only marks the yield; Lua performs it once we return
+            return;
+        }
+        // Inside a C call boundary (a table.sort comparator, a gsub callback,
+        // a metamethod called from C) Lua cannot yield: the slice runs on, on
+        // the process's hard CPU budget.
+        if (within_budget) return;
+        doom_for_cpu(L, *process);
+    }
+    doom_enforce_in_hook(L, *process);
 }
 
 namespace {

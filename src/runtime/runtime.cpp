@@ -3,15 +3,23 @@
 #include <cstring>
 #include <lua.hpp>
 
+#include "luaos/os.hpp"
 #include "luaos/process.hpp"
+#include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
+#include "runtime/cpu_budget.hpp"
+#include "runtime/doom.hpp"
 #include "runtime/preemption.hpp"
 #include "runtime/sandbox.hpp"
 
 namespace luaos {
 
-Runtime::Runtime(RuntimeOptions options) : options_(options) {
-    L_ = luaL_newstate();
+Runtime::Runtime(RuntimeOptions options, std::shared_ptr<MemoryCap> cap) : options_(options) {
+    allocator_ = std::make_unique<Allocator>(std::move(cap), [this](MemoryAccount&, MemoryRefusal refusal) {
+        on_memory_refused(refusal == MemoryRefusal::ClusterCap);
+    });
+    L_ = lua_newstate(Allocator::lua_alloc, allocator_.get());
+    if (L_ == nullptr) throw std::bad_alloc();
     // Every thread created later copies the main thread's extra space, so any
     // lua_State of this runtime leads back to it (Runtime::of).
     Runtime* self = this;
@@ -32,14 +40,49 @@ Runtime& Runtime::of(lua_State* L) {
     return *runtime;
 }
 
+std::size_t Runtime::memory_used() const { return allocator_->used(); }
+
 void Runtime::enter_slice(Process& process) {
     current_ = &process;
+    slice_work_ = 0;
+    allocator_->charge_to(process.os().memory_account());
+    process.begin_slice();
     preemption_->arm(process.running_thread());
 }
 
 void Runtime::leave_slice() {
     preemption_->disarm(current_->running_thread());
+    allocator_->charge_to(nullptr);
     current_ = nullptr;
+}
+
+bool Runtime::charge_slice_work(std::uint64_t work) {
+    slice_work_ += work;
+    return within_cpu_budget();
+}
+
+// Lua raises its memory error in the running process; dooming the process as
+// well keeps a script that catches that error from retrying: each refusal
+// costs an emergency collection of the whole shared state.
+void Runtime::on_memory_refused(bool cluster_cap) {
+    if (current_ == nullptr || current_->doomed()) return;
+    if (cluster_cap) {
+        current_->doom(ProcessStatus::Failed, "not enough memory: the cluster's memory cap is reached");
+    } else {
+        current_->doom(ProcessStatus::Failed, "not enough memory: the VM's memory limit of " +
+                                                  std::to_string(options_.memory_limit) + " bytes is reached");
+    }
+    doom_hasten(current_->running_thread());
+}
+
+bool cpu_budget_charge(lua_State* L, std::uint64_t steps) {
+    Runtime& runtime = Runtime::of(L);
+    Process* process = runtime.current_process();
+    if (process == nullptr) return true;
+    if (process->doomed()) return false;
+    if (runtime.charge_slice_work(steps)) return true;
+    doom_for_cpu(L, *process);
+    return false;
 }
 
 }  // namespace luaos

@@ -233,3 +233,30 @@ TEST(JsonReport, QuantumIsHonoured) {
 
 }  // namespace
 }  // namespace luaos::cli_test
+
+namespace luaos::cli_test {
+namespace {
+
+TEST(JsonReport, MemoryLimitFailsOnlyTheProcessThatPassesIt) {
+    CliResult result = run_luaos({"run", "--json", "--memory-limit", "1M", "--quantum", "100000",
+                                  script("grow_forever.lua"), script("hello.lua")});
+    ASSERT_EQ(result.exit_code, 1) << result.err;
+    json report = parse_report(result);
+    const json& processes = report["vms"][0]["processes"];
+    ASSERT_EQ(processes.size(), 2u);
+    EXPECT_EQ(processes[0]["status"], "failed");
+    EXPECT_NE(processes[0]["error"].get<std::string>().find("memory limit of 1048576 bytes"), std::string::npos)
+        << processes[0]["error"];
+    EXPECT_EQ(processes[1]["status"], "finished");
+}
+
+TEST(JsonReport, DefaultMemoryLimitLetsTheSameScriptGrowFurther) {
+    // The same script under the default 16M limit survives the ticks that
+    // were enough for it to pass 1M.
+    CliResult result = run_luaos({"run", "--json", "--quantum", "100000", "--ticks", "3", script("grow_forever.lua")});
+    ASSERT_EQ(result.exit_code, 3) << result.err;
+    EXPECT_EQ(only_process(parse_report(result))["status"], "running");
+}
+
+}  // namespace
+}  // namespace luaos::cli_test

@@ -7,12 +7,6 @@
 namespace luaos::test {
 namespace {
 
-std::string output_of(std::string_view code) {
-    Exit exit = run_script(code);
-    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
-    return exit.output;
-}
-
 class HostFacility : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(HostFacility, IsNotReachable) {

@@ -48,4 +48,10 @@ Exit run_script(std::string_view code, RuntimeOptions options) {
     return harness.exit_of(pid);
 }
 
+std::string output_of(std::string_view code) {
+    Exit exit = run_script(code);
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    return exit.output;
+}
+
 }  // namespace luaos::test

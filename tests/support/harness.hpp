@@ -50,4 +50,7 @@ public:
 // Runs one script to its end in a fresh runtime and returns how it ended.
 Exit run_script(std::string_view code, RuntimeOptions options = {});
 
+// What a script that must finish printed (a test failure if it did not finish).
+std::string output_of(std::string_view code);
+
 }  // namespace luaos::test

@@ -1,0 +1,142 @@
+#include "runtime/allocator.hpp"
+
+#include <cassert>
+#include <cstdlib>
+#include <limits>
+#include <unistd.h>
+
+namespace luaos {
+namespace {
+
+// The header keeps Lua's blocks 8-byte aligned, all that Lua 5.4 needs
+// (LUAI_MAXALIGN: doubles, pointers and 64-bit integers).
+struct alignas(8) BlockHeader {
+    MemoryAccount* account;
+};
+constexpr std::size_t kHeader = sizeof(BlockHeader);
+constexpr std::size_t kCapSlice = std::size_t{1} << 20;
+
+BlockHeader* header_of(void* block) { return static_cast<BlockHeader*>(block) - 1; }
+void* block_of(void* raw) { return static_cast<BlockHeader*>(raw) + 1; }
+
+}  // namespace
+
+bool MemoryCap::try_reserve(std::size_t bytes) {
+    std::size_t used = used_.load(std::memory_order_relaxed);
+    do {
+        if (bytes > limit_ || used > limit_ - bytes) return false;
+    } while (!used_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
+    return true;
+}
+
+std::size_t default_memory_cap() {
+    long pages = sysconf(_SC_PHYS_PAGES);
+    long page_size = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page_size <= 0) return std::numeric_limits<std::size_t>::max();
+    return static_cast<std::size_t>(pages) / 4 * 3 * static_cast<std::size_t>(page_size);
+}
+
+Allocator::Allocator(std::shared_ptr<MemoryCap> cap, RefusalHandler on_refusal)
+    : cap_(std::move(cap)), on_refusal_(std::move(on_refusal)) {
+    host_.limit = std::numeric_limits<std::size_t>::max();
+}
+
+Allocator::~Allocator() {
+    assert(used_ == 0 && "the Lua state is closed before its allocator");
+    if (cap_) cap_->release(reserved_);
+}
+
+void* Allocator::lua_alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize) {
+    return static_cast<Allocator*>(ud)->allocate(ptr, osize, nsize);
+}
+
+MemoryAccount* Allocator::open_account(std::size_t limit) {
+    auto* account = new MemoryAccount;
+    account->limit = limit;
+    return account;
+}
+
+void Allocator::close_account(MemoryAccount* account) {
+    if (account == nullptr) return;
+    if (account->used == 0) {
+        delete account;
+    } else {
+        account->closed = true;
+    }
+}
+
+Allocator::Charging::Charging(Allocator& allocator, MemoryAccount* account)
+    : allocator_(allocator), previous_(allocator.charging()) {
+    allocator_.charge_to(account);
+}
+
+Allocator::Charging::~Charging() { allocator_.charge_to(previous_); }
+
+void* Allocator::allocate(void* ptr, std::size_t osize, std::size_t nsize) {
+    if (ptr == nullptr) {
+        // osize names the kind of object being created, not a size.
+        if (nsize == 0) return nullptr;
+        MemoryAccount& account = *charging_;
+        if (!admit(account, nsize + kHeader)) return nullptr;
+        void* raw = std::malloc(nsize + kHeader);
+        if (raw == nullptr) {
+            release(account, nsize + kHeader);
+            return nullptr;
+        }
+        static_cast<BlockHeader*>(raw)->account = &account;
+        return block_of(raw);
+    }
+
+    BlockHeader* header = header_of(ptr);
+    MemoryAccount& account = *header->account;
+    if (nsize == 0) {
+        std::free(header);
+        release(account, osize + kHeader);
+        return nullptr;
+    }
+    // A block keeps its owner when it grows: only the VM that created an
+    // object can reach it to grow it.
+    if (nsize > osize && !admit(account, nsize - osize)) return nullptr;
+    void* raw = std::realloc(header, nsize + kHeader);
+    if (raw == nullptr) {
+        if (nsize > osize) release(account, nsize - osize);
+        return nullptr;
+    }
+    if (nsize < osize) release(account, osize - nsize);
+    return block_of(raw);
+}
+
+bool Allocator::admit(MemoryAccount& account, std::size_t bytes) {
+    if (bytes > account.limit - account.used) return refuse(account, MemoryRefusal::AccountLimit);
+    if (used_ + bytes > reserved_) {
+        std::size_t missing = used_ + bytes - reserved_;
+        std::size_t slice = (missing + kCapSlice - 1) / kCapSlice * kCapSlice;
+        if (cap_ && !cap_->try_reserve(slice)) return refuse(account, MemoryRefusal::ClusterCap);
+        reserved_ += slice;
+    }
+    refused_last_ = false;
+    used_ += bytes;
+    account.used += bytes;
+    return true;
+}
+
+bool Allocator::refuse(MemoryAccount& account, MemoryRefusal why) {
+    if (refused_last_ && on_refusal_) on_refusal_(account, why);
+    refused_last_ = true;
+    return false;
+}
+
+void Allocator::release(MemoryAccount& account, std::size_t bytes) {
+    assert(account.used >= bytes && used_ >= bytes && "every byte freed was charged");
+    account.used -= bytes;
+    used_ -= bytes;
+    // Hand whole slices back to the cap, keeping one spare against churn.
+    if (reserved_ - used_ > 2 * kCapSlice) {
+        std::size_t surplus = (reserved_ - used_ - kCapSlice) / kCapSlice * kCapSlice;
+        reserved_ -= surplus;
+        if (cap_) cap_->release(surplus);
+    }
+    if (account.closed && account.used == 0) delete &account;
+}
+
+}  // namespace luaos

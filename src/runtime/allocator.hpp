@@ -1,0 +1,86 @@
+#pragma once
+// The Lua allocator: every block is charged to the VM that allocated it.
+//
+// VMs share one Lua state, so Lua itself cannot tell whose memory a block is.
+// Each block carries a small header naming its MemoryAccount (one per VM);
+// allocations are charged to the account of the VM running at the time
+// (Allocator::Charging), and a block's bytes go back to the account that paid
+// for them when Lua frees it, whenever the collector gets to it. An account
+// whose VM is gone lives on until the last of its blocks is freed.
+//
+// Every charge also passes through the runtime's share of the cluster-wide
+// MemoryCap, taken in 1 MiB slices so that the shared atomic is touched
+// rarely.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "luaos/memory.hpp"
+
+namespace luaos {
+
+struct MemoryAccount {
+    std::size_t used = 0;
+    std::size_t limit = 0;
+    bool closed = false;  // its VM is gone; freed with its last block
+};
+
+enum class MemoryRefusal : std::uint8_t { AccountLimit, ClusterCap };
+
+class Allocator {
+public:
+    // Called when an allocation is refused for the second time in a row. Lua
+    // answers a first refusal with an emergency collection and asks again;
+    // only when that fails too does it raise its memory error.
+    using RefusalHandler = std::function<void(MemoryAccount&, MemoryRefusal)>;
+
+    Allocator(std::shared_ptr<MemoryCap> cap, RefusalHandler on_refusal);
+    ~Allocator();
+    Allocator(const Allocator&) = delete;
+    Allocator& operator=(const Allocator&) = delete;
+
+    // The lua_Alloc function; its user data is the Allocator.
+    static void* lua_alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize);
+
+    MemoryAccount* open_account(std::size_t limit);
+    // The VM is gone: the account is freed now if empty, else with its last block.
+    void close_account(MemoryAccount* account);
+
+    // Charges allocations to `account` for as long as it lives.
+    class Charging {
+    public:
+        Charging(Allocator& allocator, MemoryAccount* account);
+        ~Charging();
+        Charging(const Charging&) = delete;
+        Charging& operator=(const Charging&) = delete;
+
+    private:
+        Allocator& allocator_;
+        MemoryAccount* previous_;
+    };
+    void charge_to(MemoryAccount* account) {
+        charging_ = account ? account : &host_;
+        refused_last_ = false;  // a refusal in one slice says nothing of the next
+    }
+    MemoryAccount* charging() const { return charging_; }
+
+    std::size_t used() const { return used_; }
+
+private:
+    void* allocate(void* ptr, std::size_t osize, std::size_t nsize);
+    bool admit(MemoryAccount& account, std::size_t bytes);
+    bool refuse(MemoryAccount& account, MemoryRefusal why);
+    void release(MemoryAccount& account, std::size_t bytes);
+
+    std::shared_ptr<MemoryCap> cap_;
+    RefusalHandler on_refusal_;
+    MemoryAccount host_;  // the runtime's own allocations: no limit but the cap
+    MemoryAccount* charging_ = &host_;
+    std::size_t used_ = 0;      // bytes charged on this runtime
+    std::size_t reserved_ = 0;  // bytes taken from the cap for them
+    bool refused_last_ = false;
+};
+
+}  // namespace luaos

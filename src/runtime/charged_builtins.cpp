@@ -1,0 +1,48 @@
+#include "runtime/charged_builtins.hpp"
+
+#include <bit>
+#include <lua.hpp>
+
+#include "runtime/cpu_budget.hpp"
+#include "runtime/wrapped_builtin.hpp"
+
+namespace luaos {
+namespace {
+
+int charged_sort(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer n = luaL_len(L, 1);
+    if (n > 1) {
+        auto count = static_cast<std::uint64_t>(n);
+        std::uint64_t comparisons = count * static_cast<std::uint64_t>(std::bit_width(count));
+        if (!cpu_budget_charge(L, comparisons)) return luaL_error(L, "table too large to sort (%I elements)", n);
+    }
+    return call_wrapped_builtin(L);
+}
+
+int charged_move(lua_State* L) {
+    lua_Integer first = luaL_checkinteger(L, 2);
+    lua_Integer last = luaL_checkinteger(L, 3);
+    if (last >= first) {
+        // Computed unsigned: last - first overflows lua_Integer for extreme ranges.
+        std::uint64_t count = static_cast<std::uint64_t>(last) - static_cast<std::uint64_t>(first) + 1;
+        if (!cpu_budget_charge(L, count)) return luaL_error(L, "too many elements to move");
+    }
+    return call_wrapped_builtin(L);
+}
+
+void wrap(lua_State* L, int library, const char* name, lua_CFunction charged) {
+    lua_getfield(L, library, name);
+    lua_pushcclosure(L, charged, 1);
+    lua_setfield(L, library, name);
+}
+
+}  // namespace
+
+void charged_builtins_install_table(lua_State* L, int index) {
+    index = lua_absindex(L, index);
+    wrap(L, index, "sort", charged_sort);
+    wrap(L, index, "move", charged_move);
+}
+
+}  // namespace luaos

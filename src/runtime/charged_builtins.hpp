@@ -1,0 +1,19 @@
+#pragma once
+// Builtins whose running time the memory limit does not bound.
+//
+// The count hook cannot fire inside C code, so a builtin that loops on its own
+// holds the CPU for as long as it likes. Most are bounded by the memory limit
+// (string.rep, table.concat: their work is proportional to what they
+// allocate). These are not, and charge their work to the CPU budget first:
+// table.sort (n log n comparisons on n elements), table.move (one step per
+// element, even over absent ones), load (one step per byte compiled), and the
+// string matchers find, match, gmatch and gsub (runtime/patterns.cpp).
+
+struct lua_State;
+
+namespace luaos {
+
+// Replaces table.sort and table.move in the table library at `index`.
+void charged_builtins_install_table(lua_State* L, int index);
+
+}  // namespace luaos

@@ -1,0 +1,14 @@
+#include "runtime/wrapped_builtin.hpp"
+
+#include <lua.hpp>
+
+namespace luaos {
+
+int call_wrapped_builtin(lua_State* L) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+}  // namespace luaos

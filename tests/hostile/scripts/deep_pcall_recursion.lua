@@ -1,0 +1,5 @@
+-- expect: finished
+-- stdout-contains: survived
+local function again() pcall(again) end
+again()
+print("survived")

@@ -1,0 +1,3 @@
+-- expect: failed
+-- error: truncated
+error(string.rep("x", 5000000))

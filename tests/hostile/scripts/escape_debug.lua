@@ -1,0 +1,3 @@
+-- expect: failed
+-- error: global 'debug'
+debug.sethook()

@@ -1,0 +1,3 @@
+-- expect: failed
+-- error: global 'io'
+io.open("/etc/passwd")

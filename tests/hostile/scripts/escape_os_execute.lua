@@ -1,0 +1,3 @@
+-- expect: failed
+-- error: field 'execute'
+os.execute("echo pwned")

@@ -1,0 +1,3 @@
+-- expect: failed
+-- error: read-only table
+rawset(math, "max", function() return 0 end)

@@ -1,0 +1,3 @@
+-- expect: failed
+-- error: global 'require'
+require("os")

@@ -1,0 +1,3 @@
+-- expect: failed
+-- error: attempt to call a nil value
+string.dump(function() end)

@@ -1,0 +1,4 @@
+-- expect: failed
+-- error: read-only table
+local mt = getmetatable("")
+mt.__index.upper = nil

@@ -1,0 +1,3 @@
+-- expect: failed
+-- error: read-only table
+table.insert(table, "x")

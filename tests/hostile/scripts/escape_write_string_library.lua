@@ -1,0 +1,3 @@
+-- expect: failed
+-- error: read-only table
+string.upper = function() return "pwned" end

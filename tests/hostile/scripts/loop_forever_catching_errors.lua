@@ -1,0 +1,2 @@
+-- expect: running
+while true do pcall(error, "again") end

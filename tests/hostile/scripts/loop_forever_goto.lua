@@ -1,0 +1,2 @@
+-- expect: running
+::again:: goto again

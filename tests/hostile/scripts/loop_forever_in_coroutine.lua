@@ -1,0 +1,3 @@
+-- expect: running
+local co = coroutine.wrap(function() while true do end end)
+co()

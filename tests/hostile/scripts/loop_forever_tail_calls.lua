@@ -1,0 +1,3 @@
+-- expect: running
+local function spin() return spin() end
+spin()

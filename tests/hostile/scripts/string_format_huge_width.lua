@@ -1,0 +1,3 @@
+-- expect: failed
+-- error: invalid conversion
+string.format("%0999999d", 1)

@@ -1,0 +1,3 @@
+-- expect: failed
+-- error: too many results
+print(select("#", table.unpack({}, 1, 100000000)))

@@ -1,0 +1,154 @@
+// The limits a hostile script runs into: each has a default, can be changed,
+// and stops only the script that passes it.
+
+#include <gtest/gtest.h>
+
+#include <lua.hpp>
+
+#include "runtime/allocator.hpp"
+#include "support/harness.hpp"
+
+namespace luaos::test {
+namespace {
+
+void collect_garbage(Runtime& runtime) { lua_gc(runtime.lua(), LUA_GCCOLLECT); }
+
+TEST(MemoryLimit, MemoryIsChargedToTheVmThatAllocatedIt) {
+    Runtime runtime({.quantum = 1000000});
+    Os hungry(runtime);
+    Os idle(runtime);
+    hungry.spawn_process("data = {} for i = 1, 20000 do data[i] = {i} end coroutine.yield()", "hungry.lua");
+    idle.spawn_process("coroutine.yield()", "idle.lua");
+    const std::size_t idle_before = idle.memory_used();
+    const std::size_t hungry_before = hungry.memory_used();
+    hungry.tick();
+    idle.tick();
+    EXPECT_GT(hungry.memory_used(), hungry_before + 20000 * 40) << "20,000 small tables are charged to their VM";
+    EXPECT_LT(idle.memory_used(), idle_before + 1024);
+}
+
+TEST(MemoryLimit, MemoryIsReleasedToItsVmWhenCollected) {
+    Runtime runtime({.quantum = 1000000});
+    Os os(runtime);
+    os.spawn_process("coroutine.yield() local t = {} for i = 1, 20000 do t[i] = {i} end coroutine.yield()", "a.lua");
+    os.tick();
+    collect_garbage(runtime);
+    const std::size_t baseline = os.memory_used();
+    os.tick();
+    EXPECT_GT(os.memory_used(), baseline + 20000 * 40);
+    os.tick();  // the process ends; its table is garbage
+    collect_garbage(runtime);
+    EXPECT_LT(os.memory_used(), baseline);
+}
+
+TEST(MemoryLimit, AccountsAddUpToTheRuntimesTotal) {
+    Runtime runtime;
+    auto os = std::make_unique<Os>(runtime);
+    os->spawn_process("t = {} for i = 1, 1000 do t[i] = tostring(i) end coroutine.yield()", "a.lua");
+    os->tick();
+    const std::size_t before = runtime.memory_used();
+    EXPECT_GE(before, os->memory_used());
+    os.reset();  // the VM goes while its memory is still uncollected
+    collect_garbage(runtime);
+    EXPECT_LT(runtime.memory_used(), before);
+}
+
+TEST(MemoryLimit, PassingTheLimitFailsTheProcessWithLuasMemoryError) {
+    Exit exit = run_script("local t = {} for i = 1, 1e9 do t[i] = i end", {.quantum = 100000, .memory_limit = 1 << 20});
+    EXPECT_EQ(exit.status, ProcessStatus::Failed);
+    EXPECT_EQ(exit.error, "not enough memory: the VM's memory limit of 1048576 bytes is reached");
+}
+
+TEST(MemoryLimit, AScriptMayCatchOneMemoryErrorAndCarryOn) {
+    // string.rep's buffer is refused once, without an emergency collection:
+    // the script sees Lua's error and may recover.
+    Exit exit = run_script("print(pcall(string.rep, 'x', 1 << 24)) print('still here')", {.memory_limit = 1 << 20});
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_EQ(exit.output, "false\tnot enough memory\nstill here\n");
+}
+
+TEST(MemoryLimit, TheClusterCapBoundsAllVmsTogether) {
+    Cluster cluster({.runtime = {.quantum = 100000, .memory_limit = std::size_t{1} << 30}, .memory_cap = 8u << 20});
+    ExitRecorder recorder;
+    cluster.set_observer(&recorder);
+    cluster.create_vm().os().spawn_process("local t = {} for i = 1, 1e9 do t[i] = i end", "greedy.lua");
+    cluster.run({.max_ticks = 1000});
+    auto exits = recorder.exits();
+    ASSERT_EQ(exits.size(), 1u);
+    EXPECT_EQ(exits[0].error, "not enough memory: the cluster's memory cap is reached");
+    EXPECT_LE(cluster.memory_cap().used(), cluster.memory_cap().limit());
+}
+
+TEST(MemoryCap, ReservesUpToItsLimitOnly) {
+    MemoryCap cap(100);
+    EXPECT_TRUE(cap.try_reserve(60));
+    EXPECT_FALSE(cap.try_reserve(41));
+    EXPECT_TRUE(cap.try_reserve(40));
+    EXPECT_EQ(cap.used(), 100u);
+    cap.release(100);
+    EXPECT_EQ(cap.used(), 0u);
+    EXPECT_GT(default_memory_cap(), std::size_t{0});
+}
+
+TEST(CpuBudget, IsConfigurableAndNamedInTheError) {
+    const char* work = "table.sort({3, 2, 1}, function(a, b) for i = 1, 2000 do end return a < b end) print('sorted')";
+    Exit tight = run_script(work, {.quantum = 100, .cpu_budget = 5000});
+    EXPECT_EQ(tight.status, ProcessStatus::Killed);
+    EXPECT_EQ(tight.error, "process exceeded 5000 instructions without yielding");
+    Exit roomy = run_script(work, {.quantum = 100, .cpu_budget = 1000000});
+    EXPECT_EQ(roomy.status, ProcessStatus::Finished) << roomy.error;
+    EXPECT_EQ(roomy.output, "sorted\n");
+}
+
+TEST(CpuBudget, YieldableCodeIsPreemptedNotKilled) {
+    Harness h({.quantum = 1000, .cpu_budget = 5000});
+    Pid pid = h.spawn("local n = 0 for i = 1, 100000 do n = n + 1 end print(n)");
+    h.run();
+    EXPECT_EQ(h.exit_of(pid).status, ProcessStatus::Finished);
+    EXPECT_EQ(h.exit_of(pid).output, "100000\n");
+}
+
+TEST(CpuBudget, BuiltinErrorKeepsItsPlaceAndTheReason) {
+    Exit exit = run_script("table.move({}, 1, 1e12, 2)");
+    EXPECT_EQ(exit.status, ProcessStatus::Killed);
+    EXPECT_EQ(exit.error,
+              "test.lua:1: too many elements to move (process exceeded 1000000 instructions without yielding)");
+}
+
+TEST(OutputLimit, OverflowIsDroppedWithOneMarker) {
+    Exit exit = run_script("for i = 1, 100 do print(string.rep('x', 99)) end", {.output_limit = 1000});
+    EXPECT_EQ(exit.status, ProcessStatus::Finished);
+    EXPECT_EQ(exit.output.substr(0, 100), std::string(99, 'x') + "\n");
+    const std::string marker = "\n[luaos: output truncated at 1000 bytes]\n";
+    ASSERT_EQ(exit.output.size(), 1000 + marker.size());
+    EXPECT_EQ(exit.output.substr(1000), marker);
+}
+
+TEST(OutputLimit, TakingOutputMakesRoomAgain) {
+    Harness h({.output_limit = 10});
+    Pid pid = h.spawn("print('0123456789abc') coroutine.yield() print('again')");
+    h.tick();
+    Process* process = h.os.find(pid);
+    ASSERT_NE(process, nullptr);
+    EXPECT_EQ(process->take_output(), "0123456789\n[luaos: output truncated at 10 bytes]\n");
+    h.tick();
+    EXPECT_EQ(h.exit_of(pid).output, "again\n");
+}
+
+TEST(OutputLimit, StreamedOutputIsCappedPerSlice) {
+    struct Counter : ProcessObserver {
+        std::size_t bytes = 0;
+        void on_output(const Process&, std::string_view text) override { bytes += text.size(); }
+    } counter;
+    Runtime runtime({.output_limit = 100, .keep_output = false});
+    runtime.set_observer(&counter);
+    Os os(runtime);
+    os.spawn_process("for t = 1, 3 do for i = 1, 50 do print('0123456789') end coroutine.yield() end", "flood.lua");
+    const std::string marker = "\n[luaos: output truncated at 100 bytes]\n";
+    for (int tick = 0; tick < 4; ++tick) os.tick();
+    EXPECT_TRUE(os.is_finished());
+    EXPECT_EQ(counter.bytes, 3 * (100 + marker.size()));
+}
+
+}  // namespace
+}  // namespace luaos::test
