@@ -4,65 +4,13 @@
 //
 // usage: luaos_bench_quantum [iterations]
 
-#include <lua.hpp>
-
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <string>
 
-#include "luaos/luaos.hpp"
+#include "support/measure.hpp"
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-constexpr int kRepeats = 5;
-
-double best_ms(const std::function<void()>& run) {
-    double best = 1e300;
-    for (int i = 0; i < kRepeats; ++i) {
-        auto start = Clock::now();
-        run();
-        best = std::min(best, std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    }
-    return best;
-}
-
-double raw_lua_ms(const std::string& code) {
-    return best_ms([&] {
-        lua_State* L = luaL_newstate();
-        luaL_openlibs(L);
-        if (luaL_loadstring(L, code.c_str()) != LUA_OK || lua_pcall(L, 0, 0, 0) != LUA_OK) {
-            std::fprintf(stderr, "raw lua: %s\n", lua_tostring(L, -1));
-            std::exit(1);
-        }
-        lua_close(L);
-    });
-}
-
-struct LuaosRun {
-    double ms = 0;
-    std::uint64_t slices = 0;
-};
-
-LuaosRun luaos_run(const std::string& code, std::uint32_t quantum) {
-    LuaosRun result;
-    result.ms = best_ms([&] {
-        luaos::Runtime runtime({.quantum = quantum});
-        luaos::Os os(runtime);
-        os.spawn_process(code, "bench.lua");
-        result.slices = 0;
-        while (!os.is_finished()) {
-            os.tick();
-            ++result.slices;
-        }
-    });
-    return result;
-}
-
-}  // namespace
+using namespace luaos::bench;
 
 int main(int argc, char** argv) {
     const long iterations = argc > 1 ? std::atol(argv[1]) : 20'000'000;
@@ -73,9 +21,10 @@ int main(int argc, char** argv) {
     std::printf("%-22s %10s %12s %10s %14s\n", "mode", "ms", "ns/iter", "vs raw", "slice (us)");
     std::printf("%-22s %10.1f %12.2f %10s %14s\n", "raw Lua 5.4", raw, raw * 1e6 / double(iterations), "1.00x", "-");
     for (std::uint32_t quantum : {100u, 1000u, 10000u, 100000u}) {
-        LuaosRun run = luaos_run(loop, quantum);
-        std::printf("%-22s %10.1f %12.2f %9.2fx %14.2f\n", ("quantum " + std::to_string(quantum)).c_str(), run.ms,
-                    run.ms * 1e6 / double(iterations), run.ms / raw, run.ms * 1e3 / double(run.slices));
+        std::uint64_t slices = 0;
+        double ms = luaos_ms(loop, {.quantum = quantum}, &slices);
+        std::printf("%-22s %10.1f %12.2f %9.2fx %14.2f\n", ("quantum " + std::to_string(quantum)).c_str(), ms,
+                    ms * 1e6 / double(iterations), ms / raw, ms * 1e3 / double(slices));
     }
 
     // A switch: the scheduler resumes a process that yields straight back,
@@ -85,10 +34,10 @@ int main(int argc, char** argv) {
     const std::string bare = "local co = coroutine.wrap(function() while true do coroutine.yield() end end) for i = 1, " +
                              std::to_string(switches) + " do co() end";
     const double bare_ms = raw_lua_ms(bare);
-    const LuaosRun switched = luaos_run(yielder, luaos::kDefaultQuantum);
+    const double switched_ms = luaos_ms(yielder, {});
     std::printf("\nswitches, %ld round trips\n", switches);
     std::printf("%-34s %10.1f ns\n", "raw Lua resume/yield round trip", bare_ms * 1e6 / double(switches));
-    std::printf("%-34s %10.1f ns  (%.2fx)\n", "luaos scheduler slice round trip", switched.ms * 1e6 / double(switches),
-                switched.ms / bare_ms);
+    std::printf("%-34s %10.1f ns  (%.2fx)\n", "luaos scheduler slice round trip", switched_ms * 1e6 / double(switches),
+                switched_ms / bare_ms);
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "luaos/runtime.hpp"
+#include "luaos/stats.hpp"
 #include "luaos/vm.hpp"
 
 namespace luaos {
@@ -61,6 +62,10 @@ public:
     RunStats run(const RunOptions& options);
 
     std::size_t vm_count() const;
+    // Live processes in every VM (walks every VM: for progress lines, not per tick).
+    std::size_t process_count() const;
+    // The figures of the last tick().
+    const TickStats& last_tick() const { return last_tick_; }
     std::uint64_t ticks() const { return ticks_; }
     unsigned shard_count() const { return static_cast<unsigned>(shards_.size()); }
     const MemoryCap& memory_cap() const { return *memory_cap_; }
@@ -69,12 +74,15 @@ public:
     void for_each_vm(const std::function<void(VirtualMachine&)>& visit);
 
 private:
+    void merge_tick_stats(std::chrono::steady_clock::duration wall);
+
     ClusterOptions options_;
     std::shared_ptr<MemoryCap> memory_cap_;
     std::vector<std::unique_ptr<Shard>> shards_;
     std::unique_ptr<WorkerPool> pool_;
     std::uint64_t next_serial_ = 0;
     std::uint64_t ticks_ = 0;
+    TickStats last_tick_;
 };
 
 }  // namespace luaos

@@ -6,5 +6,6 @@
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
+#include "luaos/stats.hpp"
 #include "luaos/uuid.hpp"
 #include "luaos/vm.hpp"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "luaos/process.hpp"
+#include "luaos/stats.hpp"
 
 namespace luaos {
 
@@ -47,6 +48,12 @@ public:
     Runtime& runtime() const { return runtime_; }
     // Bytes of Lua memory this VM holds (RuntimeOptions::memory_limit caps it).
     std::size_t memory_used() const;
+    // What the VM has cost so far, ended processes included.
+    VmStats stats() const;
+    // Ticks so far (tick() calls).
+    std::uint64_t ticks() const { return ticks_; }
+    void account_slice(const SliceRecord& slice);  // engine internal
+    void account_output(std::size_t bytes) { stats_.stdout_bytes += bytes; }
     MemoryAccount* memory_account() const { return memory_; }
     // The VM this Os belongs to, or null for a stand-alone Os.
     const VirtualMachine* vm() const { return vm_; }
@@ -58,6 +65,8 @@ private:
     std::vector<std::unique_ptr<Process>> processes_;
     std::atomic<Pid> next_pid_{1};
     bool is_finished_ = false;
+    std::uint64_t ticks_ = 0;
+    VmStats stats_;  // the counters; memory figures are read from the account
 };
 
 }  // namespace luaos

@@ -14,6 +14,9 @@ namespace luaos {
 class Os;
 class Runtime;
 struct CompiledChunk;
+struct MemoryAccount;
+struct ProcessStats;
+struct SliceRecord;
 
 using Pid = std::uint32_t;
 
@@ -45,6 +48,8 @@ public:
     const std::string& output() const { return stdout_; }
     std::string take_output();
     Os& os() const { return os_; }
+    // What it has cost so far (luaos/stats.hpp).
+    ProcessStats stats() const;
 
     // Engine internals (src/): the scheduler and the Lua glue use these.
     lua_State* thread() const { return thread_; }
@@ -54,6 +59,8 @@ public:
     bool preempting() const { return preempting_; }
     void set_preempting(bool value) { preempting_ = value; }
     void attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk);
+    MemoryAccount* memory_account() const { return memory_; }
+    void account_slice(const SliceRecord& slice);
     void write_output(std::string_view text);
     void begin_slice();
     void finish();
@@ -83,6 +90,14 @@ private:
     lua_State* thread_ = nullptr;
     lua_State* running_ = nullptr;  // innermost coroutine executing, where a slice resumes
     CompiledChunk* chunk_ = nullptr;
+    MemoryAccount* memory_;  // a sub-account of its VM's: what it allocated
+    std::uint64_t spawned_at_tick_;
+    std::uint64_t ended_at_tick_ = 0;
+    std::uint64_t cpu_ns_ = 0;
+    std::uint64_t instructions_ = 0;
+    std::uint64_t slices_ = 0;
+    std::uint64_t preemptions_ = 0;
+    std::uint64_t stdout_bytes_ = 0;
     std::string name_;
     std::string error_;
     std::string stdout_;

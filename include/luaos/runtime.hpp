@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "luaos/memory.hpp"
+#include "luaos/stats.hpp"
 
 struct lua_State;
 
@@ -46,6 +47,9 @@ struct RuntimeOptions {
     // (Process::output). A host that streams output through a
     // ProcessObserver can turn this off so that nothing accumulates.
     bool keep_output = true;
+    // Whether slices are timed (ProcessStats::cpu_ns, TickStats); counts of
+    // slices, instructions and memory are kept either way.
+    bool accounting = true;
 };
 
 class Runtime {
@@ -77,7 +81,13 @@ public:
     void leave_slice();
     // Adds `work` to the running slice's count; false once past cpu_budget.
     bool charge_slice_work(std::uint64_t work);
+    // The count hook fired: `instructions` more ran, on the budget too.
+    bool charge_instructions(std::uint64_t instructions);
     bool within_cpu_budget() const { return slice_work_ <= options_.cpu_budget; }
+    std::uint64_t slice_instructions() const { return slice_instructions_; }
+    // This runtime's share of the current tick's figures (Cluster merges them).
+    void record_slice(const Process& process, const SliceRecord& slice);
+    TickStats take_tick_stats();
     Preemption& preemption() { return *preemption_; }
     ChunkCache& chunks() { return *chunks_; }
     Allocator& allocator() { return *allocator_; }
@@ -91,6 +101,8 @@ private:
     lua_State* L_ = nullptr;
     Process* current_ = nullptr;
     std::uint64_t slice_work_ = 0;
+    std::uint64_t slice_instructions_ = 0;
+    TickStats tick_stats_;
     ProcessObserver* observer_ = nullptr;
     std::unique_ptr<Preemption> preemption_;
     std::unique_ptr<ChunkCache> chunks_;

@@ -1,6 +1,7 @@
 #include "luaos/cluster.hpp"
 
 #include <cassert>
+#include <chrono>
 
 #include "cluster/shard.hpp"
 #include "cluster/worker_pool.hpp"
@@ -25,6 +26,7 @@ VirtualMachine& Cluster::create_vm() {
 }
 
 void Cluster::tick() {
+    const auto start = std::chrono::steady_clock::now();
     if (pool_) {
         assert(pool_->size() == shards_.size() && "one worker per shard");
         pool_->run([this](unsigned index) { shards_[index]->tick(); });
@@ -32,6 +34,31 @@ void Cluster::tick() {
         shards_.front()->tick();
     }
     ++ticks_;
+    merge_tick_stats(std::chrono::steady_clock::now() - start);
+}
+
+void Cluster::merge_tick_stats(std::chrono::steady_clock::duration wall) {
+    last_tick_ = TickStats{};
+    last_tick_.tick = ticks_;
+    last_tick_.wall_ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count());
+    for (auto& shard : shards_) {
+        TickStats share = shard->runtime().take_tick_stats();
+        last_tick_.processes_run += share.processes_run;
+        if (share.processes_run > 0 && share.longest_slice_ns >= last_tick_.longest_slice_ns) {
+            last_tick_.longest_slice_ns = share.longest_slice_ns;
+            last_tick_.longest_vm = share.longest_vm;
+            last_tick_.longest_pid = share.longest_pid;
+            last_tick_.longest_name = std::move(share.longest_name);
+        }
+    }
+}
+
+std::size_t Cluster::process_count() const {
+    std::size_t count = 0;
+    for (const auto& shard : shards_) {
+        for (const auto& vm : shard->vms()) count += vm->os().processes().size();
+    }
+    return count;
 }
 
 std::size_t Cluster::vm_count() const {

@@ -12,12 +12,42 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void print_progress(std::ostream& out, std::uint64_t tick, std::size_t vms, Clock::duration uptime) {
-    char line[128];
-    std::snprintf(line, sizeof line, "tick %llu | %zu VMs active | uptime %llds\n",
-                  static_cast<unsigned long long>(tick), vms,
-                  static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(uptime).count()));
-    out << line << std::flush;
+// What the progress line reports of the ticks since the last one.
+struct Interval {
+    Clock::time_point start;
+    std::uint64_t ticks = 0;
+    std::uint64_t overruns = 0;  // ticks that took longer than their frame
+    TickStats slowest;           // the tick holding the longest slice
+
+    void add(const TickStats& tick, Clock::duration period) {
+        ++ticks;
+        if (std::chrono::nanoseconds(tick.wall_ns) > period) ++overruns;
+        if (tick.processes_run > 0 && tick.longest_slice_ns >= slowest.longest_slice_ns) slowest = tick;
+    }
+};
+
+// "tick N | X VMs active | uptime Ys" as the upstream game loop prints it,
+// then what an operator needs to see which scripts eat the frame.
+void print_progress(std::ostream& out, Cluster& cluster, const Interval& interval, Clock::time_point now,
+                    Clock::time_point start) {
+    const double seconds = std::chrono::duration<double>(now - interval.start).count();
+    char line[512];
+    int length = std::snprintf(line, sizeof line,
+                               "tick %llu | %zu VMs active | uptime %llds | %zu processes | %.1f ticks/s | "
+                               "%llu/%llu ticks over their frame",
+                               static_cast<unsigned long long>(cluster.ticks()), cluster.vm_count(),
+                               static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(now - start).count()),
+                               cluster.process_count(), seconds > 0 ? double(interval.ticks) / seconds : 0.0,
+                               static_cast<unsigned long long>(interval.overruns),
+                               static_cast<unsigned long long>(interval.ticks));
+    out.write(line, length);
+    if (interval.slowest.processes_run > 0) {
+        const TickStats& slow = interval.slowest;
+        out << " | slowest: vm " << slow.longest_vm << " pid " << slow.longest_pid << " (" << slow.longest_name << ") ";
+        length = std::snprintf(line, sizeof line, "%.3f ms", double(slow.longest_slice_ns) / 1e6);
+        out.write(line, length);
+    }
+    out << '\n' << std::flush;
 }
 
 }  // namespace
@@ -31,20 +61,24 @@ RunStats Cluster::run(const RunOptions& options) {
     const auto start = Clock::now();
     auto next_frame = start;
     auto next_progress = start + options.progress_every;
+    Interval interval{start};
 
     while (vm_count() > 0 && stats.ticks < options.max_ticks) {
         tick();
         ++stats.ticks;
         if (options.after_tick) options.after_tick();
         if (!paced) continue;
+        interval.add(last_tick_, period);
         auto now = Clock::now();
         if (options.progress != nullptr && now >= next_progress) {
-            print_progress(*options.progress, ticks_, vm_count(), now - start);
+            print_progress(*options.progress, *this, interval, now, start);
+            interval = Interval{now};
             next_progress += options.progress_every;
         }
         next_frame += period;
         // A tick that overran its frame starts the next one at once, without
-        // trying to catch up on the frames it missed.
+        // trying to catch up on the frames it missed (the progress line
+        // counts such ticks).
         if (next_frame > now) {
             std::this_thread::sleep_until(next_frame);
         } else {

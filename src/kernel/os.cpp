@@ -50,10 +50,26 @@ Os::~Os() {
 
 std::size_t Os::memory_used() const { return memory_->used; }
 
+VmStats Os::stats() const {
+    VmStats stats = stats_;
+    stats.ticks = ticks_;
+    stats.memory = memory_->used;
+    stats.memory_peak = memory_->peak;
+    return stats;
+}
+
+void Os::account_slice(const SliceRecord& slice) {
+    stats_.cpu_ns += slice.duration_ns;
+    stats_.instructions += slice.instructions;
+    ++stats_.slices;
+    if (slice.preempted) ++stats_.preemptions;
+}
+
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name) {
     Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
-    Allocator::Charging charging(runtime_.allocator(), memory_);
     auto process = std::make_unique<Process>(*this, pid, std::string(name));
+    ++stats_.processes_spawned;
+    Allocator::Charging charging(runtime_.allocator(), process->memory_account());
     SpawnResult result{pid, {}};
 
     CompiledChunk* chunk = runtime_.chunks().acquire(code, name, result.error);
@@ -71,11 +87,13 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name) {
         }
     }
     if (!result.ok()) process->fail(result.error);
+    if (ProcessObserver* observer = runtime_.observer()) observer->on_spawn(*process);
     processes_.push_back(std::move(process));
     return result;
 }
 
 void Os::tick() {
+    ++ticks_;
     for (std::size_t i = 0; i < processes_.size(); ++i) {
         Process& process = *processes_[i];
         if (!process.is_finished()) scheduler_run_slice(runtime_, process);

@@ -1,11 +1,14 @@
 #include "luaos/process.hpp"
 
 #include <cassert>
+#include <limits>
 #include <lua.hpp>
 
 #include "luaos/observer.hpp"
 #include "luaos/os.hpp"
 #include "luaos/runtime.hpp"
+#include "luaos/stats.hpp"
+#include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
 
 namespace luaos {
@@ -20,9 +23,38 @@ const char* status_name(ProcessStatus status) {
     return "running";
 }
 
-Process::Process(Os& os, Pid pid, std::string name) : os_(os), pid_(pid), name_(std::move(name)) {}
+Process::Process(Os& os, Pid pid, std::string name)
+    : os_(os),
+      pid_(pid),
+      memory_(os.runtime().allocator().open_account(std::numeric_limits<std::size_t>::max(), os.memory_account())),
+      spawned_at_tick_(os.ticks()),
+      name_(std::move(name)) {}
 
-Process::~Process() { release_lua(); }
+Process::~Process() {
+    release_lua();
+    os_.runtime().allocator().close_account(memory_);
+}
+
+ProcessStats Process::stats() const {
+    ProcessStats stats;
+    stats.cpu_ns = cpu_ns_;
+    stats.instructions = instructions_;
+    stats.slices = slices_;
+    stats.preemptions = preemptions_;
+    stats.ticks_alive = (is_finished() ? ended_at_tick_ : os_.ticks()) - spawned_at_tick_;
+    stats.stdout_bytes = stdout_bytes_;
+    stats.memory = memory_->used;
+    stats.memory_peak = memory_->peak;
+    return stats;
+}
+
+void Process::account_slice(const SliceRecord& slice) {
+    cpu_ns_ += slice.duration_ns;
+    instructions_ += slice.instructions;
+    ++slices_;
+    if (slice.preempted) ++preemptions_;
+    os_.account_slice(slice);
+}
 
 void Process::attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk) {
     assert(thread_ == nullptr && "a process is attached to its thread once");
@@ -58,6 +90,8 @@ void Process::write_output(std::string_view text) {
     output_pending_ += text.size();
     for (std::string_view part : {text, std::string_view(marker)}) {
         if (part.empty()) continue;
+        stdout_bytes_ += part.size();
+        os_.account_output(part.size());
         if (runtime.options().keep_output) stdout_.append(part);
         if (ProcessObserver* observer = runtime.observer()) observer->on_output(*this, part);
     }
@@ -94,17 +128,20 @@ void Process::end_doomed(std::string detail) {
 
 void Process::finish() {
     status_ = ProcessStatus::Finished;
+    ended_at_tick_ = os_.ticks();
     release_lua();
 }
 
 void Process::fail(std::string message) {
     status_ = ProcessStatus::Failed;
+    ended_at_tick_ = os_.ticks();
     error_ = std::move(message);
     release_lua();
 }
 
 void Process::kill(std::string reason) {
     status_ = ProcessStatus::Killed;
+    ended_at_tick_ = os_.ticks();
     error_ = std::move(reason);
     release_lua();
 }

@@ -1,24 +1,46 @@
 #include "kernel/scheduler.hpp"
 
 #include <cassert>
+#include <chrono>
 #include <lua.hpp>
 
+#include "luaos/observer.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/error_text.hpp"
 
 namespace luaos {
+namespace {
+
+std::uint64_t now_ns() {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count());
+}
+
+// Before the process may end, so that its final figures include this slice.
+void account_slice(Runtime& runtime, Process& process, const SliceRecord& slice) {
+    process.account_slice(slice);
+    runtime.record_slice(process, slice);
+    if (ProcessObserver* observer = runtime.observer()) observer->on_slice(process, slice);
+}
+
+}  // namespace
 
 void scheduler_run_slice(Runtime& runtime, Process& process) {
     assert(process.status() == ProcessStatus::Ready && "only ready processes run");
     assert(runtime.current_process() == nullptr && "slices do not nest");
     lua_State* thread = process.thread();
+    const bool timed = runtime.options().accounting;
+    const std::uint64_t start = timed ? now_ns() : 0;
 
     runtime.enter_slice(process);
     int results = 0;
     int status = lua_resume(thread, runtime.lua(), 0, &results);
+    const bool preempted = status == LUA_YIELD && process.preempting() && !process.doomed();
     runtime.leave_slice();
     process.set_preempting(false);
+    account_slice(runtime, process, {start, timed ? now_ns() - start : 0, runtime.slice_instructions(), preempted});
 
     if (process.doomed()) {
         const bool raised = status != LUA_OK && status != LUA_YIELD;

@@ -50,9 +50,10 @@ void* Allocator::lua_alloc(void* ud, void* ptr, std::size_t osize, std::size_t n
     return static_cast<Allocator*>(ud)->allocate(ptr, osize, nsize);
 }
 
-MemoryAccount* Allocator::open_account(std::size_t limit) {
+MemoryAccount* Allocator::open_account(std::size_t limit, MemoryAccount* parent) {
     auto* account = new MemoryAccount;
     account->limit = limit;
+    account->parent = parent;
     return account;
 }
 
@@ -107,7 +108,9 @@ void* Allocator::allocate(void* ptr, std::size_t osize, std::size_t nsize) {
 }
 
 bool Allocator::admit(MemoryAccount& account, std::size_t bytes) {
-    if (bytes > account.limit - account.used) return refuse(account, MemoryRefusal::AccountLimit);
+    for (MemoryAccount* level = &account; level != nullptr; level = level->parent) {
+        if (bytes > level->limit - level->used) return refuse(*level, MemoryRefusal::AccountLimit);
+    }
     if (used_ + bytes > reserved_) {
         std::size_t missing = used_ + bytes - reserved_;
         std::size_t slice = (missing + kCapSlice - 1) / kCapSlice * kCapSlice;
@@ -116,7 +119,10 @@ bool Allocator::admit(MemoryAccount& account, std::size_t bytes) {
     }
     refused_last_ = false;
     used_ += bytes;
-    account.used += bytes;
+    for (MemoryAccount* level = &account; level != nullptr; level = level->parent) {
+        level->used += bytes;
+        if (level->used > level->peak) level->peak = level->used;
+    }
     return true;
 }
 
@@ -128,7 +134,6 @@ bool Allocator::refuse(MemoryAccount& account, MemoryRefusal why) {
 
 void Allocator::release(MemoryAccount& account, std::size_t bytes) {
     assert(account.used >= bytes && used_ >= bytes && "every byte freed was charged");
-    account.used -= bytes;
     used_ -= bytes;
     // Hand whole slices back to the cap, keeping one spare against churn.
     if (reserved_ - used_ > 2 * kCapSlice) {
@@ -136,7 +141,14 @@ void Allocator::release(MemoryAccount& account, std::size_t bytes) {
         reserved_ -= surplus;
         if (cap_) cap_->release(surplus);
     }
-    if (account.closed && account.used == 0) delete &account;
+    MemoryAccount* level = &account;
+    while (level != nullptr) {
+        assert(level->used >= bytes && "a parent holds its sub-accounts' bytes");
+        level->used -= bytes;
+        MemoryAccount* parent = level->parent;
+        if (level->closed && level->used == 0) delete level;
+        level = parent;
+    }
 }
 
 }  // namespace luaos

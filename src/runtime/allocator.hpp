@@ -21,10 +21,14 @@
 
 namespace luaos {
 
+// A VM's account, or a process's sub-account within its VM's: a charge to a
+// sub-account counts against its parent's limit too.
 struct MemoryAccount {
     std::size_t used = 0;
+    std::size_t peak = 0;
     std::size_t limit = 0;
-    bool closed = false;  // its VM is gone; freed with its last block
+    MemoryAccount* parent = nullptr;
+    bool closed = false;  // its owner is gone; freed with its last block
 };
 
 enum class MemoryRefusal : std::uint8_t { AccountLimit, ClusterCap };
@@ -44,8 +48,10 @@ public:
     // The lua_Alloc function; its user data is the Allocator.
     static void* lua_alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize);
 
-    MemoryAccount* open_account(std::size_t limit);
-    // The VM is gone: the account is freed now if empty, else with its last block.
+    // A new account; with a parent, a sub-account (a parent outlives its
+    // sub-accounts: it is closed after them and holds their bytes).
+    MemoryAccount* open_account(std::size_t limit, MemoryAccount* parent = nullptr);
+    // The owner is gone: the account is freed now if empty, else with its last block.
     void close_account(MemoryAccount* account);
 
     // Charges allocations to `account` for as long as it lives.

@@ -14,7 +14,7 @@ void preemption_hook(lua_State* L, lua_Debug* ar) {
     Process* process = runtime.current_process();
     if (process == nullptr) return;
     if (!process->doomed()) {
-        const bool within_budget = runtime.charge_slice_work(runtime.options().quantum);
+        const bool within_budget = runtime.charge_instructions(runtime.options().quantum);
         if (lua_isyieldable(L)) {
             // The flag tells the preemption-aware coroutine.resume that this
             // yield is the scheduler's, not the script's (runtime/coroutines.cpp).

@@ -5,6 +5,7 @@
 
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
+#include "luaos/vm.hpp"
 #include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
 #include "runtime/cpu_budget.hpp"
@@ -45,7 +46,8 @@ std::size_t Runtime::memory_used() const { return allocator_->used(); }
 void Runtime::enter_slice(Process& process) {
     current_ = &process;
     slice_work_ = 0;
-    allocator_->charge_to(process.os().memory_account());
+    slice_instructions_ = 0;
+    allocator_->charge_to(process.memory_account());
     process.begin_slice();
     preemption_->arm(process.running_thread());
 }
@@ -59,6 +61,26 @@ void Runtime::leave_slice() {
 bool Runtime::charge_slice_work(std::uint64_t work) {
     slice_work_ += work;
     return within_cpu_budget();
+}
+
+bool Runtime::charge_instructions(std::uint64_t instructions) {
+    slice_instructions_ += instructions;
+    return charge_slice_work(instructions);
+}
+
+void Runtime::record_slice(const Process& process, const SliceRecord& slice) {
+    ++tick_stats_.processes_run;
+    if (slice.duration_ns < tick_stats_.longest_slice_ns && tick_stats_.processes_run > 1) return;
+    tick_stats_.longest_slice_ns = slice.duration_ns;
+    tick_stats_.longest_vm = process.os().vm() != nullptr ? process.os().vm()->serial() : 0;
+    tick_stats_.longest_pid = process.pid();
+    tick_stats_.longest_name = process.name();
+}
+
+TickStats Runtime::take_tick_stats() {
+    TickStats taken;
+    std::swap(taken, tick_stats_);
+    return taken;
 }
 
 // Lua raises its memory error in the running process; dooming the process as

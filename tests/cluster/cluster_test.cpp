@@ -115,7 +115,9 @@ TEST(Cluster, PacedRunPrintsProgressLines) {
     std::ostringstream progress;
     cluster.run({.max_ticks = 3, .ticks_per_second = 1000, .progress = &progress,
                  .progress_every = std::chrono::seconds(0)});
-    const std::regex line(R"(tick \d+ \| 2 VMs active \| uptime \d+s)");
+    const std::regex line(
+        R"(tick \d+ \| 2 VMs active \| uptime \d+s \| 2 processes \| [0-9.]+ ticks/s \| [01]/1 ticks over their frame)"
+        R"( \| slowest: vm [01] pid 1 \(spin\.lua\) [0-9.]+ ms)");
     std::istringstream lines(progress.str());
     int count = 0;
     for (std::string text; std::getline(lines, text); ++count) EXPECT_TRUE(std::regex_match(text, line)) << text;
