@@ -17,6 +17,8 @@
 
 #include "cli/exit_status.hpp"
 #include "cli/size.hpp"
+#include "cli/timeline_svg.hpp"
+#include "cli/trace_writer.hpp"
 
 namespace luaos::cli {
 namespace {
@@ -87,6 +89,13 @@ std::size_t parse_memory_limit(const std::string& text) {
     return static_cast<std::size_t>(*bytes);
 }
 
+// An output file is opened only once the whole command line is valid (by
+// run_command); here it need only be named.
+std::string parse_output_path(const char* option, const std::string& text) {
+    if (text.empty()) throw UsageError(std::string(option) + " expects a file name, got ''");
+    return text;
+}
+
 // Values of options that later work enables are still checked now, so that
 // a malformed one reads as malformed rather than as merely unsupported.
 void check_pending_values(const RawRunOptions& raw) {
@@ -123,6 +132,12 @@ RunCommand validate(const RawRunOptions& raw) {
     command.threads = raw.threads ? static_cast<unsigned>(parse_integer("--threads", *raw.threads, 1, kMaxThreads))
                                   : default_threads();
     command.json = raw.json;
+    if (raw.trace) command.trace = parse_output_path("--trace", *raw.trace);
+    if (raw.timeline) command.timeline = parse_output_path("--timeline", *raw.timeline);
+    if (command.trace && command.trace == command.timeline) {
+        throw UsageError("--trace and --timeline cannot both write " + *command.trace);
+    }
+    command.top = raw.top;
     command.files = raw.files;
     return command;
 }
@@ -148,9 +163,10 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
                                    "Script dialect for files not ending .luau (not supported yet)")
                         ->type_name("luau|lua");
     run.add_flag("--json", raw.json, "Print one JSON report on stdout instead of the processes' output");
-    auto* trace = run.add_option("--trace", raw.trace,
-                                 "Write the schedule as Chrome trace-event JSON (not supported yet)")
-                      ->type_name("FILE");
+    run.add_option("--trace", raw.trace,
+                   "Write the schedule as Chrome trace-event JSON, for Perfetto or chrome://tracing (at most " +
+                       std::to_string(TraceWriter::kDefaultMaxEvents) + " events: later slices are dropped)")
+        ->type_name("FILE");
     run.add_option("--tps", raw.tps, "Pace the game loop at N ticks per second (default: unpaced)")->type_name("N");
     run.add_option("--threads", raw.threads,
                    "Worker threads ticking VMs, 1 to " + std::to_string(kMaxThreads) + " (default: the number of cores)")
@@ -158,15 +174,17 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
     auto* program = run.add_option("--program", raw.programs,
                                    "Install FILE on every VM as the program NAME, for os.spawn (not supported yet)")
                         ->type_name("NAME=FILE");
-    auto* timeline = run.add_option("--timeline", raw.timeline, "Draw who ran when as an SVG picture (not supported yet)")
-                         ->type_name("FILE.svg");
-    auto* top = run.add_flag("--top", raw.top,
-                             "Print a refreshing table of the busiest processes while running (not supported yet)");
+    run.add_option("--timeline", raw.timeline,
+                   "Draw who ran when as an SVG picture (at most " + std::to_string(TimelineSvg::kDefaultMaxColumns) +
+                       " columns of ticks and the " + std::to_string(TimelineSvg::kDefaultMaxRows) +
+                       " busiest processes)")
+        ->type_name("FILE.svg");
+    run.add_flag("--top", raw.top, "Print a refreshing table of the busiest processes on stderr while running");
     run.add_option("FILE", raw.files, "Lua scripts, one process each, spawned in order (PIDs 1, 2, ...)")
         ->required()
         ->type_name("FILE");
     run.footer(kRunFooter);
-    return {dialect, trace, program, timeline, top};
+    return {dialect, program};
 }
 
 void print_usage_error(std::ostream& err, const CLI::App& app, const std::string& message) {

@@ -19,6 +19,9 @@ struct RunCommand {
     bool json = false;
     double ticks_per_second = 0;  // 0: unpaced
     unsigned threads = 1;
+    std::optional<std::string> trace;     // --trace FILE: Chrome trace-event JSON
+    std::optional<std::string> timeline;  // --timeline FILE.svg
+    bool top = false;                     // --top: the busiest processes, on stderr
     std::vector<std::string> files;
 };
 

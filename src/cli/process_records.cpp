@@ -12,10 +12,25 @@ namespace {
 
 ProcessRecord record_of(const Process& process, std::string output) {
     return {process.pid(), process.status(), ended_badly(process.status()) ? process.error() : std::string(),
-            std::move(output)};
+            std::move(output), process.stats()};
 }
 
 }  // namespace
+
+void TickSummary::add(const TickStats& tick) {
+    ++count;
+    wall_ns_total += tick.wall_ns;
+    wall_ns_max = std::max(wall_ns_max, tick.wall_ns);
+    // A tick in which something ran names its longest slice, even if every
+    // slice so far took 0 ns (timing off): the first one then stands.
+    if (tick.processes_run > 0 && (!has_longest_slice || tick.longest_slice_ns > longest_slice_ns)) {
+        has_longest_slice = true;
+        longest_slice_ns = tick.longest_slice_ns;
+        longest_vm = tick.longest_vm;
+        longest_pid = tick.longest_pid;
+        longest_name = tick.longest_name;
+    }
+}
 
 bool VmRecord::finished() const {
     return std::none_of(processes.begin(), processes.end(),
@@ -24,7 +39,7 @@ bool VmRecord::finished() const {
 
 void ProcessRecords::add_vm(const VirtualMachine& vm, std::size_t process_count) {
     assert(vm.serial() == vms_.size() && "VMs are added in creation order");
-    vms_.push_back({vm.id(), {}});
+    vms_.push_back({vm.id(), {}, {}});
     vms_.back().processes.reserve(process_count);
 }
 
@@ -32,15 +47,22 @@ void ProcessRecords::on_exit(const Process& process) {
     const VirtualMachine* vm = process.os().vm();
     assert(vm != nullptr && "every process of a cluster belongs to a VM");
     ProcessRecord record = record_of(process, process.output());
+    // The VM may be removed right after its last process's exit: its figures
+    // are taken at every exit, the last one standing.
+    VmStats vm_stats = process.os().stats();
     std::lock_guard lock(mutex_);
-    vms_[vm->serial()].processes.push_back(std::move(record));
+    VmRecord& vm_record = vms_[vm->serial()];
+    vm_record.processes.push_back(std::move(record));
+    vm_record.stats = vm_stats;
 }
 
 void ProcessRecords::finish(Cluster& cluster) {
     cluster.for_each_vm([this](VirtualMachine& vm) {
+        VmRecord& record = vms_[vm.serial()];
         for (const auto& process : vm.os().processes()) {
-            vms_[vm.serial()].processes.push_back(record_of(*process, process->take_output()));
+            record.processes.push_back(record_of(*process, process->take_output()));
         }
+        record.stats = vm.os().stats();
     });
     // Processes end in any order; the report lists them by pid.
     for (VmRecord& vm : vms_) {

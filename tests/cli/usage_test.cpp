@@ -52,10 +52,10 @@ INSTANTIATE_TEST_SUITE_P(
                     BadUsage{{"--program", "nameonly"}, "--program expects"},
                     BadUsage{{"--memory-limit", "0"}, "--memory-limit expects"},
                     BadUsage{{"--dialect", "lua"}, "--dialect is not supported yet"},
-                    BadUsage{{"--trace", "t.json"}, "--trace is not supported yet"},
-                    BadUsage{{"--program", "a=b.lua"}, "--program is not supported yet"},
-                    BadUsage{{"--timeline", "t.svg"}, "--timeline is not supported yet"},
-                    BadUsage{{"--top"}, "--top is not supported yet"}));
+                    BadUsage{{"--trace", ""}, "--trace expects a file name"},
+                    BadUsage{{"--timeline", ""}, "--timeline expects a file name"},
+                    BadUsage{{"--trace", "same", "--timeline", "same"}, "cannot both write same"},
+                    BadUsage{{"--program", "a=b.lua"}, "--program is not supported yet"}));
 
 TEST(Usage, MissingOptionValueIsBadUsage) {
     CliResult result = run_luaos({"run", script("hello.lua"), "--ticks"});
@@ -94,9 +94,10 @@ TEST(Usage, NoSubcommandPrintsUsageAndExitsTwo) {
     EXPECT_NE(result.err.find("run"), std::string::npos) << result.err;
 }
 
-const std::vector<std::string> kSupportedOptions = {"--vms", "--ticks",   "--quantum",     "--json",
-                                                    "--tps", "--threads", "--memory-limit"};
-const std::vector<std::string> kPendingOptions = {"--dialect", "--trace", "--program", "--timeline", "--top"};
+const std::vector<std::string> kSupportedOptions = {"--vms",     "--ticks",        "--quantum", "--json",
+                                                    "--tps",     "--threads",      "--trace",   "--timeline",
+                                                    "--top",     "--memory-limit"};
+const std::vector<std::string> kPendingOptions = {"--dialect", "--program"};
 
 // The help line that documents `option`, or "" when there is none.
 std::string help_line(const std::string& help, const std::string& option) {
