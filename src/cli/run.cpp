@@ -125,12 +125,6 @@ void spawn_vms(Cluster& cluster, const RunCommand& command, const std::vector<Sc
     }
 }
 
-std::size_t count_live_processes(Cluster& cluster) {
-    std::size_t count = 0;
-    cluster.for_each_vm([&count](VirtualMachine& vm) { count += vm.os().processes().size(); });
-    return count;
-}
-
 int run_with_json_report(const RunCommand& command, const std::vector<Script>& scripts, Observability& extras) {
     const auto setup_start = Clock::now();
     // Declared before the cluster, so that they outlive it.
@@ -177,7 +171,7 @@ int run_with_plain_output(const RunCommand& command, const std::vector<Script>& 
     const bool written = extras.finish(command, std::cerr);
     if (stats.hit_tick_limit) {
         std::cerr << "luaos: stopped at the tick limit (" << stats.ticks << ") with "
-                  << count_live_processes(cluster) << " process(es) still running\n";
+                  << cluster.process_count() << " process(es) still running\n";
     }
     return exit_status(output.any_ended_badly() || !written, stats.hit_tick_limit);
 }
