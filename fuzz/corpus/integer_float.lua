@@ -1,0 +1,8 @@
+print(math.maxinteger + 1 == math.mininteger, math.mininteger // -1, math.mininteger % -1)
+print(7 // 2, 7.0 // 2, -7 // 2, 7 % -3, -7 % 3, 7.5 % 2, 2^63, 1 // 0.0, -1 % math.huge)
+print(pcall(function() return 1 // 0 end), pcall(function() return 1 % 0 end))
+print(3 | 5, 3 & 5, 3 ~ 5, ~0, 1 << 63, 1 << 64, -1 >> 1, 2.0 | 1)
+print(pcall(function() return 1.5 | 0 end), math.tointeger(3.0), math.type(1), math.type(1.0))
+print(0/0 ~= 0/0, math.huge, -math.huge, math.fmod(-7, 3), math.ult(1, -1), math.abs(math.mininteger))
+print(tonumber("0x10"), tonumber("1e2"), tonumber("z", 36), tonumber("  12  "), tonumber("1e"), 10 == "10")
+print(string.format("%d %.14g %a", 3, 0.1, 1.0), 1e308 * 10, -0.0, 3 / 2, 4 / 2, 2^-1074)

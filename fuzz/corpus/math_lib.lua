@@ -1,0 +1,5 @@
+math.randomseed(42)
+local r = math.random(1, 6)
+print(r >= 1 and r <= 6, math.floor(-3.5), math.ceil(-3.5), math.sqrt(2), math.pi)
+print(math.max(1, 5, 3), math.min(2.5, -1), math.exp(1), math.log(8, 2), math.sin(0))
+print(pcall(math.random, 2, 1), pcall(math.floor, "x"), math.random(0) ~= nil)

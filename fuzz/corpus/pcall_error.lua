@@ -1,0 +1,6 @@
+print(pcall(error, "boom"))
+print(pcall(error, {1, 2}, 2))
+print(select('#', pcall(error)))
+local ok, e = pcall(function() local t = nil; return t.x end)
+print(ok, e)
+print(xpcall(function() error("deep", 2) end, function(m) return "handled: " .. tostring(m) end))

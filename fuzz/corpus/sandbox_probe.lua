@@ -1,0 +1,5 @@
+print(pcall(function() string.rep = nil end))
+print(pcall(function() getmetatable("").__index = {} end))
+print(pcall(setmetatable, _G, {}))
+print(pcall(rawset, string, "x", 1), math.pi)
+print(os.date("!%Y", 0), os.difftime(2, 1), os.getenv, os.exit, os.execute)

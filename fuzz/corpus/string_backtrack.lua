@@ -1,0 +1,6 @@
+local s = string.rep("a", 40)
+print(s:find(".-.-.-.-b"))
+print(s:match("^(a-)(a*)$"))
+print(("x"):rep(100):gsub("x", function(c) return c:upper() end))
+print(pcall(string.find, s, "(((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))"))
+print(pcall(string.rep, "ab", 1e9))

@@ -1,0 +1,11 @@
+local co = coroutine.wrap(function()
+  local ok, v = pcall(function()
+    local got = coroutine.yield("from inside pcall")
+    error("after " .. got)
+  end)
+  coroutine.yield(tostring(ok) .. " " .. v)
+  return "end"
+end)
+print(co()); print(co("resume")); print(co())
+print(pcall(co))
+print(coroutine.yield("top level yield"))
