@@ -42,8 +42,9 @@ if(NOT luaos_sanitizers STREQUAL "")
   set(CMAKE_REQUIRED_FLAGS "-fsanitize=${luaos_sanitizers}")
   set(CMAKE_REQUIRED_LINK_OPTIONS "-fsanitize=${luaos_sanitizers}")
   set(CMAKE_REQUIRED_QUIET ON)
-  check_cxx_source_compiles("int main() { return 0; }" LUAOS_SANITIZERS_LINK)
-  if(NOT LUAOS_SANITIZERS_LINK)
+  string(MAKE_C_IDENTIFIER "LUAOS_CAN_LINK_${luaos_sanitizers}" luaos_check)  # one check per list
+  check_cxx_source_compiles("int main() { return 0; }" ${luaos_check})
+  if(NOT ${luaos_check})
     message(FATAL_ERROR "${CMAKE_CXX_COMPILER} cannot build with -fsanitize=${luaos_sanitizers} "
       "(LUAOS_SANITIZE): check the list, and that the compiler's sanitizer runtime is installed "
       "(clang++: Debian's 'libclang-rt-14-dev'); delete the build directory after fixing it")

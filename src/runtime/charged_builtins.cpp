@@ -31,6 +31,21 @@ int charged_move(lua_State* L) {
     return call_wrapped_builtin(L);
 }
 
+// Lua's own result for an empty string and separator is "", after n-1 empty
+// copies: give it at once.
+int bounded_rep(lua_State* L) {
+    size_t length = 0;
+    size_t separator_length = 0;
+    luaL_checklstring(L, 1, &length);
+    luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &separator_length);
+    if (length + separator_length == 0) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    return call_wrapped_builtin(L);
+}
+
 void wrap(lua_State* L, int library, const char* name, lua_CFunction charged) {
     lua_getfield(L, library, name);
     lua_pushcclosure(L, charged, 1);
@@ -43,6 +58,11 @@ void charged_builtins_install_table(lua_State* L, int index) {
     index = lua_absindex(L, index);
     wrap(L, index, "sort", charged_sort);
     wrap(L, index, "move", charged_move);
+}
+
+void charged_builtins_install_string(lua_State* L, int index) {
+    index = lua_absindex(L, index);
+    wrap(L, index, "rep", bounded_rep);
 }
 
 }  // namespace luaos

@@ -8,6 +8,10 @@
 // table.sort (n log n comparisons on n elements), table.move (one step per
 // element, even over absent ones), load (one step per byte compiled), and the
 // string matchers find, match, gmatch and gsub (runtime/patterns.cpp).
+// string.rep is bounded by what it writes, except when it writes nothing:
+// repeating an empty string n times loops n times in C, so that case returns
+// at once (found by the fuzzer: string.rep("", 1 << 40) held a shard for
+// half an hour).
 
 struct lua_State;
 
@@ -15,5 +19,8 @@ namespace luaos {
 
 // Replaces table.sort and table.move in the table library at `index`.
 void charged_builtins_install_table(lua_State* L, int index);
+
+// Replaces string.rep in the string library at `index`.
+void charged_builtins_install_string(lua_State* L, int index);
 
 }  // namespace luaos

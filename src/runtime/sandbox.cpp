@@ -55,6 +55,7 @@ void install_string(lua_State* L, int library) {
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
     patterns_install(L, -1);
+    charged_builtins_install_string(L, -1);
     readonly_push_view(L, -1);
     // Strings share one metatable, whose __index is the string library
     // itself: getmetatable("") must hand out neither, only a read-only

@@ -102,3 +102,20 @@ TEST(ChargedBuiltins, SortAndMoveWorkAsInLua) {
 
 }  // namespace
 }  // namespace luaos::test
+
+namespace luaos::test {
+namespace {
+
+TEST(ChargedBuiltins, RepKeepsLuasMeaning) {
+    EXPECT_EQ(output_of(R"(
+        print(string.rep("ab", 3), string.rep("ab", 3, ","), string.rep("x", 0), string.rep("x", -1))
+        print(("-"):rep(4), #string.rep("", 1 << 40), string.rep(12, 2))
+        print(pcall(string.rep))
+    )"),
+              "ababab\tab,ab,ab\t\t\n"
+              "----\t0\t1212\n"
+              "false\tbad argument #1 to 'string.rep' (string expected, got no value)\n");
+}
+
+}  // namespace
+}  // namespace luaos::test
