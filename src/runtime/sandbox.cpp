@@ -11,8 +11,7 @@
 namespace luaos {
 namespace {
 
-// Registry keys: the addresses are unique, the values unused.
-const char kLibraryKey = 0;
+// A registry key: the address is unique, the value unused.
 const char kGlobalsMetatableKey = 0;
 
 // Copies t[name] for each name from the table at `from` into the table at `to`.
@@ -113,8 +112,7 @@ void sandbox_install(lua_State* L) {
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_rawsetp(L, LUA_REGISTRYINDEX, &kGlobalsMetatableKey);
-
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &kLibraryKey);
+    lua_pop(L, 1);  // the library lives on as the metatable's __index
 }
 
 void sandbox_push_globals(lua_State* L) {
