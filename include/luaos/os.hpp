@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,11 +17,47 @@ namespace luaos {
 class Runtime;
 class VirtualMachine;
 struct MemoryAccount;
+struct OsKernel;
 
 struct SpawnResult {
-    Pid pid = 0;
+    Pid pid = 0;         // 0 when no process was created (an unknown program)
     std::string error;  // the compile error, naming the chunk and line; empty on success
     bool ok() const { return error.empty(); }
+};
+
+// A named program installed on a VM, for os.spawn(name, args). Programs are
+// immutable and may be shared by many VMs (install the same shared_ptr).
+struct Program {
+    std::string name;
+    std::string code;
+    std::string chunk_name;  // for error messages; the name when empty
+};
+
+// How a process is started, besides its code (additive to spawn_process).
+struct SpawnOptions {
+    // Its arguments: `...` in the script, and the global `arg` ({[0] = name,
+    // args...}). Without arguments `arg` is not set.
+    std::vector<std::string> args;
+    bool set_arg = false;  // set `arg` even when `args` is empty
+    Pid parent = 0;        // os.getppid(); 0 for none
+};
+
+// Why writing to a process's stdin or mailbox did not happen.
+enum class Delivery : std::uint8_t {
+    Delivered,
+    NotFound,  // no such live process in this VM
+    Full,      // its stdin or mailbox is at its limit (ProcessLimits)
+    Closed,    // its stdin was closed
+    TooLarge,  // the line or message alone is over the limit
+};
+const char* delivery_name(Delivery delivery);
+
+// A process ended (Os::take_exit_events, once enabled by keep_exit_events).
+struct ExitEvent {
+    Pid pid = 0;
+    ProcessStatus status = ProcessStatus::Finished;
+    int exit_code = 0;
+    std::string error;
 };
 
 class Os {
@@ -34,9 +71,60 @@ public:
     // still takes a PID: the process is recorded as failed and removed on the
     // next tick, so every spawn is reported exactly once.
     SpawnResult spawn_process(std::string_view code, std::string_view name);
+    // The same with arguments and a parent. Host spawns are not held to
+    // ProcessLimits::max_processes (scripts' spawns are).
+    SpawnResult spawn_process(std::string_view code, std::string_view name, const SpawnOptions& options);
 
-    // Resumes each unfinished process for one slice, removes finished ones,
-    // then marks the Os finished when none is left (the seed's tick()).
+    // Programs (os.spawn): installing a name again replaces it.
+    void install_program(std::shared_ptr<const Program> program);
+    void install_program(std::string name, std::string code, std::string chunk_name = {});
+    bool remove_program(std::string_view name);
+    std::shared_ptr<const Program> find_program(std::string_view name) const;
+    // Spawns an installed program; pid 0 and an error when there is no such program.
+    SpawnResult spawn_program(std::string_view name, const SpawnOptions& options = {});
+
+    // What a game server needs to wire a terminal to a process. A process
+    // blocked on what these deliver runs again at the next tick.
+    Delivery write_stdin(Pid pid, std::string_view line);
+    Delivery close_stdin(Pid pid);  // io.read then returns nil once the lines are read
+    // Takes (drains) what the process printed and the host has not taken yet
+    // (with RuntimeOptions::keep_output); nullopt when there is no such process.
+    std::optional<std::string> read_stdout(Pid pid);
+    // Sends the string `text` to the process's mailbox, from pid 0 (the host).
+    Delivery send(Pid pid, std::string_view text);
+    // Kills a live process (status killed, error `reason`); false if there is none.
+    // It is reported (ProcessObserver::on_exit) at the end of the next tick.
+    bool kill(Pid pid, std::string reason = "killed by the host");
+    // os.status: a live process's state, or how a recently ended one ended
+    // (the last kRecentExits per VM are remembered), else NotFound.
+    ProcessState state(Pid pid) const;
+    // The exit status of an ended process that is remembered, else nullopt.
+    std::optional<int> exit_code(Pid pid) const;
+    static constexpr std::size_t kRecentExits = 64;
+    // Exit events, for hosts that poll rather than observe (ProcessObserver::on_exit
+    // is the callback form). Off by default, so that nothing accumulates.
+    void keep_exit_events(bool keep);
+    std::vector<ExitEvent> take_exit_events();
+
+    // For a cluster that skips VMs with nothing to do. Contract: tick() may be
+    // left out while !has_runnable() and ticks() + 1 < next_wake_tick(), provided
+    // skip_ticks(n) is called with the n ticks left out before the next tick()
+    // (so that sleeps keep counting in ticks). Writing stdin, sending, killing or
+    // spawning from the host may make has_runnable() true again.
+    //
+    // True when the next tick() has work: a process to run, or an ended one to report.
+    bool has_runnable() const;
+    // The tick at which the earliest sleep or receive timeout ends, or
+    // UINT64_MAX for none. It may be early (a timer whose process woke for
+    // another reason), never late.
+    std::uint64_t next_wake_tick() const;
+    void skip_ticks(std::uint64_t ticks);
+
+    // Resumes each runnable process for one slice in PID order, removes
+    // ended ones (reporting each), then marks the Os finished when none is
+    // left (the seed's tick()). Sleeping and waiting processes are not
+    // visited: a sleep's end or an awaited event makes them runnable for the
+    // next tick. A process spawned during a tick first runs in the next.
     void tick();
 
     // Ticks until finished or `max_ticks`; returns the wall time in milliseconds.
@@ -53,6 +141,11 @@ public:
     // Ticks so far (tick() calls).
     std::uint64_t ticks() const { return ticks_; }
     void account_slice(const SliceRecord& slice);  // engine internal
+    // Engine internals (src/kernel): the process API's bookkeeping.
+    void note_ended(Process& process);
+    void wake(Process& process);
+    OsKernel& kernel();
+    bool ticking() const { return ticking_; }
     void account_output(std::size_t bytes) { stats_.stdout_bytes += bytes; }
     MemoryAccount* memory_account() const { return memory_; }
     // The VM this Os belongs to, or null for a stand-alone Os.
@@ -62,9 +155,16 @@ private:
     Runtime& runtime_;
     const VirtualMachine* vm_;
     MemoryAccount* memory_;
-    std::vector<std::unique_ptr<Process>> processes_;
+    void park(Process& process);
+    void wake_due_timers();
+    void reap_ended();
+
+    std::vector<std::unique_ptr<Process>> processes_;  // live ones, by PID
+    std::vector<Process*> runnable_;                   // by PID: what the next tick runs
+    std::unique_ptr<OsKernel> kernel_;                 // created on first use (src/kernel/kernel_state.hpp)
     std::atomic<Pid> next_pid_{1};
     bool is_finished_ = false;
+    bool ticking_ = false;
     std::uint64_t ticks_ = 0;
     VmStats stats_;  // the counters; memory figures are read from the account
 };

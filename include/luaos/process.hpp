@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,7 @@ struct CompiledChunk;
 struct MemoryAccount;
 struct ProcessStats;
 struct SliceRecord;
+struct ProcessIo;
 
 using Pid = std::uint32_t;
 
@@ -30,6 +32,36 @@ enum class ProcessStatus : std::uint8_t {
 // "running", "finished", "failed" or "killed": the CLI's JSON vocabulary,
 // where every status that is still alive reads "running".
 const char* status_name(ProcessStatus status);
+
+// The finer view of a process that scripts get from os.status (docs/process-api.md):
+// an alive process is running (runnable), sleeping (os.sleep) or waiting (os.wait,
+// io.read on an empty stdin, os.receive on an empty mailbox).
+enum class ProcessState : std::uint8_t { Running, Sleeping, Waiting, Finished, Failed, Killed, NotFound };
+
+// "running", "sleeping", "waiting", "finished", "failed", "killed" or "not_found".
+const char* state_name(ProcessState state);
+
+// The process API's limits (docs/security.md), per VM or per process.
+struct ProcessLimits {
+    // Live processes per VM; os.spawn and os.spawn_source past it raise an error.
+    std::uint32_t max_processes = 64;
+    // Messages (os.send) waiting in one process's mailbox; past it, send returns false.
+    std::uint32_t mailbox_messages = 64;
+    // Bytes of messages waiting in one mailbox (a message's encoded size); also
+    // the largest single message.
+    std::size_t mailbox_bytes = std::size_t{64} << 10;
+    // Bytes of lines waiting on one process's stdin; also the longest line.
+    std::size_t stdin_bytes = std::size_t{64} << 10;
+    // Tables nested in one message.
+    std::uint32_t message_depth = 16;
+    // Bytes of arguments given to one spawn, and their count.
+    std::size_t spawn_arg_bytes = std::size_t{64} << 10;
+    std::uint32_t spawn_args = 256;
+};
+
+// Exit status of an ended process, as os.wait returns it: the os.exit code (0
+// when the script returned), kExitFailed when it failed or was killed.
+inline constexpr int kExitFailed = 1;
 
 class Process {
 public:
@@ -50,6 +82,13 @@ public:
     Os& os() const { return os_; }
     // What it has cost so far (luaos/stats.hpp).
     ProcessStats stats() const;
+    // The process that spawned it with os.spawn (or the host named as its
+    // parent); 0 for none.
+    Pid parent() const;
+    // Running, sleeping, waiting, or how it ended.
+    ProcessState state() const;
+    // Its exit status once ended (see kExitFailed); 0 while alive.
+    int exit_code() const;
 
     // Engine internals (src/): the scheduler and the Lua glue use these.
     lua_State* thread() const { return thread_; }
@@ -73,8 +112,17 @@ public:
     bool doomed() const { return doom_ != ProcessStatus::Ready; }
     // Ends a doomed process; `detail` is the error its thread ended with, if any.
     void end_doomed(std::string detail);
+    // The process API's per-process state (stdin, mailbox, parent, exit code,
+    // what it is blocked on), created on first use so that a process that
+    // never uses the API stays small. src/kernel/process_io.hpp.
+    ProcessIo* io() const { return io_.get(); }
+    ProcessIo& ensure_io();
+    // Whether the slice that just ran ended in a call of the process API that
+    // gives up the CPU (os.sleep, os.wait, ...) rather than a preemption.
+    bool gave_up_slice() const;
 
 private:
+    void ended();
     void release_lua();
 
     Os& os_;
@@ -101,6 +149,7 @@ private:
     std::string name_;
     std::string error_;
     std::string stdout_;
+    std::unique_ptr<ProcessIo> io_;
 };
 
 }  // namespace luaos

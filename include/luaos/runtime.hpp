@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "luaos/memory.hpp"
+#include "luaos/process.hpp"
 #include "luaos/stats.hpp"
 
 struct lua_State;
@@ -47,6 +48,8 @@ struct RuntimeOptions {
     // (Process::output). A host that streams output through a
     // ProcessObserver can turn this off so that nothing accumulates.
     bool keep_output = true;
+    // The process API's limits: processes per VM, mailboxes, stdin, messages.
+    ProcessLimits process_limits;
     // Whether slices are timed (ProcessStats::cpu_ns, TickStats); counts of
     // slices, instructions and memory are kept either way.
     bool accounting = true;

@@ -4,11 +4,16 @@
 #include <chrono>
 #include <lua.hpp>
 
+#include "kernel/kernel_state.hpp"
+#include "kernel/message_copy.hpp"
+#include "kernel/os_library.hpp"
+#include "kernel/process_io.hpp"
 #include "kernel/scheduler.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
+#include "runtime/doom.hpp"
 #include "runtime/error_text.hpp"
 #include "runtime/sandbox.hpp"
 
@@ -17,10 +22,27 @@ namespace {
 
 struct ThreadRequest {
     int factory_ref;
+    const SpawnOptions* options = nullptr;
+    std::string_view name;
     lua_State* thread = nullptr;
     int thread_ref = LUA_NOREF;
     int env_ref = LUA_NOREF;
 };
+
+int start_finished(lua_State* L, int, lua_KContext) { return lua_gettop(L); }
+
+// A process started with arguments begins here: upvalue 1 is its main
+// function, upvalue 2 the table {[0] = name, args...}. Calling main with the
+// arguments (rather than resuming the thread with them) keeps the scheduler's
+// resume the same for every process.
+int start_with_args(lua_State* L) {
+    lua_pushvalue(L, lua_upvalueindex(1));
+    const auto count = static_cast<int>(lua_rawlen(L, lua_upvalueindex(2)));
+    luaL_checkstack(L, count, "too many arguments");
+    for (int i = 1; i <= count; ++i) lua_rawgeti(L, lua_upvalueindex(2), i);
+    lua_callk(L, count, LUA_MULTRET, 0, start_finished);
+    return lua_gettop(L);
+}
 
 // Runs under lua_pcall: any allocation here may raise a memory error.
 int create_thread_protected(lua_State* L) {
@@ -29,6 +51,19 @@ int create_thread_protected(lua_State* L) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, request->factory_ref);
     lua_pushvalue(L, -2);
     lua_call(L, 1, 1);  // globals, main
+    const SpawnOptions& options = *request->options;
+    if (!options.args.empty() || options.set_arg) {
+        lua_createtable(L, static_cast<int>(options.args.size()), 1);
+        lua_pushlstring(L, request->name.data(), request->name.size());
+        lua_rawseti(L, -2, 0);
+        for (std::size_t i = 0; i < options.args.size(); ++i) {
+            lua_pushlstring(L, options.args[i].data(), options.args[i].size());
+            lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+        }
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -4, "arg");    // globals, main, args
+        lua_pushcclosure(L, start_with_args, 2);  // globals, start
+    }
     lua_State* thread = lua_newthread(L);
     lua_rotate(L, -2, 1);  // globals, thread, main
     lua_xmove(L, thread, 1);
@@ -41,11 +76,19 @@ int create_thread_protected(lua_State* L) {
 }  // namespace
 
 Os::Os(Runtime& runtime, const VirtualMachine* vm)
-    : runtime_(runtime), vm_(vm), memory_(runtime.allocator().open_account(runtime.options().memory_limit)) {}
+    : runtime_(runtime), vm_(vm), memory_(runtime.allocator().open_account(runtime.options().memory_limit)) {
+    os_library_ensure_installed(runtime.lua());
+}
 
 Os::~Os() {
+    runnable_.clear();
     processes_.clear();
     runtime_.allocator().close_account(memory_);
+}
+
+OsKernel& Os::kernel() {
+    if (!kernel_) kernel_ = std::make_unique<OsKernel>();
+    return *kernel_;
 }
 
 std::size_t Os::memory_used() const { return memory_->used; }
@@ -66,8 +109,13 @@ void Os::account_slice(const SliceRecord& slice) {
 }
 
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name) {
+    return spawn_process(code, name, SpawnOptions{});
+}
+
+SpawnResult Os::spawn_process(std::string_view code, std::string_view name, const SpawnOptions& options) {
     Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
     auto process = std::make_unique<Process>(*this, pid, std::string(name));
+    if (options.parent != 0) process->ensure_io().parent = options.parent;
     ++stats_.processes_spawned;
     Allocator::Charging charging(runtime_.allocator(), process->memory_account());
     SpawnResult result{pid, {}};
@@ -75,7 +123,7 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name) {
     CompiledChunk* chunk = runtime_.chunks().acquire(code, name, result.error);
     if (chunk != nullptr) {
         lua_State* L = runtime_.lua();
-        ThreadRequest request{chunk->factory_ref};
+        ThreadRequest request{chunk->factory_ref, &options, name};
         lua_pushcfunction(L, create_thread_protected);
         lua_pushlightuserdata(L, &request);
         if (lua_pcall(L, 1, 0, 0) == LUA_OK) {
@@ -86,25 +134,153 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name) {
             runtime_.chunks().release(chunk);
         }
     }
-    if (!result.ok()) process->fail(result.error);
-    if (ProcessObserver* observer = runtime_.observer()) observer->on_spawn(*process);
+    Process& spawned = *process;
     processes_.push_back(std::move(process));
+    if (!result.ok()) {
+        spawned.fail(result.error);
+    } else if (ticking_) {
+        kernel().woken.push_back(&spawned);
+    } else {
+        runnable_.push_back(&spawned);  // PIDs only grow: still in PID order
+    }
+    is_finished_ = false;
+    if (ProcessObserver* observer = runtime_.observer()) observer->on_spawn(spawned);
     return result;
 }
 
 void Os::tick() {
     ++ticks_;
-    for (std::size_t i = 0; i < processes_.size(); ++i) {
-        Process& process = *processes_[i];
-        if (!process.is_finished()) scheduler_run_slice(runtime_, process);
+    ticking_ = true;
+    if (kernel_) {
+        wake_due_timers();
+        if (!kernel_->woken.empty()) {
+            const auto middle = static_cast<std::ptrdiff_t>(runnable_.size());
+            runnable_.insert(runnable_.end(), kernel_->woken.begin(), kernel_->woken.end());
+            kernel_->woken.clear();
+            auto by_pid = [](const Process* a, const Process* b) { return a->pid() < b->pid(); };
+            std::sort(runnable_.begin() + middle, runnable_.end(), by_pid);
+            std::inplace_merge(runnable_.begin(), runnable_.begin() + middle, runnable_.end(), by_pid);
+        }
     }
-    ProcessObserver* observer = runtime_.observer();
-    std::erase_if(processes_, [observer](const std::unique_ptr<Process>& process) {
-        if (!process->is_finished()) return false;
-        if (observer != nullptr) observer->on_exit(*process);
-        return true;
-    });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < runnable_.size(); ++i) {
+        Process& process = *runnable_[i];
+        if (!process.is_finished()) {
+            scheduler_run_slice(runtime_, process);
+            if (!process.is_finished() && process.gave_up_slice()) park(process);
+        }
+        if (!process.is_finished() && !(process.io() != nullptr && process.io()->parked)) runnable_[kept++] = &process;
+    }
+    runnable_.resize(kept);
+    ticking_ = false;
+    reap_ended();
     is_finished_ = processes_.empty();
+}
+
+// The slice ended in a call that gave up the CPU: a yield stays runnable,
+// anything else is set aside until its event (or timer) wakes it.
+void Os::park(Process& process) {
+    ProcessIo& io = *process.io();
+    switch (io.block) {
+        case BlockReason::None:
+        case BlockReason::Yield:
+            io.block = BlockReason::None;
+            return;
+        case BlockReason::Sleep:
+        case BlockReason::Receive:
+            if (io.wake_tick != 0) kernel().add_timer(io.wake_tick, process.pid(), io.timer_generation);
+            break;
+        case BlockReason::Wait: {
+            Process* target = find(io.wait_target);
+            if (target == nullptr || target->is_finished()) {
+                // It ended (or was reaped) after the call looked: no need to wait.
+                io.wait_result = target != nullptr ? target->exit_code() : exit_code(io.wait_target).value_or(kExitFailed);
+                io.block = BlockReason::None;
+                return;
+            }
+            std::vector<Pid>& waiters = target->ensure_io().waiters;
+            if (std::find(waiters.begin(), waiters.end(), process.pid()) == waiters.end()) waiters.push_back(process.pid());
+            break;
+        }
+        case BlockReason::Read:
+            break;
+    }
+    io.parked = true;
+}
+
+void Os::wake(Process& process) {
+    ProcessIo* io = process.io();
+    if (io == nullptr || !io->parked || process.is_finished()) return;
+    if (io->block == BlockReason::Sleep || io->block == BlockReason::Receive) {
+        // Its timer, if any, is left behind stale.
+        ++io->timer_generation;
+        kernel().timer_went_stale();
+    }
+    io->parked = false;
+    io->block = BlockReason::None;
+    kernel().woken.push_back(&process);
+}
+
+void Os::wake_due_timers() {
+    OsKernel& kernel = *kernel_;
+    Timer timer;
+    while (kernel.pop_due(ticks_, timer)) {
+        Process* process = find(timer.pid);
+        if (process == nullptr || process->io() == nullptr || process->io()->timer_generation != timer.generation) continue;
+        ProcessIo& io = *process->io();
+        if (!io.parked) continue;
+        kernel.timer_went_stale();  // consumed, not stale: one live timer fewer either way
+        ++io.timer_generation;
+        io.timed_out = true;
+        io.parked = false;
+        io.block = BlockReason::None;
+        kernel.woken.push_back(process);
+    }
+    // Stale timers of processes woken early would pile up in a process that
+    // receives with a long timeout in a loop: drop them once they dominate.
+    if (kernel.timers.size() > 2 * kernel.live_timers + 64) {
+        std::erase_if(kernel.timers, [this](const Timer& stale) {
+            const Process* process = find(stale.pid);
+            return process == nullptr || process->io() == nullptr || process->io()->timer_generation != stale.generation;
+        });
+        std::make_heap(kernel.timers.begin(), kernel.timers.end(),
+                       [](const Timer& a, const Timer& b) { return a.tick > b.tick; });
+        kernel.live_timers = kernel.timers.size();
+    }
+}
+
+void Os::note_ended(Process& process) { kernel().ended.push_back(process.pid()); }
+
+// Reports every process that ended since the last reap, in PID order, wakes
+// whoever waits for it, and removes it.
+void Os::reap_ended() {
+    if (!kernel_ || kernel_->ended.empty()) return;
+    OsKernel& kernel = *kernel_;
+    std::vector<Pid> ended;
+    ended.swap(kernel.ended);
+    std::sort(ended.begin(), ended.end());
+    ProcessObserver* observer = runtime_.observer();
+    for (Pid pid : ended) {
+        Process* process = find(pid);
+        if (process == nullptr) continue;
+        const int code = process->exit_code();
+        kernel.remember_exit({pid, process->state(), code});
+        if (ProcessIo* io = process->io()) {
+            for (Pid waiter_pid : io->waiters) {
+                Process* waiter = find(waiter_pid);
+                if (waiter == nullptr || waiter->io() == nullptr) continue;
+                ProcessIo& waiting = *waiter->io();
+                if (!waiting.parked || waiting.block != BlockReason::Wait || waiting.wait_target != pid) continue;
+                waiting.wait_result = code;
+                wake(*waiter);
+            }
+            io->waiters.clear();
+        }
+        if (kernel.keep_events) kernel.events.push_back({pid, process->status(), code, process->error()});
+        if (observer != nullptr) observer->on_exit(*process);
+    }
+    std::erase_if(kernel.woken, [](const Process* process) { return process->is_finished(); });
+    std::erase_if(processes_, [](const std::unique_ptr<Process>& process) { return process->is_finished(); });
 }
 
 double Os::run(std::uint64_t max_ticks) {
@@ -113,10 +289,168 @@ double Os::run(std::uint64_t max_ticks) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
+// processes_ is in PID order: PIDs only grow and spawns append.
 Process* Os::find(Pid pid) const {
-    auto it = std::find_if(processes_.begin(), processes_.end(),
-                           [pid](const std::unique_ptr<Process>& process) { return process->pid() == pid; });
-    return it == processes_.end() ? nullptr : it->get();
+    auto it = std::lower_bound(processes_.begin(), processes_.end(), pid,
+                               [](const std::unique_ptr<Process>& process, Pid key) { return process->pid() < key; });
+    return it == processes_.end() || (*it)->pid() != pid ? nullptr : it->get();
+}
+
+bool Os::has_runnable() const {
+    return !runnable_.empty() || (kernel_ && (!kernel_->woken.empty() || !kernel_->ended.empty()));
+}
+
+std::uint64_t Os::next_wake_tick() const {
+    if (!kernel_ || kernel_->timers.empty()) return UINT64_MAX;
+    return kernel_->timers.front().tick;
+}
+
+void Os::skip_ticks(std::uint64_t ticks) { ticks_ += ticks; }
+
+// --- programs -------------------------------------------------------------
+
+void Os::install_program(std::shared_ptr<const Program> program) {
+    if (!program) return;
+    auto& programs = kernel().programs;
+    for (auto& installed : programs) {
+        if (installed->name == program->name) {
+            installed = std::move(program);
+            return;
+        }
+    }
+    programs.push_back(std::move(program));
+}
+
+void Os::install_program(std::string name, std::string code, std::string chunk_name) {
+    install_program(std::make_shared<const Program>(Program{std::move(name), std::move(code), std::move(chunk_name)}));
+}
+
+bool Os::remove_program(std::string_view name) {
+    if (!kernel_) return false;
+    return std::erase_if(kernel_->programs, [name](const auto& program) { return program->name == name; }) > 0;
+}
+
+std::shared_ptr<const Program> Os::find_program(std::string_view name) const {
+    if (!kernel_) return nullptr;
+    for (const auto& program : kernel_->programs) {
+        if (program->name == name) return program;
+    }
+    return nullptr;
+}
+
+SpawnResult Os::spawn_program(std::string_view name, const SpawnOptions& options) {
+    std::shared_ptr<const Program> program = find_program(name);
+    if (!program) return {0, "no program named '" + std::string(name) + "'"};
+    return spawn_process(program->code, program->chunk_name.empty() ? program->name : program->chunk_name, options);
+}
+
+// --- the host's side of stdin, stdout, messages and signals ----------------
+
+const char* delivery_name(Delivery delivery) {
+    switch (delivery) {
+        case Delivery::Delivered: return "delivered";
+        case Delivery::NotFound: return "no such process";
+        case Delivery::Full: return "full";
+        case Delivery::Closed: return "stdin closed";
+        case Delivery::TooLarge: return "too large";
+    }
+    return "?";
+}
+
+Process* live_process(const Os& os, Pid pid) {
+    Process* process = os.find(pid);
+    return process == nullptr || process->is_finished() ? nullptr : process;
+}
+
+Delivery deliver_message(Os& os, Pid to, Pid from, std::string bytes) {
+    Process* process = live_process(os, to);
+    if (process == nullptr) return Delivery::NotFound;
+    const ProcessLimits& limits = os.runtime().options().process_limits;
+    if (bytes.size() > limits.mailbox_bytes) return Delivery::TooLarge;
+    ProcessIo& io = process->ensure_io();
+    if (io.mailbox.size() >= limits.mailbox_messages || bytes.size() > limits.mailbox_bytes - io.mailbox_bytes) {
+        return Delivery::Full;
+    }
+    io.mailbox_bytes += bytes.size();
+    io.mailbox.push({from, std::move(bytes)});
+    if (io.parked && io.block == BlockReason::Receive) os.wake(*process);
+    return Delivery::Delivered;
+}
+
+Delivery Os::write_stdin(Pid pid, std::string_view line) {
+    Process* process = live_process(*this, pid);
+    if (process == nullptr) return Delivery::NotFound;
+    const std::size_t limit = runtime_.options().process_limits.stdin_bytes;
+    if (line.size() > limit) return Delivery::TooLarge;
+    ProcessIo& io = process->ensure_io();
+    if (io.stdin_closed) return Delivery::Closed;
+    if (line.size() > limit - io.stdin_bytes) return Delivery::Full;
+    io.stdin_lines.push(std::string(line));
+    io.stdin_bytes += line.size();
+    if (io.parked && io.block == BlockReason::Read) wake(*process);
+    return Delivery::Delivered;
+}
+
+Delivery Os::close_stdin(Pid pid) {
+    Process* process = live_process(*this, pid);
+    if (process == nullptr) return Delivery::NotFound;
+    ProcessIo& io = process->ensure_io();
+    io.stdin_closed = true;
+    if (io.parked && io.block == BlockReason::Read) wake(*process);
+    return Delivery::Delivered;
+}
+
+std::optional<std::string> Os::read_stdout(Pid pid) {
+    Process* process = find(pid);
+    if (process == nullptr) return std::nullopt;
+    return process->take_output();
+}
+
+Delivery Os::send(Pid pid, std::string_view text) {
+    std::string bytes;
+    message_encode_string(text, bytes);
+    return deliver_message(*this, pid, 0, std::move(bytes));
+}
+
+bool Os::kill(Pid pid, std::string reason) {
+    Process* process = live_process(*this, pid);
+    if (process == nullptr) return false;
+    if (runtime_.current_process() == process) {
+        // From inside its own slice (an observer's callback): it cannot be
+        // released while it runs, so it is stopped like a doomed process.
+        process->doom(ProcessStatus::Killed, std::move(reason));
+        doom_hasten(process->running_thread());
+        return true;
+    }
+    process->kill(std::move(reason));
+    return true;
+}
+
+ProcessState Os::state(Pid pid) const {
+    if (const Process* process = find(pid)) return process->state();
+    if (kernel_) {
+        if (const RecentExit* exit = kernel_->recent_exit(pid)) return exit->state;
+    }
+    return ProcessState::NotFound;
+}
+
+std::optional<int> Os::exit_code(Pid pid) const {
+    if (const Process* process = find(pid); process != nullptr && process->is_finished()) return process->exit_code();
+    if (kernel_) {
+        if (const RecentExit* exit = kernel_->recent_exit(pid)) return exit->exit_code;
+    }
+    return std::nullopt;
+}
+
+void Os::keep_exit_events(bool keep) {
+    kernel().keep_events = keep;
+    if (!keep) kernel().events.clear();
+}
+
+std::vector<ExitEvent> Os::take_exit_events() {
+    std::vector<ExitEvent> taken;
+    if (kernel_) taken.swap(kernel_->events);
+    return taken;
 }
 
 }  // namespace luaos

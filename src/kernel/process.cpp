@@ -8,6 +8,7 @@
 #include "luaos/os.hpp"
 #include "luaos/runtime.hpp"
 #include "luaos/stats.hpp"
+#include "kernel/process_io.hpp"
 #include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
 
@@ -21,6 +22,19 @@ const char* status_name(ProcessStatus status) {
         case ProcessStatus::Killed: return "killed";
     }
     return "running";
+}
+
+const char* state_name(ProcessState state) {
+    switch (state) {
+        case ProcessState::Running: return "running";
+        case ProcessState::Sleeping: return "sleeping";
+        case ProcessState::Waiting: return "waiting";
+        case ProcessState::Finished: return "finished";
+        case ProcessState::Failed: return "failed";
+        case ProcessState::Killed: return "killed";
+        case ProcessState::NotFound: return "not_found";
+    }
+    return "not_found";
 }
 
 Process::Process(Os& os, Pid pid, std::string name)
@@ -47,6 +61,36 @@ ProcessStats Process::stats() const {
     stats.memory_peak = memory_->peak;
     return stats;
 }
+
+Pid Process::parent() const { return io_ ? io_->parent : 0; }
+
+ProcessState Process::state() const {
+    switch (status_) {
+        case ProcessStatus::Finished: return ProcessState::Finished;
+        case ProcessStatus::Failed: return ProcessState::Failed;
+        case ProcessStatus::Killed: return ProcessState::Killed;
+        case ProcessStatus::Ready: break;
+    }
+    if (!io_ || !io_->parked) return ProcessState::Running;
+    return io_->block == BlockReason::Sleep ? ProcessState::Sleeping : ProcessState::Waiting;
+}
+
+int Process::exit_code() const {
+    switch (status_) {
+        case ProcessStatus::Ready: return 0;
+        case ProcessStatus::Finished: return io_ ? io_->exit_code : 0;
+        case ProcessStatus::Failed:
+        case ProcessStatus::Killed: return kExitFailed;
+    }
+    return kExitFailed;
+}
+
+ProcessIo& Process::ensure_io() {
+    if (!io_) io_ = std::make_unique<ProcessIo>();
+    return *io_;
+}
+
+bool Process::gave_up_slice() const { return io_ && io_->block != BlockReason::None; }
 
 void Process::account_slice(const SliceRecord& slice) {
     cpu_ns_ += slice.duration_ns;
@@ -119,7 +163,9 @@ void Process::end_doomed(std::string detail) {
         detail.append(" (").append(reason).append(")");
         reason.swap(detail);
     }
-    if (doom_ == ProcessStatus::Killed) {
+    if (doom_ == ProcessStatus::Finished) {
+        finish();  // os.exit: the "reason" was only what a catching pcall saw
+    } else if (doom_ == ProcessStatus::Killed) {
         kill(std::move(reason));
     } else {
         fail(std::move(reason));
@@ -129,25 +175,33 @@ void Process::end_doomed(std::string detail) {
 void Process::finish() {
     status_ = ProcessStatus::Finished;
     ended_at_tick_ = os_.ticks();
-    release_lua();
+    ended();
 }
 
 void Process::fail(std::string message) {
     status_ = ProcessStatus::Failed;
     ended_at_tick_ = os_.ticks();
     error_ = std::move(message);
-    release_lua();
+    ended();
 }
 
 void Process::kill(std::string reason) {
+    if (is_finished()) return;
     status_ = ProcessStatus::Killed;
     ended_at_tick_ = os_.ticks();
     error_ = std::move(reason);
-    release_lua();
+    ended();
 }
 
 // An ended process gives its thread, globals and compiled code back at once:
-// only its record (status, error, output) outlives it.
+// only its record (status, error, output) outlives it. Its Os hears of the end
+// (to report it, wake its waiters and remove it), whichever way it came.
+void Process::ended() {
+    release_lua();
+    if (io_) io_->release_buffers();
+    os_.note_ended(*this);
+}
+
 void Process::release_lua() {
     Runtime& runtime = os_.runtime();
     lua_State* L = runtime.lua();

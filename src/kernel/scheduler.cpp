@@ -37,7 +37,7 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
     runtime.enter_slice(process);
     int results = 0;
     int status = lua_resume(thread, runtime.lua(), 0, &results);
-    const bool preempted = status == LUA_YIELD && process.preempting() && !process.doomed();
+    const bool preempted = status == LUA_YIELD && process.preempting() && !process.doomed() && !process.gave_up_slice();
     runtime.leave_slice();
     process.set_preempting(false);
     account_slice(runtime, process, {start, timed ? now_ns() - start : 0, runtime.slice_instructions(), preempted});

@@ -115,6 +115,12 @@ void sandbox_install(lua_State* L) {
     lua_pop(L, 1);  // the library lives on as the metatable's __index
 }
 
+void sandbox_push_library(lua_State* L) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &kGlobalsMetatableKey);
+    lua_getfield(L, -1, "__index");
+    lua_remove(L, -2);
+}
+
 void sandbox_push_globals(lua_State* L) {
     lua_createtable(L, 0, 1);
     lua_pushvalue(L, -1);

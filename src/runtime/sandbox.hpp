@@ -14,6 +14,10 @@ namespace luaos {
 // Builds the shared library table and the globals metatable in L's registry.
 void sandbox_install(lua_State* L);
 
+// Pushes the shared library table (what globals fall back to), for layers
+// above the runtime that add to it (the kernel's process API).
+void sandbox_push_library(lua_State* L);
+
 // Pushes a new, empty globals table for one process.
 void sandbox_push_globals(lua_State* L);
 

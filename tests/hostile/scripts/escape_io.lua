@@ -1,3 +1,4 @@
 -- expect: failed
--- error: global 'io'
+-- error: field 'open'
+-- io has only read and write, on the process's own streams: no files.
 io.open("/etc/passwd")

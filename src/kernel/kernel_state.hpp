@@ -1,0 +1,57 @@
+#pragma once
+// The per-VM state of the process API, created on first use (Os::kernel()):
+// an Os whose processes only compute costs one null pointer for it.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "luaos/os.hpp"
+
+namespace luaos {
+
+// A sleep's end or a receive's timeout. Timers are a binary min-heap on the
+// tick: the scheduler looks only at the earliest, so sleepers cost nothing
+// per tick. A process woken for another reason leaves its timer behind, stale
+// (its generation no longer matches); stale timers are dropped when they come
+// due, or all at once when they outnumber live ones.
+struct Timer {
+    std::uint64_t tick = 0;
+    Pid pid = 0;
+    std::uint32_t generation = 0;
+};
+
+struct RecentExit {
+    Pid pid = 0;
+    ProcessState state = ProcessState::NotFound;
+    int exit_code = 0;
+};
+
+struct OsKernel {
+    std::vector<Process*> woken;  // runnable from the next tick, in no order
+    std::vector<Pid> ended;       // ended since the last reap, to report and remove
+    std::vector<Timer> timers;    // min-heap on tick
+    std::size_t live_timers = 0;
+    std::vector<std::shared_ptr<const Program>> programs;
+    std::vector<RecentExit> recent;  // a ring of Os::kRecentExits
+    std::size_t recent_next = 0;
+    bool keep_events = false;
+    std::vector<ExitEvent> events;
+
+    void add_timer(std::uint64_t tick, Pid pid, std::uint32_t generation);
+    // Pops the earliest timer if due at `now`.
+    bool pop_due(std::uint64_t now, Timer& timer);
+    void timer_went_stale();
+    void remember_exit(const RecentExit& exit);
+    const RecentExit* recent_exit(Pid pid) const;
+};
+
+// A live process of `os` (not ended), or null.
+Process* live_process(const Os& os, Pid pid);
+
+// Puts an encoded message (kernel/message_copy.hpp) in the mailbox of `to`,
+// within ProcessLimits, and wakes it if it waits in os.receive.
+Delivery deliver_message(Os& os, Pid to, Pid from, std::string bytes);
+
+}  // namespace luaos

@@ -1,0 +1,85 @@
+#pragma once
+// The process API's per-process state, kept apart from Process and created
+// on first use (Process::ensure_io), so that a process that never uses the
+// API costs one null pointer.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "luaos/process.hpp"
+
+namespace luaos {
+
+// What a process gave up its slice for (docs/process-api.md).
+enum class BlockReason : std::uint8_t {
+    None,
+    Yield,    // os.yield, os.sleep(0): runnable again next tick
+    Sleep,    // os.sleep(n): a timer
+    Wait,     // os.wait(pid): the target's waiters list
+    Read,     // io.read on an empty stdin
+    Receive,  // os.receive on an empty mailbox, perhaps with a timer
+};
+
+// A first-in first-out queue on one vector: std::deque would allocate a
+// block even when empty.
+template <typename T>
+class SmallQueue {
+public:
+    bool empty() const { return head_ == items_.size(); }
+    std::size_t size() const { return items_.size() - head_; }
+    T& front() { return items_[head_]; }
+    void push(T item) { items_.push_back(std::move(item)); }
+    void pop() {
+        items_[head_] = T();
+        if (++head_ == items_.size()) {
+            items_.clear();
+            head_ = 0;
+        } else if (head_ >= 32 && head_ * 2 >= items_.size()) {
+            items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+            head_ = 0;
+        }
+    }
+    void clear() {
+        items_.clear();
+        items_.shrink_to_fit();
+        head_ = 0;
+    }
+
+private:
+    std::vector<T> items_;
+    std::size_t head_ = 0;
+};
+
+struct Message {
+    Pid from = 0;
+    std::string bytes;  // encoded (kernel/message_copy.hpp)
+};
+
+struct ProcessIo {
+    Pid parent = 0;
+    int exit_code = 0;  // os.exit's code
+    BlockReason block = BlockReason::None;
+    bool parked = false;     // the scheduler has set it aside until woken
+    bool timed_out = false;  // woken by its timer (os.receive's timeout)
+    bool stdin_closed = false;
+    std::uint32_t timer_generation = 0;  // a timer of an older generation is stale
+    std::uint64_t wake_tick = 0;         // os.sleep's end, os.receive's timeout; 0 for none
+    Pid wait_target = 0;
+    int wait_result = 0;
+    std::size_t stdin_bytes = 0;
+    std::size_t mailbox_bytes = 0;
+    SmallQueue<std::string> stdin_lines;
+    SmallQueue<Message> mailbox;
+    std::vector<Pid> waiters;  // processes in os.wait for this one
+
+    // Drops what is pending: an ended process receives nothing more.
+    void release_buffers() {
+        stdin_lines.clear();
+        mailbox.clear();
+        stdin_bytes = mailbox_bytes = 0;
+    }
+};
+
+}  // namespace luaos
