@@ -1,0 +1,5 @@
+-- expect: failed
+-- error: too many arguments to spawn (100000, the limit is 256)
+local args = {}
+for i = 1, 100000 do args[i] = "a" end
+os.spawn_source("", args)
