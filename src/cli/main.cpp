@@ -15,13 +15,15 @@ int main(int argc, char** argv) {
         ParsedCommandLine parsed = parse_command_line(argc, argv, std::cout, std::cerr);
         if (!parsed.command) return parsed.exit_code;
         std::vector<Script> scripts;
+        std::vector<std::shared_ptr<const luaos::Program>> programs;
         try {
+            programs = read_programs(parsed.command->programs);
             scripts = read_scripts(parsed.command->files);
         } catch (const UnreadableScript& error) {
             std::cerr << "luaos: " << error.what() << '\n';
             return kExitUsage;
         }
-        return run_command(*parsed.command, scripts);
+        return run_command(*parsed.command, scripts, programs);
     } catch (const std::exception& error) {
         // The host itself failed (e.g. out of memory): no report can be trusted.
         std::cerr << "luaos: fatal: " << error.what() << '\n';

@@ -102,12 +102,23 @@ void check_pending_values(const RawRunOptions& raw) {
     if (raw.dialect && *raw.dialect != "luau" && *raw.dialect != "lua") {
         throw UsageError("--dialect expects luau or lua, got '" + *raw.dialect + "'");
     }
-    for (const std::string& program : raw.programs) {
+}
+
+// NAME=FILE, split at the first '='; a NAME given twice is a mistake.
+std::vector<std::pair<std::string, std::string>> parse_programs(const std::vector<std::string>& programs) {
+    std::vector<std::pair<std::string, std::string>> parsed;
+    for (const std::string& program : programs) {
         std::size_t equals = program.find('=');
         if (equals == 0 || equals == std::string::npos || equals + 1 == program.size()) {
             throw UsageError("--program expects NAME=FILE, got '" + program + "'");
         }
+        std::string name = program.substr(0, equals);
+        for (const auto& [seen, file] : parsed) {
+            if (seen == name) throw UsageError("--program " + name + " is given twice");
+        }
+        parsed.emplace_back(std::move(name), program.substr(equals + 1));
     }
+    return parsed;
 }
 
 // Options of later work are declared so that their values are not mistaken
@@ -138,6 +149,7 @@ RunCommand validate(const RawRunOptions& raw) {
         throw UsageError("--trace and --timeline cannot both write " + *command.trace);
     }
     command.top = raw.top;
+    command.programs = parse_programs(raw.programs);
     command.files = raw.files;
     return command;
 }
@@ -171,9 +183,9 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
     run.add_option("--threads", raw.threads,
                    "Worker threads ticking VMs, 1 to " + std::to_string(kMaxThreads) + " (default: the number of cores)")
         ->type_name("N");
-    auto* program = run.add_option("--program", raw.programs,
-                                   "Install FILE on every VM as the program NAME, for os.spawn (not supported yet)")
-                        ->type_name("NAME=FILE");
+    run.add_option("--program", raw.programs,
+                   "Install FILE on every VM as the program NAME, for os.spawn (repeatable)")
+        ->type_name("NAME=FILE");
     run.add_option("--timeline", raw.timeline,
                    "Draw who ran when as an SVG picture (at most " + std::to_string(TimelineSvg::kDefaultMaxColumns) +
                        " columns of ticks and the " + std::to_string(TimelineSvg::kDefaultMaxRows) +
@@ -184,7 +196,7 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
         ->required()
         ->type_name("FILE");
     run.footer(kRunFooter);
-    return {dialect, program};
+    return {dialect};
 }
 
 void print_usage_error(std::ostream& err, const CLI::App& app, const std::string& message) {

@@ -5,6 +5,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "luaos/runtime.hpp"
@@ -22,6 +23,8 @@ struct RunCommand {
     std::optional<std::string> trace;     // --trace FILE: Chrome trace-event JSON
     std::optional<std::string> timeline;  // --timeline FILE.svg
     bool top = false;                     // --top: the busiest processes, on stderr
+    // --program NAME=FILE, in order: installed on every VM for os.spawn.
+    std::vector<std::pair<std::string, std::string>> programs;
     std::vector<std::string> files;
 };
 

@@ -113,19 +113,25 @@ private:
     std::unique_ptr<TopView> top_;
 };
 
-// Creates `command.vms` VMs, each spawning every script in order (PIDs 1, 2,
-// ...). A script that does not compile still becomes a process: it fails at
-// the first tick and is reported like any other.
+using Programs = std::vector<std::shared_ptr<const Program>>;
+
+// Creates `command.vms` VMs, each with every --program installed (shared, not
+// copied), spawning every script in order (PIDs 1, 2, ...). A script that does
+// not compile still becomes a process: it fails at the first tick and is
+// reported like any other.
 template <typename OnVm>
-void spawn_vms(Cluster& cluster, const RunCommand& command, const std::vector<Script>& scripts, OnVm on_vm) {
+void spawn_vms(Cluster& cluster, const RunCommand& command, const std::vector<Script>& scripts,
+               const Programs& programs, OnVm on_vm) {
     for (std::uint64_t i = 0; i < command.vms; ++i) {
         VirtualMachine& vm = cluster.create_vm();
         on_vm(vm);
+        for (const auto& program : programs) vm.os().install_program(program);
         for (const Script& script : scripts) vm.os().spawn_process(script.code, script.path);
     }
 }
 
-int run_with_json_report(const RunCommand& command, const std::vector<Script>& scripts, Observability& extras) {
+int run_with_json_report(const RunCommand& command, const std::vector<Script>& scripts, const Programs& programs,
+                         Observability& extras) {
     const auto setup_start = Clock::now();
     // Declared before the cluster, so that they outlive it.
     ProcessRecords records;
@@ -135,7 +141,8 @@ int run_with_json_report(const RunCommand& command, const std::vector<Script>& s
     extras.add_to(fan_out);
     // Before spawning: the observers hear every spawn.
     cluster.set_observer(&fan_out);
-    spawn_vms(cluster, command, scripts, [&](const VirtualMachine& vm) { records.add_vm(vm, scripts.size()); });
+    spawn_vms(cluster, command, scripts, programs,
+              [&](const VirtualMachine& vm) { records.add_vm(vm, scripts.size()); });
     ReportTimes times;
     times.setup_ms = ms_since(setup_start);
 
@@ -153,14 +160,15 @@ int run_with_json_report(const RunCommand& command, const std::vector<Script>& s
     return status;
 }
 
-int run_with_plain_output(const RunCommand& command, const std::vector<Script>& scripts, Observability& extras) {
+int run_with_plain_output(const RunCommand& command, const std::vector<Script>& scripts, const Programs& programs,
+                          Observability& extras) {
     OrderedOutput output(std::cout, std::cerr, command.vms > 1);
     FanOut fan_out;
     Cluster cluster(cluster_options(command));
     fan_out.add(&output);
     extras.add_to(fan_out);
     cluster.set_observer(&fan_out);
-    spawn_vms(cluster, command, scripts, [](const VirtualMachine&) {});
+    spawn_vms(cluster, command, scripts, programs, [](const VirtualMachine&) {});
 
     RunOptions options = run_options(command);
     options.after_tick = [&output, &extras, &cluster] {
@@ -178,11 +186,11 @@ int run_with_plain_output(const RunCommand& command, const std::vector<Script>& 
 
 }  // namespace
 
-int run_command(const RunCommand& command, const std::vector<Script>& scripts) {
+int run_command(const RunCommand& command, const std::vector<Script>& scripts, const Programs& programs) {
     Observability extras;
     if (!extras.open(command, std::cerr)) return kExitUsage;
-    return command.json ? run_with_json_report(command, scripts, extras)
-                        : run_with_plain_output(command, scripts, extras);
+    return command.json ? run_with_json_report(command, scripts, programs, extras)
+                        : run_with_plain_output(command, scripts, programs, extras);
 }
 
 }  // namespace luaos::cli

@@ -1,6 +1,7 @@
 #pragma once
 // `luaos run` once the command line is valid: build the VMs, tick them, report.
 
+#include <memory>
 #include <vector>
 
 #include "cli/options.hpp"
@@ -9,6 +10,8 @@
 namespace luaos::cli {
 
 // Returns the exit status (exit_status.hpp).
-int run_command(const RunCommand& command, const std::vector<Script>& scripts);
+// `programs` are installed on every VM before its scripts are spawned.
+int run_command(const RunCommand& command, const std::vector<Script>& scripts,
+                const std::vector<std::shared_ptr<const Program>>& programs = {});
 
 }  // namespace luaos::cli

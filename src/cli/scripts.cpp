@@ -61,4 +61,15 @@ std::vector<Script> read_scripts(const std::vector<std::string>& paths) {
     return scripts;
 }
 
+std::vector<std::shared_ptr<const Program>> read_programs(
+    const std::vector<std::pair<std::string, std::string>>& programs) {
+    std::vector<std::shared_ptr<const Program>> read;
+    read.reserve(programs.size());
+    for (const auto& [name, path] : programs) {
+        Script script = read_script(path);
+        read.push_back(std::make_shared<const Program>(Program{name, std::move(script.code), path}));
+    }
+    return read;
+}
+
 }  // namespace luaos::cli

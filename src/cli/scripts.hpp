@@ -1,9 +1,13 @@
 #pragma once
 // The FILEs of `luaos run`, read once before any VM exists.
 
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "luaos/os.hpp"
 
 namespace luaos::cli {
 
@@ -21,5 +25,9 @@ public:
 // Reads every path in order; throws UnreadableScript at the first that cannot
 // be read (missing, a directory, no permission, ...).
 std::vector<Script> read_scripts(const std::vector<std::string>& paths);
+
+// Reads the FILE of every --program NAME=FILE, in order, the same way.
+std::vector<std::shared_ptr<const Program>> read_programs(
+    const std::vector<std::pair<std::string, std::string>>& programs);
 
 }  // namespace luaos::cli

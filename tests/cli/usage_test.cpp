@@ -55,7 +55,11 @@ INSTANTIATE_TEST_SUITE_P(
                     BadUsage{{"--trace", ""}, "--trace expects a file name"},
                     BadUsage{{"--timeline", ""}, "--timeline expects a file name"},
                     BadUsage{{"--trace", "same", "--timeline", "same"}, "cannot both write same"},
-                    BadUsage{{"--program", "a=b.lua"}, "--program is not supported yet"}));
+                    BadUsage{{"--program", "=b.lua"}, "--program expects NAME=FILE"},
+                    BadUsage{{"--program", "a="}, "--program expects NAME=FILE"},
+                    BadUsage{{"--program", "a=/no/such/program.lua"}, "cannot read /no/such/program.lua"},
+                    BadUsage{{"--program", "a=/", "--json"}, "cannot read /"},
+                    BadUsage{{"--program", "a=x.lua", "--program", "a=y.lua"}, "--program a is given twice"}));
 
 TEST(Usage, MissingOptionValueIsBadUsage) {
     CliResult result = run_luaos({"run", script("hello.lua"), "--ticks"});
@@ -96,8 +100,8 @@ TEST(Usage, NoSubcommandPrintsUsageAndExitsTwo) {
 
 const std::vector<std::string> kSupportedOptions = {"--vms",     "--ticks",        "--quantum", "--json",
                                                     "--tps",     "--threads",      "--trace",   "--timeline",
-                                                    "--top",     "--memory-limit"};
-const std::vector<std::string> kPendingOptions = {"--dialect", "--program"};
+                                                    "--top",     "--memory-limit", "--program"};
+const std::vector<std::string> kPendingOptions = {"--dialect"};
 
 // The help line that documents `option`, or "" when there is none.
 std::string help_line(const std::string& help, const std::string& option) {
