@@ -279,8 +279,11 @@ void Os::reap_ended() {
         if (kernel.keep_events) kernel.events.push_back({pid, process->status(), code, process->error()});
         if (observer != nullptr) observer->on_exit(*process);
     }
-    std::erase_if(kernel.woken, [](const Process* process) { return process->is_finished(); });
-    std::erase_if(processes_, [](const std::unique_ptr<Process>& process) { return process->is_finished(); });
+    // Only those reported: one killed by an observer's callback just now is
+    // reported (and removed) at the next tick.
+    auto reported = [&ended](const Process* process) { return std::binary_search(ended.begin(), ended.end(), process->pid()); };
+    std::erase_if(kernel.woken, reported);
+    std::erase_if(processes_, [&reported](const std::unique_ptr<Process>& process) { return reported(process.get()); });
 }
 
 double Os::run(std::uint64_t max_ticks) {

@@ -45,12 +45,13 @@ int fail(lua_State* L, const char* why) {
     return 2;
 }
 
-int delivered(lua_State* L, Delivery delivery) {
+// true, or nil and why; `full` names what was full ("stdin full", "mailbox full").
+int delivered(lua_State* L, Delivery delivery, const char* full = "full") {
     if (delivery == Delivery::Delivered) {
         lua_pushboolean(L, 1);
         return 1;
     }
-    return fail(L, delivery_name(delivery));
+    return fail(L, delivery == Delivery::Full ? full : delivery_name(delivery));
 }
 
 // --- giving up the CPU -------------------------------------------------------
@@ -119,9 +120,7 @@ int os_sleep(lua_State* L) {
     const lua_Integer ticks = luaL_checkinteger(L, 1);
     luaL_argcheck(L, ticks >= 0, 1, "ticks must not be negative");
     if (ticks == 0) return os_yield(L);
-    const std::uint64_t wake = tick_after(self.os(), ticks);
-    if (!lua_isyieldable(L)) return give_up(L, self, BlockReason::Sleep, sleep_done, "os.sleep");
-    self.ensure_io().wake_tick = wake;
+    self.ensure_io().wake_tick = tick_after(self.os(), ticks);
     return give_up(L, self, BlockReason::Sleep, sleep_done, "os.sleep");
 }
 
@@ -317,7 +316,7 @@ int os_write_stdin(lua_State* L) {
     const char* line = luaL_checklstring(L, 2, &len);
     const std::size_t limit = self.os().runtime().options().process_limits.stdin_bytes;
     if (len > limit) return luaL_error(L, "os.write_stdin: line too long (the limit is %d bytes)", static_cast<int>(limit));
-    return delivered(L, self.os().write_stdin(pid, {line, len}));
+    return delivered(L, self.os().write_stdin(pid, {line, len}), "stdin full");
 }
 
 int os_close_stdin(lua_State* L) {
@@ -432,7 +431,7 @@ int os_send(lua_State* L) {
     }
     if (error != EncodeError::None) return luaL_error(L, "os.send: %s", encode_error_text(error));
     if (!within_budget) return luaL_error(L, "os.send: message too large to copy");
-    return delivered(L, delivery);
+    return delivered(L, delivery, "mailbox full");
 }
 
 // Pushes the next message and its sender; false if the mailbox is empty.

@@ -103,6 +103,28 @@ TEST(HostApi, TerminalWiring) {
     EXPECT_EQ(h.exit_of(pid).status, ProcessStatus::Finished);
 }
 
+// An observer that kills another process while hearing of an exit: that
+// end is reported too, at the next tick, not lost.
+TEST(HostApi, KillFromAnExitCallbackIsReported) {
+    Harness h;
+    struct KillOnExit : ExitRecorder {
+        Os* os = nullptr;
+        void on_exit(const Process& process) override {
+            ExitRecorder::on_exit(process);
+            if (process.pid() == 1) os->kill(2, "collateral");
+        }
+    } recorder;
+    recorder.os = &h.os;
+    h.runtime.set_observer(&recorder);
+    h.spawn("");
+    h.spawn("os.sleep(100)");
+    h.tick();
+    h.tick();
+    EXPECT_EQ(recorder.exits().size(), 2u);
+    EXPECT_EQ(recorder.of(2).status, ProcessStatus::Killed);
+    EXPECT_TRUE(h.os.is_finished());
+}
+
 TEST(HostApi, StateNames) {
     EXPECT_STREQ(state_name(ProcessState::Running), "running");
     EXPECT_STREQ(state_name(ProcessState::Sleeping), "sleeping");

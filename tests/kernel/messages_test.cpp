@@ -122,7 +122,7 @@ TEST(Messages, MailboxIsBounded) {
         print(os.receive(0), os.send(9, 1))
     )lua");
     h.run();
-    EXPECT_EQ(h.exit_of(pid).output, "true\ntrue\ntrue\nnil\tfull\n1\tnil\tno such process\n");
+    EXPECT_EQ(h.exit_of(pid).output, "true\ntrue\ntrue\nnil\tmailbox full\n1\tnil\tno such process\n");
 }
 
 TEST(Messages, PermissionsStopAtTheVm) {
