@@ -48,7 +48,7 @@ TEST(Cluster, RunEndsWhenEveryVmIsDone) {
 }
 
 TEST(Cluster, RunStopsAtTheTickLimit) {
-    Cluster cluster({.runtime = {.quantum = 100}});
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 100}});
     cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
     RunStats stats = cluster.run({.max_ticks = 12});
     EXPECT_EQ(stats.ticks, 12u);
@@ -78,7 +78,7 @@ std::map<std::uint64_t, std::string> outcomes(unsigned threads) {
             by_vm[process.os().vm()->serial()] += std::to_string(process.pid()) + ":" + process.output() + process.error();
         }
     } observer;
-    Cluster cluster({.runtime = {.quantum = 50}, .threads = threads});
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 50}, .threads = threads});
     cluster.set_observer(&observer);
     for (int i = 0; i < 40; ++i) {
         VirtualMachine& vm = cluster.create_vm();
@@ -109,7 +109,7 @@ TEST(Cluster, PacedRunKeepsTheRate) {
 }
 
 TEST(Cluster, PacedRunPrintsProgressLines) {
-    Cluster cluster({.runtime = {.quantum = 100}});
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 100}});
     cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
     cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
     std::ostringstream progress;
