@@ -1,7 +1,7 @@
--- Sums the Leibniz series for pi, reporting the estimate every 4000 terms.
+-- Sums the Leibniz series for pi, reporting the estimate every 2,000,000 terms.
 local sum, sign, terms = 0.0, 1.0, 0
 for step = 1, 5 do
-  for _ = 1, 4000 do
+  for _ = 1, 2000000 do
     sum = sum + sign / (2 * terms + 1)
     sign = -sign
     terms = terms + 1

@@ -15,7 +15,10 @@ struct Console : luaos::ProcessObserver {
 };
 
 int main() {
-    luaos::Cluster cluster;  // one worker thread; a slice is 1000 Lua instructions
+    // One worker thread. Slices of 1000 Lua instructions (the deterministic
+    // mode) make the output the same on every run; the default mode slices by
+    // time, which is faster but not reproducible.
+    luaos::Cluster cluster({.runtime = {.preemption = luaos::PreemptionMode::InstructionCount, .quantum = 1000}});
     Console console;
     cluster.set_observer(&console);
     luaos::Os& os = cluster.create_vm().os();

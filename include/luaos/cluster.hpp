@@ -35,6 +35,10 @@ struct ClusterOptions {
 struct RunOptions {
     std::uint64_t max_ticks = 1000;
     double ticks_per_second = 0;  // 0: unpaced, as fast as possible
+    // How long one tick may run: past it, no more slices start in that tick,
+    // and the VMs not reached go first in the next one. Zero means a paced
+    // run's whole frame (1 / ticks_per_second), and no limit when unpaced.
+    std::chrono::nanoseconds frame_budget{0};
     std::ostream* progress = nullptr;  // paced runs print a progress line here
     std::chrono::seconds progress_every{5};
     // Runs on the calling thread after every tick, with every worker idle (so
@@ -58,6 +62,10 @@ public:
     VirtualMachine& create_vm();
     // Every VM's Os ticks once (shards in parallel); finished VMs are removed.
     void tick();
+    // The same, but no VM starts its turn after `deadline`: those left go
+    // first in the next tick, so that a VM's turn is never lost, only
+    // postponed (TickStats::vms_deferred counts them).
+    void tick(std::chrono::steady_clock::time_point deadline);
     // Ticks until no VM is left or the tick limit is hit; paced when asked.
     RunStats run(const RunOptions& options);
 
@@ -75,11 +83,13 @@ public:
 
 private:
     void merge_tick_stats(std::chrono::steady_clock::duration wall);
+    void tick_shards(std::chrono::steady_clock::time_point deadline);
 
     ClusterOptions options_;
     std::shared_ptr<MemoryCap> memory_cap_;
     std::vector<std::unique_ptr<Shard>> shards_;
     std::unique_ptr<WorkerPool> pool_;
+    std::vector<std::size_t> deferred_;  // per shard, in the last tick
     std::uint64_t next_serial_ = 0;
     std::uint64_t ticks_ = 0;
     TickStats last_tick_;

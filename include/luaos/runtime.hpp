@@ -21,10 +21,27 @@ class Preemption;
 class ChunkCache;
 class Allocator;
 
-// The default quantum, chosen by measurement (docs/scheduling.md): a slice
-// of about 6.5 us keeps some 2,500 busy processes within one 60 Hz frame on
-// one core, for about 7% less throughput than a quantum of 10,000.
+// How a running process is made to give the CPU back (docs/scheduling.md).
+enum class PreemptionMode : std::uint8_t {
+    // A slice lasts about `time_slice_us` of wall time. Nothing watches the
+    // script while it runs; a watchdog thread interrupts it once the slice is
+    // over. Scripts run at raw Lua speed. The default.
+    Deadline,
+    // A slice lasts `quantum` VM instructions, the same on every run (for
+    // games that need reproducible schedules); Lua's count hook makes every
+    // instruction about twice as slow.
+    InstructionCount,
+};
+
+// The default quantum of the instruction-count mode, chosen by measurement
+// (docs/scheduling.md): a slice of about 6.5 us keeps some 2,500 busy
+// processes within one 60 Hz frame on one core, for about 7% less throughput
+// than a quantum of 10,000.
 inline constexpr std::uint32_t kDefaultQuantum = 1000;
+// The default slice of the deadline mode; the watchdog looks twice per slice,
+// so a slice lasts between half of it and all of it.
+inline constexpr std::uint32_t kDefaultTimeSliceUs = 1000;
+inline constexpr std::uint32_t kMinTimeSliceUs = 50;
 
 // Defaults of the limits a hostile script runs into (docs/security.md).
 inline constexpr std::uint64_t kDefaultCpuBudget = 1'000'000;
@@ -32,10 +49,15 @@ inline constexpr std::size_t kDefaultMemoryLimit = std::size_t{16} << 20;
 inline constexpr std::size_t kDefaultOutputLimit = std::size_t{1} << 20;
 
 struct RuntimeOptions {
-    // VM instructions a process may run per slice before it is preempted.
+    PreemptionMode preemption = PreemptionMode::Deadline;
+    // InstructionCount mode: VM instructions a process may run per slice.
     std::uint32_t quantum = kDefaultQuantum;
+    // Deadline mode: microseconds a process may run per slice (at least
+    // kMinTimeSliceUs).
+    std::uint32_t time_slice_us = kDefaultTimeSliceUs;
     // VM instructions (and builtin steps, such as pattern matching) a process
     // may run in one slice where it cannot be preempted; past it, it is killed.
+    // In the deadline mode, instructions count from the slice's deadline on.
     std::uint64_t cpu_budget = kDefaultCpuBudget;
     // Bytes of Lua memory one VM may hold; past it, allocations fail with
     // Lua's memory error and the process that asked fails.
@@ -49,7 +71,7 @@ struct RuntimeOptions {
     // ProcessObserver can turn this off so that nothing accumulates.
     bool keep_output = true;
     // The process API's limits: processes per VM, mailboxes, stdin, messages.
-    ProcessLimits process_limits;
+    ProcessLimits process_limits{};
     // Whether slices are timed (ProcessStats::cpu_ns, TickStats); counts of
     // slices, instructions and memory are kept either way.
     bool accounting = true;

@@ -45,6 +45,7 @@ struct TickStats {
     std::uint64_t tick = 0;           // the Cluster's tick number, from 1
     std::uint64_t wall_ns = 0;        // the whole tick, every shard
     std::uint64_t processes_run = 0;  // slices run in the tick (one per runnable process)
+    std::uint64_t vms_deferred = 0;   // VMs the frame budget left for the next tick
     std::uint64_t longest_slice_ns = 0;
     // Who ran that longest slice.
     std::uint64_t longest_vm = 0;  // VM serial

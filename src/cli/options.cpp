@@ -39,6 +39,7 @@ struct RawRunOptions {
     std::optional<std::string> vms;
     std::optional<std::string> ticks;
     std::optional<std::string> quantum;
+    std::optional<std::string> slice_us;
     std::optional<std::string> tps;
     std::optional<std::string> threads;
     std::optional<std::string> memory_limit;
@@ -138,6 +139,12 @@ RunCommand validate(const RawRunOptions& raw) {
         constexpr std::uint64_t max_quantum = std::numeric_limits<std::int32_t>::max();
         command.quantum = static_cast<std::uint32_t>(parse_integer("--quantum", *raw.quantum, 1, max_quantum));
     }
+    if (raw.slice_us) {
+        if (raw.quantum) throw UsageError("--quantum and --slice-us choose different preemption modes: give one");
+        constexpr std::uint64_t max_slice_us = 60'000'000;
+        command.time_slice_us =
+            static_cast<std::uint32_t>(parse_integer("--slice-us", *raw.slice_us, kMinTimeSliceUs, max_slice_us));
+    }
     if (raw.memory_limit) command.memory_limit = parse_memory_limit(*raw.memory_limit);
     if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
     command.threads = raw.threads ? static_cast<unsigned>(parse_integer("--threads", *raw.threads, 1, kMaxThreads))
@@ -164,8 +171,13 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
     run.add_option("--vms", raw.vms, "Run N identical VMs, each spawning every FILE (default 1)")->type_name("N");
     run.add_option("--ticks", raw.ticks, "Safety limit on ticks (default 1000)")->type_name("N");
     run.add_option("--quantum", raw.quantum,
-                   "VM instructions a process may run per slice before it is preempted (default " +
-                       std::to_string(kDefaultQuantum) + ")")
+                   "VM instructions a process may run per slice before it is preempted; selects the deterministic "
+                   "instruction-count preemption (about half as fast as the default deadline mode)")
+        ->type_name("N");
+    run.add_option("--slice-us", raw.slice_us,
+                   "Microseconds a process may run per slice before it is preempted, in the default deadline mode (" +
+                       std::to_string(kMinTimeSliceUs) + " or more; default " + std::to_string(kDefaultTimeSliceUs) +
+                       ")")
         ->type_name("N");
     run.add_option("--memory-limit", raw.memory_limit,
                    "Per-VM memory cap: bytes, or with K, M, G (powers of 1024; default " +

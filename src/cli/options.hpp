@@ -15,7 +15,9 @@ namespace luaos::cli {
 struct RunCommand {
     std::uint64_t vms = 1;
     std::uint64_t max_ticks = 1000;
-    std::uint32_t quantum = kDefaultQuantum;
+    // Given: the instruction-count mode with this quantum; else the deadline mode.
+    std::optional<std::uint32_t> quantum;
+    std::uint32_t time_slice_us = kDefaultTimeSliceUs;
     std::size_t memory_limit = kDefaultMemoryLimit;
     bool json = false;
     double ticks_per_second = 0;  // 0: unpaced

@@ -29,7 +29,11 @@ double ms_since(Clock::time_point start) {
 
 ClusterOptions cluster_options(const RunCommand& command) {
     ClusterOptions options;
-    options.runtime.quantum = command.quantum;
+    if (command.quantum) {
+        options.runtime.preemption = PreemptionMode::InstructionCount;
+        options.runtime.quantum = *command.quantum;
+    }
+    options.runtime.time_slice_us = command.time_slice_us;
     options.runtime.memory_limit = command.memory_limit;
     // Plain mode streams output as it is printed; only the JSON report needs
     // each process to keep its own.

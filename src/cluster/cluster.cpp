@@ -25,22 +25,31 @@ VirtualMachine& Cluster::create_vm() {
     return shards_[serial % shards_.size()]->add_vm(serial);
 }
 
-void Cluster::tick() {
+void Cluster::tick() { tick(std::chrono::steady_clock::time_point::max()); }
+
+void Cluster::tick(std::chrono::steady_clock::time_point deadline) {
     const auto start = std::chrono::steady_clock::now();
-    if (pool_) {
-        assert(pool_->size() == shards_.size() && "one worker per shard");
-        pool_->run([this](unsigned index) { shards_[index]->tick(); });
-    } else {
-        shards_.front()->tick();
-    }
+    tick_shards(deadline);
     ++ticks_;
     merge_tick_stats(std::chrono::steady_clock::now() - start);
+}
+
+void Cluster::tick_shards(std::chrono::steady_clock::time_point deadline) {
+    std::vector<std::size_t>& deferred = deferred_;
+    deferred.assign(shards_.size(), 0);
+    if (pool_) {
+        assert(pool_->size() == shards_.size() && "one worker per shard");
+        pool_->run([&](unsigned index) { deferred[index] = shards_[index]->tick(deadline); });
+    } else {
+        deferred.front() = shards_.front()->tick(deadline);
+    }
 }
 
 void Cluster::merge_tick_stats(std::chrono::steady_clock::duration wall) {
     last_tick_ = TickStats{};
     last_tick_.tick = ticks_;
     last_tick_.wall_ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count());
+    for (std::size_t deferred : deferred_) last_tick_.vms_deferred += deferred;
     for (auto& shard : shards_) {
         TickStats share = shard->runtime().take_tick_stats();
         last_tick_.processes_run += share.processes_run;

@@ -17,11 +17,15 @@ struct Interval {
     Clock::time_point start;
     std::uint64_t ticks = 0;
     std::uint64_t overruns = 0;  // ticks that took longer than their frame
+    std::uint64_t cut_short = 0;  // ticks the frame budget ended before every VM had its turn
+    std::uint64_t vms_deferred = 0;
     TickStats slowest;           // the tick holding the longest slice
 
     void add(const TickStats& tick, Clock::duration period) {
         ++ticks;
         if (std::chrono::nanoseconds(tick.wall_ns) > period) ++overruns;
+        if (tick.vms_deferred > 0) ++cut_short;
+        vms_deferred += tick.vms_deferred;
         if (tick.processes_run > 0 && tick.longest_slice_ns >= slowest.longest_slice_ns) slowest = tick;
     }
 };
@@ -41,6 +45,15 @@ void print_progress(std::ostream& out, Cluster& cluster, const Interval& interva
                                static_cast<unsigned long long>(interval.overruns),
                                static_cast<unsigned long long>(interval.ticks));
     out.write(line, length);
+    // More work than fits in a frame is postponed, never dropped; an operator
+    // must see that it happens rather than find the VMs slowing down.
+    if (interval.cut_short > 0) {
+        length = std::snprintf(line, sizeof line, " | overloaded: %llu/%llu ticks hit the frame budget, %llu VM turns postponed",
+                               static_cast<unsigned long long>(interval.cut_short),
+                               static_cast<unsigned long long>(interval.ticks),
+                               static_cast<unsigned long long>(interval.vms_deferred));
+        out.write(line, length);
+    }
     if (interval.slowest.processes_run > 0) {
         const TickStats& slow = interval.slowest;
         out << " | slowest: vm " << slow.longest_vm << " pid " << slow.longest_pid << " (" << slow.longest_name << ") ";
@@ -58,13 +71,20 @@ RunStats Cluster::run(const RunOptions& options) {
     const auto period = paced ? std::chrono::duration_cast<Clock::duration>(
                                     std::chrono::duration<double>(1.0 / options.ticks_per_second))
                               : Clock::duration::zero();
+    const auto budget = options.frame_budget > Clock::duration::zero()
+                            ? std::chrono::duration_cast<Clock::duration>(options.frame_budget)
+                            : period;
     const auto start = Clock::now();
     auto next_frame = start;
     auto next_progress = start + options.progress_every;
     Interval interval{start};
 
     while (vm_count() > 0 && stats.ticks < options.max_ticks) {
-        tick();
+        if (budget > Clock::duration::zero()) {
+            tick(Clock::now() + budget);
+        } else {
+            tick();
+        }
         ++stats.ticks;
         if (options.after_tick) options.after_tick();
         if (!paced) continue;

@@ -1,5 +1,6 @@
 #include "cluster/shard.hpp"
 
+#include <cassert>
 #include <vector>
 
 namespace luaos {
@@ -9,9 +10,36 @@ VirtualMachine& Shard::add_vm(std::uint64_t serial) {
     return *vms_.back();
 }
 
-void Shard::tick() {
-    for (auto& vm : vms_) vm->os().tick();
-    std::erase_if(vms_, [](const std::unique_ptr<VirtualMachine>& vm) { return vm->os().is_finished(); });
+// Turns go round-robin from `next_`: a tick the frame budget cut short
+// resumes with the first VM it did not reach, so every VM gets the same
+// number of turns over time, however little fits in a frame.
+std::size_t Shard::tick(std::chrono::steady_clock::time_point deadline) {
+    const std::size_t count = vms_.size();
+    const bool budgeted = deadline != std::chrono::steady_clock::time_point::max();
+    std::size_t turns = 0;
+    for (; turns < count; ++turns) {
+        // The first turn always runs, so that even a budget smaller than one
+        // slice makes progress.
+        if (budgeted && turns > 0 && std::chrono::steady_clock::now() >= deadline) break;
+        vms_[(next_ + turns) % count]->os().tick();
+    }
+    next_ = count == 0 ? 0 : (next_ + turns) % count;
+    drop_finished_vms();
+    return count - turns;
+}
+
+// Keeps the round-robin position on the same VM (or the next survivor).
+void Shard::drop_finished_vms() {
+    std::size_t kept = 0;
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < vms_.size(); ++i) {
+        if (i == next_) next = kept;
+        if (vms_[i]->os().is_finished()) continue;
+        vms_[kept++] = std::move(vms_[i]);
+    }
+    vms_.resize(kept);
+    next_ = kept == 0 ? 0 : next % kept;
+    assert(next_ < vms_.size() || vms_.empty());
 }
 
 }  // namespace luaos

@@ -5,12 +5,31 @@
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/doom.hpp"
+#include "runtime/preemption.hpp"
 #include "runtime/wrapped_builtin.hpp"
 
 namespace luaos {
 namespace {
 
 enum ResumeKind : lua_KContext { kResume = 0, kWrap = 1 };
+
+// The thread a slice resumes, and the one preemption must reach, is the
+// innermost coroutine the process is running: the one resumed, or the one
+// whose __close handlers run while it is being closed.
+void enter_thread(Process* process, lua_State* thread) {
+    if (process == nullptr) return;
+    process->set_running_thread(thread);
+    Runtime::of(thread).preemption().switch_thread(thread);
+}
+
+// Closing runs the coroutine's pending __close handlers on its own stack.
+int close_thread(lua_State* L, lua_State* co) {
+    Process* process = Runtime::of(L).current_process();
+    enter_thread(process, co);
+    int status = lua_resetthread(co);
+    enter_thread(process, L);
+    return status;
+}
 
 lua_State* coroutine_of(lua_State* L, lua_KContext kind) {
     if (kind == kWrap) return lua_tothread(L, lua_upvalueindex(1));
@@ -48,7 +67,7 @@ int finish_wrap(lua_State* L, lua_State* co, int status, int nres) {
     int code = status;
     // A coroutine that died in an error still holds its pending __close
     // variables; resetting runs them and leaves the final error on its stack.
-    if (lua_status(co) != LUA_OK) code = lua_resetthread(co);
+    if (lua_status(co) != LUA_OK) code = close_thread(L, co);
     lua_xmove(co, L, 1);
     if (code != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
         luaL_where(L, 1);
@@ -60,15 +79,16 @@ int finish_wrap(lua_State* L, lua_State* co, int status, int nres) {
 
 int resume_continue(lua_State* L, int status, lua_KContext kind);
 
+
 // Resumes `co` with the `nargs` values on top of L's stack until it yields for
 // the script, returns or fails; passes the scheduler's preemptions upward.
 int resume_step(lua_State* L, lua_State* co, int nargs, lua_KContext kind) {
     Process* process = Runtime::of(L).current_process();
     for (;;) {
-        if (process != nullptr) process->set_running_thread(co);
+        enter_thread(process, co);
         int nres = 0;
         int status = lua_resume(co, L, nargs, &nres);
-        if (process != nullptr) process->set_running_thread(L);
+        enter_thread(process, L);
         // A doomed process runs no more of the script's code: not even the
         // __close handlers a failed wrap would run, which could be reached
         // with the hook disabled (runtime/doom.hpp).
@@ -79,7 +99,7 @@ int resume_step(lua_State* L, lua_State* co, int nargs, lua_KContext kind) {
         }
         lua_pop(co, nres);
         if (lua_isyieldable(L)) {
-            process->set_running_thread(co);
+            enter_thread(process, co);
             return lua_yieldk(L, 0, kind, resume_continue);
         }
         // The resumer sits behind a C call boundary and cannot pass the
@@ -125,7 +145,21 @@ int co_wrapped_call(lua_State* L) {
 int co_close(lua_State* L) {
     Process* process = Runtime::of(L).current_process();
     if (process != nullptr && process->doomed()) return doom_enforce(L, *process);
-    return call_wrapped_builtin(L);
+    lua_State* co = lua_tothread(L, 1);
+    lua_Debug frame;
+    // Only a suspended or dead coroutine can be closed: Lua refuses the others
+    // with an error, which stock close raises before running any handler.
+    const bool closable = co != nullptr && co != L && (lua_status(co) != LUA_OK || lua_getstack(co, 0, &frame) == 0);
+    if (!closable) return call_wrapped_builtin(L);
+    int status = close_thread(L, co);
+    if (process != nullptr && process->doomed()) return doom_enforce(L, *process);
+    if (status == LUA_OK) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    lua_pushboolean(L, 0);
+    lua_xmove(co, L, 1);
+    return 2;
 }
 
 int co_wrap(lua_State* L) {

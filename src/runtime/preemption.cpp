@@ -3,7 +3,6 @@
 #include <lua.hpp>
 
 #include "luaos/process.hpp"
-#include "luaos/runtime.hpp"
 #include "runtime/doom.hpp"
 
 namespace luaos {
@@ -14,7 +13,12 @@ void preemption_hook(lua_State* L, lua_Debug* ar) {
     Process* process = runtime.current_process();
     if (process == nullptr) return;
     if (!process->doomed()) {
-        const bool within_budget = runtime.charge_instructions(runtime.options().quantum);
+        const std::uint64_t instructions = runtime.preemption().hook_fired(L);
+        if (instructions == 0) {
+            lua_sethook(L, nullptr, 0, 0);  // a leftover: this slice has time left
+            return;
+        }
+        const bool within_budget = runtime.charge_instructions(instructions);
         if (lua_isyieldable(L)) {
             // The flag tells the preemption-aware coroutine.resume that this
             // yield is the scheduler's, not the script's (runtime/coroutines.cpp).
@@ -31,26 +35,12 @@ void preemption_hook(lua_State* L, lua_Debug* ar) {
     doom_enforce_in_hook(L, *process);
 }
 
-namespace {
-
-class InstructionCountPreemption final : public Preemption {
-public:
-    explicit InstructionCountPreemption(std::uint32_t quantum) : quantum_(static_cast<int>(quantum)) {}
-
-    // Setting the hook also restarts its countdown, so every slice gets a full
-    // quantum even if the previous one ended early on an explicit yield.
-    // Coroutines a script creates inherit the hook from the thread creating them.
-    void arm(lua_State* thread) override { lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, quantum_); }
-    void disarm(lua_State*) override {}
-
-private:
-    int quantum_;
-};
-
-}  // namespace
-
-std::unique_ptr<Preemption> make_instruction_count_preemption(std::uint32_t quantum) {
-    return std::make_unique<InstructionCountPreemption>(quantum);
+std::unique_ptr<Preemption> make_preemption(const RuntimeOptions& options) {
+    switch (options.preemption) {
+        case PreemptionMode::InstructionCount: return make_instruction_count_preemption(options.quantum);
+        case PreemptionMode::Deadline: return make_deadline_preemption(options.time_slice_us);
+    }
+    return make_deadline_preemption(options.time_slice_us);
 }
 
 }  // namespace luaos

@@ -3,12 +3,19 @@
 //
 // Every mode ends in the same place, preemption_hook(): a Lua count hook that
 // yields the running thread to the scheduler. Modes differ only in when that
-// hook fires. The instruction-count mode fires it every `quantum` VM
-// instructions, which makes slices reproducible; the cost is that Lua 5.4
-// routes every instruction through its hook trap while a count hook is set.
+// hook is set and fires:
+//   - instruction count (instruction_count_preemption.cpp): the hook is set
+//     for the whole slice and fires every `quantum` VM instructions, which
+//     makes slices reproducible; the cost is that Lua 5.4 routes every
+//     instruction through its hook trap while a count hook is set;
+//   - deadline (deadline_preemption.cpp): no hook is set while the slice is
+//     young; a watchdog thread notices a slice that has outlived its time and
+//     has the hook set then, so scripts run at raw Lua speed.
 
 #include <cstdint>
 #include <memory>
+
+#include "luaos/runtime.hpp"
 
 struct lua_State;
 struct lua_Debug;
@@ -20,11 +27,19 @@ public:
     virtual ~Preemption() = default;
     // A slice is about to resume `thread` (the innermost coroutine of a process).
     virtual void arm(lua_State* thread) = 0;
+    // The process moved into or out of one of its coroutines: `thread` runs now.
+    virtual void switch_thread(lua_State* thread) = 0;
     // The slice is over: the scheduler has control again.
     virtual void disarm(lua_State* thread) = 0;
+    // The hook fired on `thread`: the VM instructions that ran since it was
+    // set (they count against the CPU budget), or 0 if the hook was left over
+    // from an earlier slice and the slice must go on.
+    virtual std::uint64_t hook_fired(lua_State* thread) = 0;
 };
 
+std::unique_ptr<Preemption> make_preemption(const RuntimeOptions& options);
 std::unique_ptr<Preemption> make_instruction_count_preemption(std::uint32_t quantum);
+std::unique_ptr<Preemption> make_deadline_preemption(std::uint32_t time_slice_us);
 
 // Yields the running process back to the scheduler where Lua allows it.
 void preemption_hook(lua_State* L, lua_Debug* ar);

@@ -1,6 +1,9 @@
 #include "luaos/runtime.hpp"
 
 #include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string>
 #include <lua.hpp>
 
 #include "luaos/os.hpp"
@@ -16,6 +19,13 @@
 namespace luaos {
 
 Runtime::Runtime(RuntimeOptions options, std::shared_ptr<MemoryCap> cap) : options_(options) {
+    if (options_.quantum == 0 || options_.quantum > std::numeric_limits<int>::max()) {
+        throw std::invalid_argument("RuntimeOptions::quantum must be from 1 to INT_MAX");
+    }
+    if (options_.time_slice_us < kMinTimeSliceUs) {
+        throw std::invalid_argument("RuntimeOptions::time_slice_us must be at least " +
+                                    std::to_string(kMinTimeSliceUs));
+    }
     allocator_ = std::make_unique<Allocator>(std::move(cap), [this](MemoryAccount&, MemoryRefusal refusal) {
         on_memory_refused(refusal == MemoryRefusal::ClusterCap);
     });
@@ -26,7 +36,7 @@ Runtime::Runtime(RuntimeOptions options, std::shared_ptr<MemoryCap> cap) : optio
     Runtime* self = this;
     std::memcpy(lua_getextraspace(L_), &self, sizeof self);
     sandbox_install(L_);
-    preemption_ = make_instruction_count_preemption(options_.quantum);
+    preemption_ = make_preemption(options_);
     chunks_ = std::make_unique<ChunkCache>(L_);
 }
 

@@ -288,6 +288,7 @@ Drawing draw(std::size_t max_columns, std::size_t max_rows, std::uint64_t ticks,
     std::ostringstream out;
     cli::TimelineSvg timeline(out, max_columns, max_rows);
     ClusterOptions cluster_options;
+    cluster_options.runtime.preemption = PreemptionMode::InstructionCount;
     cluster_options.runtime.quantum = quantum;
     Cluster cluster(cluster_options);
     cluster.set_observer(&timeline);

@@ -71,7 +71,7 @@ std::vector<Table> parse_tables(const std::string& text) {
 
 class TopViewOnOneOs : public ::testing::Test {
 protected:
-    TopViewOnOneOs() : runtime_(RuntimeOptions{.quantum = 100000}), os_(runtime_) {}
+    TopViewOnOneOs() : runtime_(RuntimeOptions{.preemption = PreemptionMode::InstructionCount, .quantum = 100000}), os_(runtime_) {}
 
     void tick(int count) {
         for (int i = 0; i < count; ++i) {
@@ -232,7 +232,7 @@ TEST_F(TopViewOnOneOs, FinishAddsNothingRightAfterATable) {
 TEST(TopViewOnACluster, NamesEachVmAndCountsEveryThread) {
     // Observed only after spawning, as the CLI does: processes are learnt
     // from their slices.
-    Cluster cluster(ClusterOptions{.runtime = {.quantum = 1000}, .threads = 3});
+    Cluster cluster(ClusterOptions{.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 1000}, .threads = 3});
     for (int vm = 0; vm < 6; ++vm) {
         cluster.create_vm().os().spawn_process(kLight, "light");
         cluster.create_vm().os().spawn_process(kShort, "short");

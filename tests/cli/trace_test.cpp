@@ -82,7 +82,8 @@ TEST_F(TraceFile, TwoVmsTwoScriptsGiveEverySliceSpawnAndExit) {
     const std::string path = dir_ + "/run.trace.json";
     const std::string counting = script("count_a.lua");
     const std::string failing = script("runtime_error.lua");
-    CliResult result = run_luaos({"run", "--json", "--vms", "2", "--threads", "2", "--trace", path, counting, failing});
+    CliResult result = run_luaos(
+        {"run", "--json", "--vms", "2", "--threads", "2", "--quantum", "1000", "--trace", path, counting, failing});
     ASSERT_EQ(result.exit_code, 1) << result.err;  // runtime_error.lua fails
     const json report = json::parse(result.out);
     Trace trace = parse_trace(read_file(path));

@@ -48,7 +48,7 @@ TEST(Cluster, RunEndsWhenEveryVmIsDone) {
 }
 
 TEST(Cluster, RunStopsAtTheTickLimit) {
-    Cluster cluster({.runtime = {.quantum = 100}});
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 100}});
     cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
     RunStats stats = cluster.run({.max_ticks = 12});
     EXPECT_EQ(stats.ticks, 12u);
@@ -78,7 +78,7 @@ std::map<std::uint64_t, std::string> outcomes(unsigned threads) {
             by_vm[process.os().vm()->serial()] += std::to_string(process.pid()) + ":" + process.output() + process.error();
         }
     } observer;
-    Cluster cluster({.runtime = {.quantum = 50}, .threads = threads});
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 50}, .threads = threads});
     cluster.set_observer(&observer);
     for (int i = 0; i < 40; ++i) {
         VirtualMachine& vm = cluster.create_vm();
@@ -109,7 +109,7 @@ TEST(Cluster, PacedRunKeepsTheRate) {
 }
 
 TEST(Cluster, PacedRunPrintsProgressLines) {
-    Cluster cluster({.runtime = {.quantum = 100}});
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 100}});
     cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
     cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
     std::ostringstream progress;
@@ -117,11 +117,69 @@ TEST(Cluster, PacedRunPrintsProgressLines) {
                  .progress_every = std::chrono::seconds(0)});
     const std::regex line(
         R"(tick \d+ \| 2 VMs active \| uptime \d+s \| 2 processes \| [0-9.]+ ticks/s \| [01]/1 ticks over their frame)"
+        R"(( \| overloaded: 1/1 ticks hit the frame budget, 1 VM turns postponed)?)"
         R"( \| slowest: vm [01] pid 1 \(spin\.lua\) [0-9.]+ ms)");
     std::istringstream lines(progress.str());
     int count = 0;
     for (std::string text; std::getline(lines, text); ++count) EXPECT_TRUE(std::regex_match(text, line)) << text;
     EXPECT_EQ(count, 3);
+}
+
+// Twenty VMs that never yield, 50 us slices, and a frame budget of 200 us:
+// only a few VMs fit in a tick. Each tick starts where the last one stopped,
+// so no VM ever gets more than one turn more than another.
+TEST(FrameBudget, ATickStopsAtItsBudgetAndTurnsRotate) {
+    Cluster cluster({.runtime = {.time_slice_us = kMinTimeSliceUs}});
+    for (int i = 0; i < 20; ++i) cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
+    std::uint64_t deferred_ticks = 0;
+    for (int tick = 0; tick < 100; ++tick) {
+        cluster.tick(std::chrono::steady_clock::now() + std::chrono::microseconds(200));
+        const TickStats& stats = cluster.last_tick();
+        EXPECT_EQ(stats.processes_run + stats.vms_deferred, 20u);
+        EXPECT_GE(stats.processes_run, 1u) << "a tick always makes progress";
+        if (stats.vms_deferred > 0) ++deferred_ticks;
+    }
+    EXPECT_GT(deferred_ticks, 50u) << "twenty 50 us slices cannot fit in 200 us";
+    std::uint64_t fewest = ~std::uint64_t{0};
+    std::uint64_t most = 0;
+    cluster.for_each_vm([&](VirtualMachine& vm) {
+        const std::uint64_t slices = vm.os().stats().slices;
+        fewest = std::min(fewest, slices);
+        most = std::max(most, slices);
+    });
+    EXPECT_GT(fewest, 0u);
+    EXPECT_LE(most - fewest, 1u);
+}
+
+TEST(FrameBudget, RotationSurvivesVmsFinishing) {
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 100}});
+    for (int i = 0; i < 6; ++i) {
+        cluster.create_vm().os().spawn_process(i % 2 == 0 ? "coroutine.yield()" : "while true do end", "vm.lua");
+    }
+    // A deadline already past: each tick gives exactly one VM its turn.
+    for (int tick = 0; tick < 12; ++tick) {
+        cluster.tick(std::chrono::steady_clock::now() - std::chrono::seconds(1));
+        EXPECT_EQ(cluster.last_tick().processes_run, 1u);
+    }
+    EXPECT_EQ(cluster.vm_count(), 3u) << "each quick VM needed two turns and had them";
+    std::uint64_t fewest = ~std::uint64_t{0};
+    std::uint64_t most = 0;
+    cluster.for_each_vm([&](VirtualMachine& vm) {
+        fewest = std::min(fewest, vm.os().stats().slices);
+        most = std::max(most, vm.os().stats().slices);
+    });
+    EXPECT_LE(most - fewest, 1u);
+}
+
+TEST(FrameBudget, OverloadShowsOnTheProgressLine) {
+    Cluster cluster;
+    for (int i = 0; i < 4; ++i) cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
+    std::ostringstream progress;
+    // 1 ms frames; four VMs of 1 ms slices cannot all run in one.
+    cluster.run({.max_ticks = 5, .ticks_per_second = 1000, .progress = &progress,
+                 .progress_every = std::chrono::seconds(0)});
+    EXPECT_NE(progress.str().find("ticks hit the frame budget"), std::string::npos) << progress.str();
+    EXPECT_NE(progress.str().find("VM turns postponed"), std::string::npos) << progress.str();
 }
 
 TEST(Cluster, UnpacedRunPrintsNoProgress) {

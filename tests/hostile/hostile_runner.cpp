@@ -1,6 +1,6 @@
 // Runs one hostile script beside bystanders and checks that it is contained.
 //
-// usage: luaos_hostile_runner SCRIPT.lua
+// usage: luaos_hostile_runner SCRIPT.lua deadline|count   (the preemption mode)
 //
 // The script's leading comment says what containment is expected:
 //   -- expect: killed | failed | finished | running
@@ -8,6 +8,7 @@
 //   -- stdout-contains: text its output must contain          (optional)
 //   -- stdout-max: N   its output may be at most N bytes      (optional)
 //   -- options: quantum=N cpu=N memory=SIZE output=SIZE ticks=N  (optional;
+//      quantum applies to the count mode;
 //      engine defaults otherwise, 200 ticks)
 //
 // VM 0 runs the script as pid 1 and a bystander as pid 2; VM 1 runs another
@@ -127,8 +128,9 @@ bool check(bool ok, const std::string& what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::cerr << "usage: luaos_hostile_runner SCRIPT.lua\n";
+    const std::string mode = argc == 3 ? argv[2] : "";
+    if (argc != 3 || (mode != "deadline" && mode != "count")) {
+        std::cerr << "usage: luaos_hostile_runner SCRIPT.lua deadline|count\n";
         return 2;
     }
     std::ifstream file(argv[1], std::ios::binary);
@@ -141,6 +143,9 @@ int main(int argc, char** argv) {
     const std::string code = contents.str();
 
     luaos::ClusterOptions options;
+    // Every script runs in both preemption modes: the fast one must contain
+    // it exactly as the deterministic one does.
+    if (mode == "count") options.runtime.preemption = luaos::PreemptionMode::InstructionCount;
     Expectation expect;
     read_header(code, options, expect);
 

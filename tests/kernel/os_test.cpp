@@ -57,7 +57,7 @@ TEST(Os, FinishedProcessesAreReportedOnceWithTheirOutput) {
 }
 
 TEST(Os, RunStopsAtTheTickLimit) {
-    Harness h({.quantum = 100});
+    Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 100});
     h.spawn("while true do end");
     double ms = h.os.run(7);
     EXPECT_GE(ms, 0.0);

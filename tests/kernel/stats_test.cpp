@@ -8,7 +8,7 @@ namespace luaos::test {
 namespace {
 
 TEST(ProcessStats, CountSlicesPreemptionsInstructionsAndTicks) {
-    Harness h({.quantum = 100});
+    Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 100});
     Pid busy = h.spawn("local n = 0 for i = 1, 3000 do n = n + i end coroutine.yield() print(n)", "busy.lua");
     h.tick();
     ProcessStats running = h.os.find(busy)->stats();
@@ -25,7 +25,7 @@ TEST(ProcessStats, FinalFiguresReachTheExitObserver) {
         ProcessStats final_stats;
         void on_exit(const Process& process) override { final_stats = process.stats(); }
     } observer;
-    Runtime runtime({.quantum = 100});
+    Runtime runtime({.preemption = PreemptionMode::InstructionCount, .quantum = 100});
     runtime.set_observer(&observer);
     Os os(runtime);
     os.spawn_process("local n = 0 for i = 1, 3000 do n = n + i end for i = 1, 3 do coroutine.yield() end print(n)",
@@ -41,7 +41,7 @@ TEST(ProcessStats, FinalFiguresReachTheExitObserver) {
 }
 
 TEST(ProcessStats, AccountingOffKeepsCountsButNotTime) {
-    Harness h({.quantum = 100, .accounting = false});
+    Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 100, .accounting = false});
     Pid pid = h.spawn("for i = 1, 3 do coroutine.yield() end");
     h.tick();
     h.tick();
@@ -51,7 +51,7 @@ TEST(ProcessStats, AccountingOffKeepsCountsButNotTime) {
 }
 
 TEST(ProcessStats, MemoryIsPerProcessWithinItsVm) {
-    Harness h({.quantum = 1000000});
+    Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 1000000});
     Pid hungry = h.spawn("data = {} for i = 1, 20000 do data[i] = {i} end coroutine.yield()", "hungry.lua");
     Pid idle = h.spawn("coroutine.yield()", "idle.lua");
     h.tick();
@@ -63,7 +63,7 @@ TEST(ProcessStats, MemoryIsPerProcessWithinItsVm) {
 }
 
 TEST(VmStats, AddUpItsProcesses) {
-    Harness h({.quantum = 100});
+    Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 100});
     h.spawn("local n = 0 for i = 1, 2000 do n = n + i end print(n)");
     h.spawn("coroutine.yield() print('x')");
     h.spawn("syntax error");
@@ -86,7 +86,7 @@ TEST(Observer, HearsSpawnsAndSlices) {
         }
         void on_exit(const Process& p) override { events.push_back("exit " + std::to_string(p.pid())); }
     } observer;
-    Runtime runtime({.quantum = 1000000});
+    Runtime runtime({.preemption = PreemptionMode::InstructionCount, .quantum = 1000000});
     runtime.set_observer(&observer);
     Os os(runtime);
     os.spawn_process("coroutine.yield()", "a.lua");
@@ -97,7 +97,7 @@ TEST(Observer, HearsSpawnsAndSlices) {
 }
 
 TEST(TickStats, NameTheLongestSliceOfTheTick) {
-    Cluster cluster({.runtime = {.quantum = 1000000}, .threads = 2});
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 1000000}, .threads = 2});
     cluster.create_vm().os().spawn_process("coroutine.yield()", "quick.lua");
     cluster.create_vm().os().spawn_process("local n = 0 for i = 1, 200000 do n = n + i end", "slow.lua");
     cluster.create_vm().os().spawn_process("coroutine.yield()", "quick.lua");

@@ -7,7 +7,16 @@
 namespace luaos::test {
 namespace {
 
-TEST(Coroutines, GeneratorSumIsExactUnderQuantum10) {
+// Every test runs in both preemption modes, which must give the same results;
+// the deadline mode with its shortest slice, so that it preempts often.
+class Coroutines : public ::testing::TestWithParam<PreemptionMode> {
+protected:
+    RuntimeOptions options(std::uint32_t quantum) const {
+        return {.preemption = GetParam(), .quantum = quantum, .time_slice_us = kMinTimeSliceUs};
+    }
+};
+
+TEST_P(Coroutines, GeneratorSumIsExactUnderQuantum10) {
     Exit exit = run_script(R"(
         local gen = coroutine.wrap(function()
             for i = 1, 100000 do coroutine.yield(i) end
@@ -15,13 +24,13 @@ TEST(Coroutines, GeneratorSumIsExactUnderQuantum10) {
         local sum = 0
         for _ = 1, 100000 do sum = sum + gen() end
         print(sum)
-    )", {.quantum = 10});
+    )", options(10));
     EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
     EXPECT_EQ(exit.output, "5000050000\n");
 }
 
-TEST(Coroutines, LoopInsideOwnCoroutineIsStillPreempted) {
-    Harness h({.quantum = 100});
+TEST_P(Coroutines, LoopInsideOwnCoroutineIsStillPreempted) {
+    Harness h(options(100));
     Pid spinner = h.spawn("local co = coroutine.create(function() while true do end end) coroutine.resume(co)");
     Pid other = h.spawn("for i = 1, 3 do coroutine.yield() end print('other done')");
     h.run(50);
@@ -31,7 +40,7 @@ TEST(Coroutines, LoopInsideOwnCoroutineIsStillPreempted) {
     EXPECT_EQ(h.os.find(spinner)->status(), ProcessStatus::Ready);
 }
 
-TEST(Coroutines, PreemptionIsNeverSeenByTheScriptsResume) {
+TEST_P(Coroutines, PreemptionIsNeverSeenByTheScriptsResume) {
     // The coroutine works long enough to be preempted many times but yields
     // only twice: its resumer must see exactly those two yields and the end.
     Exit exit = run_script(R"(
@@ -50,12 +59,12 @@ TEST(Coroutines, PreemptionIsNeverSeenByTheScriptsResume) {
         record(coroutine.resume(co, 'c'))
         record(coroutine.resume(co))
         print(table.concat(results, ' | '))
-    )", {.quantum = 10});
+    )", options(10));
     EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
     EXPECT_EQ(exit.output, "true,11,4501500 | true,42 | true,end,c,0 | false,cannot resume dead coroutine\n");
 }
 
-TEST(Coroutines, NestedCoroutinesSurvivePreemption) {
+TEST_P(Coroutines, NestedCoroutinesSurvivePreemption) {
     Exit exit = run_script(R"(
         local function producer(n)
             return coroutine.wrap(function() for i = 1, n do coroutine.yield(i) end end)
@@ -69,13 +78,13 @@ TEST(Coroutines, NestedCoroutinesSurvivePreemption) {
         local total = 0
         for v in squares do total = total + v end
         print(total)
-    )", {.quantum = 7});
+    )", options(7));
     EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
     // sum of (2i)^2 for i = 1..2000 = 4 * n(n+1)(2n+1)/6
     EXPECT_EQ(exit.output, "10674668000\n");
 }
 
-TEST(Coroutines, ResumeBehindACallBoundaryStillCompletes) {
+TEST_P(Coroutines, ResumeBehindACallBoundaryStillCompletes) {
     // A comparator cannot yield, so a preemption inside the coroutine it
     // resumes cannot be passed up: the coroutine must simply run on.
     Exit exit = run_script(R"(
@@ -86,22 +95,22 @@ TEST(Coroutines, ResumeBehindACallBoundaryStillCompletes) {
             return a < b
         end)
         print(table.concat(t, ','))
-    )", {.quantum = 5});
+    )", options(5));
     EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
     EXPECT_EQ(exit.output, "1,2,3,4,5\n");
 }
 
-TEST(Coroutines, WrapPropagatesErrorsWithPosition) {
+TEST_P(Coroutines, WrapPropagatesErrorsWithPosition) {
     Exit exit = run_script(R"(
         local f = coroutine.wrap(function() error('inner') end)
         print(pcall(f))
         print(pcall(function() local r = f() return r end))
-    )");
+    )", options(kDefaultQuantum));
     EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
     EXPECT_EQ(exit.output, "false\ttest.lua:2: inner\nfalse\ttest.lua:4: cannot resume dead coroutine\n");
 }
 
-TEST(Coroutines, StatusRunningAndCloseKeepTheirMeaning) {
+TEST_P(Coroutines, StatusRunningAndCloseKeepTheirMeaning) {
     Exit exit = run_script(R"(
         local co
         co = coroutine.create(function()
@@ -112,22 +121,28 @@ TEST(Coroutines, StatusRunningAndCloseKeepTheirMeaning) {
         coroutine.resume(co)
         print(coroutine.status(co), coroutine.close(co), coroutine.status(co))
         print(coroutine.isyieldable())
-    )", {.quantum = 3});
+    )", options(3));
     EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
     EXPECT_EQ(exit.output, "suspended\nrunning\ttrue\nsuspended\ttrue\tdead\ntrue\n");
 }
 
-TEST(Coroutines, WrapRunsPendingCloseHandlersOnError) {
+TEST_P(Coroutines, WrapRunsPendingCloseHandlersOnError) {
     Exit exit = run_script(R"(
         local f = coroutine.wrap(function()
             local guard <close> = setmetatable({}, {__close = function() print('closed') end})
             error('fail')
         end)
         print(pcall(f))
-    )");
+    )", options(kDefaultQuantum));
     EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
     EXPECT_EQ(exit.output, "closed\nfalse\ttest.lua:4: fail\n");
 }
+
+INSTANTIATE_TEST_SUITE_P(BothModes, Coroutines,
+                         ::testing::Values(PreemptionMode::InstructionCount, PreemptionMode::Deadline),
+                         [](const ::testing::TestParamInfo<PreemptionMode>& mode) {
+                             return mode.param == PreemptionMode::Deadline ? "deadline" : "count";
+                         });
 
 }  // namespace
 }  // namespace luaos::test

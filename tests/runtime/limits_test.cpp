@@ -14,7 +14,7 @@ namespace {
 void collect_garbage(Runtime& runtime) { lua_gc(runtime.lua(), LUA_GCCOLLECT); }
 
 TEST(MemoryLimit, MemoryIsChargedToTheVmThatAllocatedIt) {
-    Runtime runtime({.quantum = 1000000});
+    Runtime runtime({.preemption = PreemptionMode::InstructionCount, .quantum = 1000000});
     Os hungry(runtime);
     Os idle(runtime);
     hungry.spawn_process("data = {} for i = 1, 20000 do data[i] = {i} end coroutine.yield()", "hungry.lua");
@@ -28,7 +28,7 @@ TEST(MemoryLimit, MemoryIsChargedToTheVmThatAllocatedIt) {
 }
 
 TEST(MemoryLimit, MemoryIsReleasedToItsVmWhenCollected) {
-    Runtime runtime({.quantum = 1000000});
+    Runtime runtime({.preemption = PreemptionMode::InstructionCount, .quantum = 1000000});
     Os os(runtime);
     os.spawn_process("coroutine.yield() local t = {} for i = 1, 20000 do t[i] = {i} end coroutine.yield()", "a.lua");
     os.tick();
@@ -54,7 +54,7 @@ TEST(MemoryLimit, AccountsAddUpToTheRuntimesTotal) {
 }
 
 TEST(MemoryLimit, PassingTheLimitFailsTheProcessWithLuasMemoryError) {
-    Exit exit = run_script("local t = {} for i = 1, 1e9 do t[i] = i end", {.quantum = 100000, .memory_limit = 1 << 20});
+    Exit exit = run_script("local t = {} for i = 1, 1e9 do t[i] = i end", {.preemption = PreemptionMode::InstructionCount, .quantum = 100000, .memory_limit = 1 << 20});
     EXPECT_EQ(exit.status, ProcessStatus::Failed);
     EXPECT_EQ(exit.error, "not enough memory: the VM's memory limit of 1048576 bytes is reached");
 }
@@ -68,7 +68,7 @@ TEST(MemoryLimit, AScriptMayCatchOneMemoryErrorAndCarryOn) {
 }
 
 TEST(MemoryLimit, TheClusterCapBoundsAllVmsTogether) {
-    Cluster cluster({.runtime = {.quantum = 100000, .memory_limit = std::size_t{1} << 30}, .memory_cap = 8u << 20});
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 100000, .memory_limit = std::size_t{1} << 30}, .memory_cap = 8u << 20});
     ExitRecorder recorder;
     cluster.set_observer(&recorder);
     cluster.create_vm().os().spawn_process("local t = {} for i = 1, 1e9 do t[i] = i end", "greedy.lua");
@@ -92,16 +92,16 @@ TEST(MemoryCap, ReservesUpToItsLimitOnly) {
 
 TEST(CpuBudget, IsConfigurableAndNamedInTheError) {
     const char* work = "table.sort({3, 2, 1}, function(a, b) for i = 1, 2000 do end return a < b end) print('sorted')";
-    Exit tight = run_script(work, {.quantum = 100, .cpu_budget = 5000});
+    Exit tight = run_script(work, {.preemption = PreemptionMode::InstructionCount, .quantum = 100, .cpu_budget = 5000});
     EXPECT_EQ(tight.status, ProcessStatus::Killed);
     EXPECT_EQ(tight.error, "process exceeded 5000 instructions without yielding");
-    Exit roomy = run_script(work, {.quantum = 100, .cpu_budget = 1000000});
+    Exit roomy = run_script(work, {.preemption = PreemptionMode::InstructionCount, .quantum = 100, .cpu_budget = 1000000});
     EXPECT_EQ(roomy.status, ProcessStatus::Finished) << roomy.error;
     EXPECT_EQ(roomy.output, "sorted\n");
 }
 
 TEST(CpuBudget, YieldableCodeIsPreemptedNotKilled) {
-    Harness h({.quantum = 1000, .cpu_budget = 5000});
+    Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 1000, .cpu_budget = 5000});
     Pid pid = h.spawn("local n = 0 for i = 1, 100000 do n = n + 1 end print(n)");
     h.run();
     EXPECT_EQ(h.exit_of(pid).status, ProcessStatus::Finished);

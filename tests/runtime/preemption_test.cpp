@@ -1,5 +1,5 @@
-// Preemption: the instruction-count hook takes the CPU back, and never breaks
-// a correct script.
+// Preemption: the instruction-count hook and the deadline watchdog take the
+// CPU back, and never break a correct script.
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@ namespace luaos::test {
 namespace {
 
 TEST(Preemption, InfiniteLoopIsPreemptedWhileAnotherProcessFinishes) {
-    Harness h({.quantum = 100});
+    Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 100});
     Pid loop = h.spawn("while true do end", "loop.lua");
     Pid worker = h.spawn("local s = 0 for i = 1, 5000 do s = s + i end print(s)", "worker.lua");
     h.run(200);
@@ -23,7 +23,7 @@ TEST(Preemption, InfiniteLoopIsPreemptedWhileAnotherProcessFinishes) {
 }
 
 TEST(Preemption, ProcessResumesWhereItStopped) {
-    Exit exit = run_script("local n = 0 for i = 1, 20000 do n = n + 1 end print(n)", {.quantum = 50});
+    Exit exit = run_script("local n = 0 for i = 1, 20000 do n = n + 1 end print(n)", {.preemption = PreemptionMode::InstructionCount, .quantum = 50});
     EXPECT_EQ(exit.status, ProcessStatus::Finished);
     EXPECT_EQ(exit.output, "20000\n");
     EXPECT_GT(exit.tick, 100u);
@@ -31,8 +31,8 @@ TEST(Preemption, ProcessResumesWhereItStopped) {
 
 TEST(Preemption, SmallerQuantumMeansMoreSlices) {
     const char* work = "local n = 0 for i = 1, 10000 do n = n + i end";
-    Exit coarse = run_script(work, {.quantum = 10000});
-    Exit fine = run_script(work, {.quantum = 100});
+    Exit coarse = run_script(work, {.preemption = PreemptionMode::InstructionCount, .quantum = 10000});
+    Exit fine = run_script(work, {.preemption = PreemptionMode::InstructionCount, .quantum = 100});
     EXPECT_LT(coarse.tick, fine.tick);
     EXPECT_GT(fine.tick, 50u * coarse.tick);
 }
@@ -44,12 +44,59 @@ TEST(Preemption, TopLevelYieldEndsTheSliceEarly) {
     EXPECT_EQ(exit.tick, 4u);
 }
 
+// The deadline mode (the default): the watchdog interrupts a slice that has
+// outlived its time; nothing else does.
+TEST(DeadlinePreemption, IsTheDefault) { EXPECT_EQ(RuntimeOptions{}.preemption, PreemptionMode::Deadline); }
+
+TEST(DeadlinePreemption, InfiniteLoopIsPreemptedEveryTick) {
+    Harness h;
+    Pid loop = h.spawn("while true do end", "loop.lua");
+    Pid worker = h.spawn("for i = 1, 3 do coroutine.yield() end print('done')", "worker.lua");
+    h.run(10);
+    EXPECT_EQ(h.exit_of(worker).output, "done\n");
+    EXPECT_EQ(h.exit_of(worker).tick, 4u);
+    ASSERT_NE(h.os.find(loop), nullptr);
+    ProcessStats stats = h.os.find(loop)->stats();
+    EXPECT_EQ(stats.slices, 10u);
+    EXPECT_EQ(stats.preemptions, 10u);
+}
+
+TEST(DeadlinePreemption, LongWorkIsSplitIntoSlicesAndComesOutRight) {
+    Exit exit = run_script("local n = 0 for i = 1, 30000000 do n = n + i % 7 end print(n)",
+                           {.time_slice_us = kMinTimeSliceUs});
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_EQ(exit.output, "89999997\n");
+    EXPECT_GT(exit.tick, 1u) << "tens of milliseconds of work in 50 us slices";
+}
+
+TEST(DeadlinePreemption, SlicesThatYieldInTimeAreNeverPreempted) {
+    Harness h;
+    Pid quick = h.spawn("for i = 1, 200 do local s = 0 for j = 1, 100 do s = s + j end coroutine.yield() end");
+    h.run(100);
+    ASSERT_NE(h.os.find(quick), nullptr);
+    ProcessStats stats = h.os.find(quick)->stats();
+    EXPECT_EQ(stats.slices, 100u);
+    EXPECT_EQ(stats.preemptions, 0u);
+}
+
+TEST(DeadlinePreemption, CpuBudgetStillHoldsWhereTheScriptCannotYield) {
+    Exit exit = run_script("table.sort({3, 2, 1}, function(a, b) while true do end end)",
+                           {.time_slice_us = kMinTimeSliceUs, .cpu_budget = 200000});
+    EXPECT_EQ(exit.status, ProcessStatus::Killed);
+    EXPECT_EQ(exit.error, "process exceeded 200000 instructions without yielding");
+}
+
+TEST(DeadlinePreemption, BadSliceLengthIsRefused) {
+    EXPECT_THROW(Runtime({.time_slice_us = kMinTimeSliceUs - 1}), std::invalid_argument);
+    EXPECT_THROW(Runtime({.preemption = PreemptionMode::InstructionCount, .quantum = 0}), std::invalid_argument);
+}
+
 // Lua cannot yield inside these C call boundaries; the hook must let them run
 // rather than raise "attempt to yield across a C-call boundary".
 class CallBoundary : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(CallBoundary, HookDoesNotRaiseASpuriousError) {
-    Exit exit = run_script(GetParam(), {.quantum = 1});
+    Exit exit = run_script(GetParam(), {.preemption = PreemptionMode::InstructionCount, .quantum = 1});
     EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
     EXPECT_EQ(exit.output, "ok\n");
 }

@@ -1,0 +1,223 @@
+#include "runtime/watchdog.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <lua.hpp>
+#include <mutex>
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "runtime/preemption.hpp"
+
+namespace luaos {
+namespace {
+
+constexpr int kSignal = SIGURG;
+// Rounds without any slice running before the watchdog dozes.
+constexpr int kIdleRoundsBeforeDozing = 8;
+
+// The slice running on this thread, for the signal handler. Touched at the
+// start of every slice, so it exists before any signal can look for it.
+thread_local WatchedSlice* tls_slice = nullptr;
+
+struct sigaction previous_action;
+
+void chain_to_previous(int signal, siginfo_t* info, void* context) {
+    if ((previous_action.sa_flags & SA_SIGINFO) != 0) {
+        if (previous_action.sa_sigaction != nullptr) previous_action.sa_sigaction(signal, info, context);
+    } else if (previous_action.sa_handler != SIG_DFL && previous_action.sa_handler != SIG_IGN &&
+               previous_action.sa_handler != nullptr) {
+        previous_action.sa_handler(signal);
+    }
+}
+
+// Runs on the thread the slice runs on, between two of its instructions.
+void on_signal(int signal, siginfo_t* info, void* context) {
+    const int saved_errno = errno;
+    WatchedSlice* slice = tls_slice;
+    if (slice != nullptr && slice->running_expired()) {
+        if (lua_State* thread = slice->thread.load(std::memory_order_relaxed)) {
+            lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, 1);
+        }
+    } else {
+        // Not for a slice of ours: a signal of the host's, if it has a handler.
+        chain_to_previous(signal, info, context);
+    }
+    errno = saved_errno;
+}
+
+void install_signal_handler() {
+    struct sigaction action {};
+    action.sa_sigaction = on_signal;
+    action.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    sigaction(kSignal, &action, &previous_action);
+}
+
+// A host thread may have the signal blocked; a thread that runs slices must not.
+void unblock_signal_once() {
+    thread_local bool unblocked = false;
+    if (unblocked) return;
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, kSignal);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+    unblocked = true;
+}
+
+pid_t this_thread_id() {
+    thread_local const pid_t id = static_cast<pid_t>(syscall(SYS_gettid));
+    return id;
+}
+
+class Watchdog {
+public:
+    void watch(WatchedSlice* slice) {
+        std::unique_lock lock(mutex_);
+        slices_.push_back(slice);
+        update_round();
+        if (!thread_.joinable()) {
+            stopping_ = false;
+            thread_ = std::thread([this] { run(); });
+        }
+    }
+
+    void unwatch(WatchedSlice* slice) {
+        std::thread finished;
+        {
+            std::unique_lock lock(mutex_);
+            std::erase(slices_, slice);
+            update_round();
+            if (!slices_.empty()) return;
+            stopping_ = true;
+            finished.swap(thread_);
+        }
+        wake_.notify_all();
+        if (finished.joinable()) finished.join();
+    }
+
+    // Pairs with the seq_cst store of `dozing_` in run(): either this sees the
+    // watchdog dozing, or the watchdog sees this slice running.
+    void slice_began() {
+        if (!dozing_.load(std::memory_order_seq_cst)) return;
+        {
+            std::lock_guard lock(mutex_);
+            dozing_.store(false, std::memory_order_seq_cst);
+        }
+        wake_.notify_all();
+    }
+
+private:
+    void update_round() {
+        std::uint32_t shortest = 0;
+        for (WatchedSlice* slice : slices_) {
+            if (shortest == 0 || slice->time_slice_us < shortest) shortest = slice->time_slice_us;
+        }
+        round_ = std::chrono::microseconds(std::max<std::uint32_t>(shortest / 2, 1));
+    }
+
+    void run() {
+        // Linux lets a sleeping thread oversleep by 50 us by default, a tenth
+        // of a default round; a watchdog wants its rounds on time.
+        prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+        std::unique_lock lock(mutex_);
+        int idle_rounds = 0;
+        while (!stopping_) {
+            wake_.wait_for(lock, round_, [this] { return stopping_; });
+            if (stopping_) break;
+            if (check_slices()) {
+                idle_rounds = 0;
+                continue;
+            }
+            if (++idle_rounds < kIdleRoundsBeforeDozing) continue;
+            dozing_.store(true, std::memory_order_seq_cst);
+            if (any_slice_running()) {
+                dozing_.store(false, std::memory_order_seq_cst);
+                continue;
+            }
+            wake_.wait(lock, [this] { return stopping_ || !dozing_.load(std::memory_order_seq_cst); });
+            idle_rounds = 0;
+        }
+        dozing_.store(false, std::memory_order_seq_cst);
+    }
+
+    bool any_slice_running() const {
+        return std::any_of(slices_.begin(), slices_.end(), [](const WatchedSlice* slice) {
+            return (slice->seq.load(std::memory_order_seq_cst) & 1) != 0;
+        });
+    }
+
+    // One round: expires the slices that ran through it. True if any slice runs.
+    bool check_slices() {
+        bool any_running = false;
+        for (WatchedSlice* slice : slices_) {
+            const std::uint64_t seq = slice->seq.load(std::memory_order_seq_cst);
+            if ((seq & 1) == 0) continue;
+            any_running = true;
+            if (seq != slice->seen_seq) {
+                slice->seen_seq = seq;
+                slice->seen_rounds = 0;
+                continue;
+            }
+            const auto rounds_per_slice =
+                static_cast<std::uint32_t>(std::chrono::microseconds(slice->time_slice_us) / round_);
+            if (++slice->seen_rounds + 1 < rounds_per_slice) continue;
+            // Sent again each round the slice runs on: the hook only fires
+            // when Lua runs an instruction, and a handler may have set it on
+            // a thread the script has since left.
+            slice->expired.store(seq, std::memory_order_release);
+            syscall(SYS_tgkill, getpid(), slice->worker.load(std::memory_order_relaxed), kSignal);
+        }
+        return any_running;
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::vector<WatchedSlice*> slices_;
+    std::chrono::microseconds round_{500};
+    std::thread thread_;
+    bool stopping_ = false;
+    std::atomic<bool> dozing_{false};
+};
+
+Watchdog& watchdog() {
+    // Never destroyed: a runtime may outlive static destruction order.
+    static Watchdog* instance = [] {
+        install_signal_handler();
+        return new Watchdog;
+    }();
+    return *instance;
+}
+
+}  // namespace
+
+void watchdog_watch(WatchedSlice* slice) {
+    assert(slice->time_slice_us > 0 && "a watched slice has a length");
+    watchdog().watch(slice);
+}
+
+void watchdog_unwatch(WatchedSlice* slice) { watchdog().unwatch(slice); }
+
+void watchdog_begin_slice(WatchedSlice* slice, lua_State* thread) {
+    unblock_signal_once();
+    slice->thread.store(thread, std::memory_order_relaxed);
+    slice->worker.store(this_thread_id(), std::memory_order_relaxed);
+    tls_slice = slice;
+    slice->seq.fetch_add(1, std::memory_order_seq_cst);
+    watchdog().slice_began();
+}
+
+void watchdog_end_slice(WatchedSlice* slice) {
+    slice->seq.fetch_add(1, std::memory_order_release);
+    tls_slice = nullptr;
+}
+
+}  // namespace luaos
