@@ -29,16 +29,18 @@ void OsKernel::timer_went_stale() {
 }
 
 void OsKernel::remember_exit(const RecentExit& exit) {
-    if (recent.size() < Os::kRecentExits) {
-        recent.push_back(exit);
+    OsRecords& kept = ensure_records();
+    if (kept.recent.size() < Os::kRecentExits) {
+        kept.recent.push_back(exit);
         return;
     }
-    recent[recent_next] = exit;
-    recent_next = (recent_next + 1) % recent.size();
+    kept.recent[kept.recent_next] = exit;
+    kept.recent_next = (kept.recent_next + 1) % kept.recent.size();
 }
 
 const RecentExit* OsKernel::recent_exit(Pid pid) const {
-    for (const RecentExit& exit : recent) {
+    if (!records) return nullptr;
+    for (const RecentExit& exit : records->recent) {
         if (exit.pid == pid) return &exit;
     }
     return nullptr;

@@ -28,17 +28,26 @@ struct RecentExit {
     int exit_code = 0;
 };
 
-struct OsKernel {
-    std::vector<Process*> woken;  // runnable from the next tick, in no order
-    std::vector<Pid> ended;       // ended since the last reap, to report and remove
-    std::vector<Timer> timers;    // min-heap on tick
-    std::size_t live_timers = 0;
+// What a VM remembers and offers: programs, recent exits, exit events.
+struct OsRecords {
     std::vector<std::shared_ptr<const Program>> programs;
     std::vector<RecentExit> recent;  // a ring of Os::kRecentExits
     std::size_t recent_next = 0;
     bool keep_events = false;
     std::vector<ExitEvent> events;
+};
 
+struct OsKernel {
+    std::vector<Process*> woken;  // runnable from the next tick, in no order
+    std::vector<Pid> ended;       // ended since the last reap, to report and remove
+    std::vector<Timer> timers;    // min-heap on tick
+    std::size_t live_timers = 0;
+    std::unique_ptr<OsRecords> records;  // created on first use too
+
+    OsRecords& ensure_records() {
+        if (!records) records = std::make_unique<OsRecords>();
+        return *records;
+    }
     void add_timer(std::uint64_t tick, Pid pid, std::uint32_t generation);
     // Pops the earliest timer if due at `now`.
     bool pop_due(std::uint64_t now, Timer& timer);

@@ -198,7 +198,7 @@ void Os::park(Process& process) {
                 io.block = BlockReason::None;
                 return;
             }
-            std::vector<Pid>& waiters = target->ensure_io().waiters;
+            std::vector<Pid>& waiters = target->ensure_io().ensure_buffers().waiters;
             if (std::find(waiters.begin(), waiters.end(), process.pid()) == waiters.end()) waiters.push_back(process.pid());
             break;
         }
@@ -265,8 +265,8 @@ void Os::reap_ended() {
         if (process == nullptr) continue;
         const int code = process->exit_code();
         kernel.remember_exit({pid, process->state(), code});
-        if (ProcessIo* io = process->io()) {
-            for (Pid waiter_pid : io->waiters) {
+        if (ProcessIo* io = process->io(); io != nullptr && io->buffers) {
+            for (Pid waiter_pid : io->buffers->waiters) {
                 Process* waiter = find(waiter_pid);
                 if (waiter == nullptr || waiter->io() == nullptr) continue;
                 ProcessIo& waiting = *waiter->io();
@@ -274,9 +274,11 @@ void Os::reap_ended() {
                 waiting.wait_result = code;
                 wake(*waiter);
             }
-            io->waiters.clear();
+            io->buffers.reset();
         }
-        if (kernel.keep_events) kernel.events.push_back({pid, process->status(), code, process->error()});
+        if (kernel.records && kernel.records->keep_events) {
+            kernel.records->events.push_back({pid, process->status(), code, process->error()});
+        }
         if (observer != nullptr) observer->on_exit(*process);
     }
     // Only those reported: one killed by an observer's callback just now is
@@ -314,7 +316,7 @@ void Os::skip_ticks(std::uint64_t ticks) { ticks_ += ticks; }
 
 void Os::install_program(std::shared_ptr<const Program> program) {
     if (!program) return;
-    auto& programs = kernel().programs;
+    auto& programs = kernel().ensure_records().programs;
     for (auto& installed : programs) {
         if (installed->name == program->name) {
             installed = std::move(program);
@@ -329,13 +331,13 @@ void Os::install_program(std::string name, std::string code, std::string chunk_n
 }
 
 bool Os::remove_program(std::string_view name) {
-    if (!kernel_) return false;
-    return std::erase_if(kernel_->programs, [name](const auto& program) { return program->name == name; }) > 0;
+    if (!kernel_ || !kernel_->records) return false;
+    return std::erase_if(kernel_->records->programs, [name](const auto& program) { return program->name == name; }) > 0;
 }
 
 std::shared_ptr<const Program> Os::find_program(std::string_view name) const {
-    if (!kernel_) return nullptr;
-    for (const auto& program : kernel_->programs) {
+    if (!kernel_ || !kernel_->records) return nullptr;
+    for (const auto& program : kernel_->records->programs) {
         if (program->name == name) return program;
     }
     return nullptr;
@@ -371,11 +373,12 @@ Delivery deliver_message(Os& os, Pid to, Pid from, std::string bytes) {
     const ProcessLimits& limits = os.runtime().options().process_limits;
     if (bytes.size() > limits.mailbox_bytes) return Delivery::TooLarge;
     ProcessIo& io = process->ensure_io();
-    if (io.mailbox.size() >= limits.mailbox_messages || bytes.size() > limits.mailbox_bytes - io.mailbox_bytes) {
+    ProcessBuffers& buffers = io.ensure_buffers();
+    if (buffers.mailbox.size() >= limits.mailbox_messages || bytes.size() > limits.mailbox_bytes - buffers.mailbox_bytes) {
         return Delivery::Full;
     }
-    io.mailbox_bytes += bytes.size();
-    io.mailbox.push({from, std::move(bytes)});
+    buffers.mailbox_bytes += bytes.size();
+    buffers.mailbox.push({from, std::move(bytes)});
     if (io.parked && io.block == BlockReason::Receive) os.wake(*process);
     return Delivery::Delivered;
 }
@@ -387,9 +390,10 @@ Delivery Os::write_stdin(Pid pid, std::string_view line) {
     if (line.size() > limit) return Delivery::TooLarge;
     ProcessIo& io = process->ensure_io();
     if (io.stdin_closed) return Delivery::Closed;
-    if (line.size() > limit - io.stdin_bytes) return Delivery::Full;
-    io.stdin_lines.push(std::string(line));
-    io.stdin_bytes += line.size();
+    ProcessBuffers& buffers = io.ensure_buffers();
+    if (line.size() > limit - buffers.stdin_bytes) return Delivery::Full;
+    buffers.stdin_lines.push(std::string(line));
+    buffers.stdin_bytes += line.size();
     if (io.parked && io.block == BlockReason::Read) wake(*process);
     return Delivery::Delivered;
 }
@@ -446,13 +450,14 @@ std::optional<int> Os::exit_code(Pid pid) const {
 }
 
 void Os::keep_exit_events(bool keep) {
-    kernel().keep_events = keep;
-    if (!keep) kernel().events.clear();
+    OsRecords& records = kernel().ensure_records();
+    records.keep_events = keep;
+    if (!keep) records.events.clear();
 }
 
 std::vector<ExitEvent> Os::take_exit_events() {
     std::vector<ExitEvent> taken;
-    if (kernel_) taken.swap(kernel_->events);
+    if (kernel_ && kernel_->records) taken.swap(kernel_->records->events);
     return taken;
 }
 

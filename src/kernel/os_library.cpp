@@ -338,15 +338,16 @@ enum ReadFormat : lua_KContext { kLine = 0, kLineWithNewline = 1 };
 // Pushes the next line of stdin, or nil at its end; false if it must wait.
 bool try_read(lua_State* L, Process& self, lua_KContext format) {
     ProcessIo& io = self.ensure_io();
-    if (!io.stdin_lines.empty()) {
-        std::string& line = io.stdin_lines.front();
+    if (io.has_stdin()) {
+        ProcessBuffers& buffers = *io.buffers;
+        std::string& line = buffers.stdin_lines.front();
         lua_pushlstring(L, line.data(), line.size());
         if (format == kLineWithNewline) {
             lua_pushliteral(L, "\n");
             lua_concat(L, 2);
         }
-        io.stdin_bytes -= line.size();
-        io.stdin_lines.pop();
+        buffers.stdin_bytes -= line.size();
+        buffers.stdin_lines.pop();
         return true;
     }
     if (io.stdin_closed) {
@@ -437,12 +438,13 @@ int os_send(lua_State* L) {
 // Pushes the next message and its sender; false if the mailbox is empty.
 bool try_receive(lua_State* L, Process& self) {
     ProcessIo& io = self.ensure_io();
-    if (io.mailbox.empty()) return false;
-    Message& message = io.mailbox.front();
+    if (!io.has_mail()) return false;
+    ProcessBuffers& buffers = *io.buffers;
+    Message& message = buffers.mailbox.front();
     message_push(L, message.bytes);  // may raise (memory): the message then stays
     lua_pushinteger(L, message.from);
-    io.mailbox_bytes -= message.bytes.size();
-    io.mailbox.pop();
+    buffers.mailbox_bytes -= message.bytes.size();
+    buffers.mailbox.pop();
     return true;
 }
 

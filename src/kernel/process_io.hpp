@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,17 @@ struct Message {
     std::string bytes;  // encoded (kernel/message_copy.hpp)
 };
 
+// What a process receives: stdin lines, messages, and who waits for its end.
+// Created on first use too, so that a sleeper or a reader of an empty stdin
+// does not carry empty queues.
+struct ProcessBuffers {
+    std::size_t stdin_bytes = 0;
+    std::size_t mailbox_bytes = 0;
+    SmallQueue<std::string> stdin_lines;
+    SmallQueue<Message> mailbox;
+    std::vector<Pid> waiters;  // processes in os.wait for this one
+};
+
 struct ProcessIo {
     Pid parent = 0;
     int exit_code = 0;  // os.exit's code
@@ -65,20 +77,25 @@ struct ProcessIo {
     bool timed_out = false;  // woken by its timer (os.receive's timeout)
     bool stdin_closed = false;
     std::uint32_t timer_generation = 0;  // a timer of an older generation is stale
-    std::uint64_t wake_tick = 0;         // os.sleep's end, os.receive's timeout; 0 for none
     Pid wait_target = 0;
     int wait_result = 0;
-    std::size_t stdin_bytes = 0;
-    std::size_t mailbox_bytes = 0;
-    SmallQueue<std::string> stdin_lines;
-    SmallQueue<Message> mailbox;
-    std::vector<Pid> waiters;  // processes in os.wait for this one
+    std::uint64_t wake_tick = 0;  // os.sleep's end, os.receive's timeout; 0 for none
+    std::unique_ptr<ProcessBuffers> buffers;
 
-    // Drops what is pending: an ended process receives nothing more.
+    ProcessBuffers& ensure_buffers() {
+        if (!buffers) buffers = std::make_unique<ProcessBuffers>();
+        return *buffers;
+    }
+    bool has_stdin() const { return buffers && !buffers->stdin_lines.empty(); }
+    bool has_mail() const { return buffers && !buffers->mailbox.empty(); }
+
+    // Drops what is pending: an ended process receives nothing more. Its
+    // waiters stay, to be woken when its end is reported.
     void release_buffers() {
-        stdin_lines.clear();
-        mailbox.clear();
-        stdin_bytes = mailbox_bytes = 0;
+        if (!buffers) return;
+        buffers->stdin_lines.clear();
+        buffers->mailbox.clear();
+        buffers->stdin_bytes = buffers->mailbox_bytes = 0;
     }
 };
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "kernel/process_io.hpp"
 #include "support/harness.hpp"
 
 namespace luaos::test {
@@ -137,6 +138,20 @@ TEST(HostApi, AnIdleProcessStaysSmall) {
     Harness h;
     Pid pid = h.spawn("coroutine.yield()");
     EXPECT_EQ(h.os.find(pid)->io(), nullptr) << "the process API's state is created on first use";
+    h.tick();
+    EXPECT_EQ(h.os.find(pid)->io(), nullptr);
+}
+
+TEST(HostApi, ASleeperOrReaderHasNoQueues) {
+    Harness h;
+    Pid sleeper = h.spawn("os.sleep(10)");
+    Pid reader = h.spawn("io.read()");
+    h.tick();
+    ASSERT_NE(h.os.find(sleeper)->io(), nullptr);
+    EXPECT_EQ(h.os.find(sleeper)->io()->buffers, nullptr);
+    EXPECT_EQ(h.os.find(reader)->io()->buffers, nullptr);
+    h.os.write_stdin(reader, "x");
+    EXPECT_NE(h.os.find(reader)->io()->buffers, nullptr);
 }
 
 }  // namespace
