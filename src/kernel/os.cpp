@@ -177,6 +177,15 @@ void Os::tick() {
     is_finished_ = processes_.empty();
 }
 
+namespace {
+
+// Whether the process is parked with a timer in the heap.
+bool has_timer(const ProcessIo& io) {
+    return io.parked && io.wake_tick != 0 && (io.block == BlockReason::Sleep || io.block == BlockReason::Receive);
+}
+
+}  // namespace
+
 // The slice ended in a call that gave up the CPU: a yield stays runnable,
 // anything else is set aside until its event (or timer) wakes it.
 void Os::park(Process& process) {
@@ -211,8 +220,8 @@ void Os::park(Process& process) {
 void Os::wake(Process& process) {
     ProcessIo* io = process.io();
     if (io == nullptr || !io->parked || process.is_finished()) return;
-    if (io->block == BlockReason::Sleep || io->block == BlockReason::Receive) {
-        // Its timer, if any, is left behind stale.
+    if (has_timer(*io)) {
+        // Its timer is left behind, stale.
         ++io->timer_generation;
         kernel().timer_went_stale();
     }
@@ -249,7 +258,15 @@ void Os::wake_due_timers() {
     }
 }
 
-void Os::note_ended(Process& process) { kernel().ended.push_back(process.pid()); }
+void Os::note_ended(Process& process) {
+    OsKernel& state = kernel();
+    state.ended.push_back(process.pid());
+    // A sleeper killed leaves its timer behind, stale.
+    if (ProcessIo* io = process.io(); io != nullptr && has_timer(*io)) {
+        ++io->timer_generation;
+        state.timer_went_stale();
+    }
+}
 
 // Reports every process that ended since the last reap, in PID order, wakes
 // whoever waits for it, and removes it.

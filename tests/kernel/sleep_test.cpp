@@ -112,5 +112,37 @@ TEST(Sleep, StaleTimersDoNotPileUp) {
     EXPECT_LE(most, 70u);
 }
 
+// Killed sleepers leave stale timers: they must not pile up either.
+TEST(Sleep, TimersOfKilledSleepersDoNotPileUp) {
+    Harness h;
+    h.spawn(R"lua(
+        for i = 1, 300 do
+            local pid = os.spawn_source("os.sleep(math.maxinteger)")
+            os.sleep(2)  -- the sleeper runs (after this process, by PID) and parks
+            os.kill(pid)
+        end
+    )lua");
+    std::size_t most = 0;
+    while (!h.os.is_finished()) {
+        h.tick();
+        most = std::max(most, h.os.kernel().timers.size());
+    }
+    EXPECT_LE(most, 70u);
+}
+
+// A receive without a timeout has no timer to go stale when a message wakes it.
+TEST(Sleep, WakingAReceiverWithoutTimeoutKeepsTheTimerCount) {
+    Harness h;
+    Pid sleeper = h.spawn("os.sleep(50)");
+    Pid receiver = h.spawn("os.receive() os.receive()");
+    h.tick();
+    EXPECT_EQ(h.os.kernel().live_timers, 1u);
+    h.os.send(receiver, "x");
+    EXPECT_EQ(h.os.kernel().live_timers, 1u);
+    h.os.send(receiver, "y");
+    h.run();
+    EXPECT_EQ(h.exit_of(sleeper).tick, 51u);
+}
+
 }  // namespace
 }  // namespace luaos::test
