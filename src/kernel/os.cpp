@@ -93,6 +93,7 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name) {
 }
 
 void Os::tick() {
+    SliceClockScope clock(runtime_);
     ++ticks_;
     for (std::size_t i = 0; i < processes_.size(); ++i) {
         Process& process = *processes_[i];
