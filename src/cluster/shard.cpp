@@ -3,6 +3,8 @@
 #include <cassert>
 #include <vector>
 
+#include "kernel/scheduler.hpp"
+
 namespace luaos {
 
 VirtualMachine& Shard::add_vm(std::uint64_t serial) {
@@ -16,11 +18,20 @@ VirtualMachine& Shard::add_vm(std::uint64_t serial) {
 std::size_t Shard::tick(std::chrono::steady_clock::time_point deadline) {
     const std::size_t count = vms_.size();
     const bool budgeted = deadline != std::chrono::steady_clock::time_point::max();
+    const auto deadline_ns = budgeted ? static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                                       deadline.time_since_epoch())
+                                                                       .count())
+                                      : 0;
     std::size_t turns = 0;
+    SliceClockScope clock(runtime_);
     for (; turns < count; ++turns) {
         // The first turn always runs, so that even a budget smaller than one
-        // slice makes progress.
-        if (budgeted && turns > 0 && std::chrono::steady_clock::now() >= deadline) break;
+        // slice makes progress. The slice clock, when kept, is as good as
+        // reading the time.
+        if (budgeted && turns > 0) {
+            const std::uint64_t now = runtime_.slice_clock_ns() != 0 ? runtime_.slice_clock_ns() : scheduler_now_ns();
+            if (now >= deadline_ns) break;
+        }
         vms_[(next_ + turns) % count]->os().tick();
     }
     next_ = count == 0 ? 0 : (next_ + turns) % count;

@@ -149,6 +149,7 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
 }
 
 void Os::tick() {
+    SliceClockScope clock(runtime_);
     ++ticks_;
     ticking_ = true;
     if (kernel_) {

@@ -12,12 +12,6 @@
 namespace luaos {
 namespace {
 
-std::uint64_t now_ns() {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-            .count());
-}
-
 // Before the process may end, so that its final figures include this slice.
 void account_slice(Runtime& runtime, Process& process, const SliceRecord& slice) {
     process.account_slice(slice);
@@ -27,12 +21,28 @@ void account_slice(Runtime& runtime, Process& process, const SliceRecord& slice)
 
 }  // namespace
 
+std::uint64_t scheduler_now_ns() {
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count());
+}
+
+SliceClockScope::SliceClockScope(Runtime& runtime)
+    : runtime_(runtime), outermost_(runtime.options().accounting && runtime.slice_clock_ns() == 0) {
+    if (outermost_) runtime_.set_slice_clock_ns(scheduler_now_ns());
+}
+
+SliceClockScope::~SliceClockScope() {
+    if (outermost_) runtime_.set_slice_clock_ns(0);
+}
+
 void scheduler_run_slice(Runtime& runtime, Process& process) {
     assert(process.status() == ProcessStatus::Ready && "only ready processes run");
     assert(runtime.current_process() == nullptr && "slices do not nest");
     lua_State* thread = process.thread();
     const bool timed = runtime.options().accounting;
-    const std::uint64_t start = timed ? now_ns() : 0;
+    std::uint64_t start = timed ? runtime.slice_clock_ns() : 0;
+    if (timed && start == 0) start = scheduler_now_ns();
 
     runtime.enter_slice(process);
     int results = 0;
@@ -40,7 +50,9 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
     const bool preempted = status == LUA_YIELD && process.preempting() && !process.doomed() && !process.gave_up_slice();
     runtime.leave_slice();
     process.set_preempting(false);
-    account_slice(runtime, process, {start, timed ? now_ns() - start : 0, runtime.slice_instructions(), preempted});
+    const std::uint64_t end = timed ? scheduler_now_ns() : 0;
+    if (timed && runtime.slice_clock_ns() != 0) runtime.set_slice_clock_ns(end);
+    account_slice(runtime, process, {start, end - start, runtime.slice_instructions(), preempted});
 
     if (process.doomed()) {
         const bool raised = status != LUA_OK && status != LUA_YIELD;

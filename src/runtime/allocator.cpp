@@ -2,7 +2,9 @@
 
 #include <cassert>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <new>
 #include <unistd.h>
 
 namespace luaos {
@@ -50,17 +52,25 @@ void* Allocator::lua_alloc(void* ud, void* ptr, std::size_t osize, std::size_t n
     return static_cast<Allocator*>(ud)->allocate(ptr, osize, nsize);
 }
 
+// Accounts come from the block pool too: a million VMs hold two each.
 MemoryAccount* Allocator::open_account(std::size_t limit, MemoryAccount* parent) {
-    auto* account = new MemoryAccount;
+    void* raw = raw_allocate(sizeof(MemoryAccount));
+    if (raw == nullptr) throw std::bad_alloc();
+    auto* account = new (raw) MemoryAccount;
     account->limit = limit;
     account->parent = parent;
     return account;
 }
 
+void Allocator::delete_account(MemoryAccount* account) {
+    account->~MemoryAccount();
+    raw_free(account, sizeof(MemoryAccount));
+}
+
 void Allocator::close_account(MemoryAccount* account) {
     if (account == nullptr) return;
     if (account->used == 0) {
-        delete account;
+        delete_account(account);
     } else {
         account->closed = true;
     }
@@ -79,7 +89,7 @@ void* Allocator::allocate(void* ptr, std::size_t osize, std::size_t nsize) {
         if (nsize == 0) return nullptr;
         MemoryAccount& account = *charging_;
         if (!admit(account, nsize + kHeader)) return nullptr;
-        void* raw = std::malloc(nsize + kHeader);
+        void* raw = raw_allocate(nsize + kHeader);
         if (raw == nullptr) {
             release(account, nsize + kHeader);
             return nullptr;
@@ -91,20 +101,41 @@ void* Allocator::allocate(void* ptr, std::size_t osize, std::size_t nsize) {
     BlockHeader* header = header_of(ptr);
     MemoryAccount& account = *header->account;
     if (nsize == 0) {
-        std::free(header);
+        raw_free(header, osize + kHeader);
         release(account, osize + kHeader);
         return nullptr;
     }
     // A block keeps its owner when it grows: only the VM that created an
     // object can reach it to grow it.
     if (nsize > osize && !admit(account, nsize - osize)) return nullptr;
-    void* raw = std::realloc(header, nsize + kHeader);
+    void* raw = raw_reallocate(header, osize + kHeader, nsize + kHeader);
     if (raw == nullptr) {
         if (nsize > osize) release(account, nsize - osize);
         return nullptr;
     }
     if (nsize < osize) release(account, osize - nsize);
     return block_of(raw);
+}
+
+void* Allocator::raw_allocate(std::size_t size) {
+    return BlockPool::holds(size) ? pool_.allocate(size) : std::malloc(size);
+}
+
+void Allocator::raw_free(void* raw, std::size_t size) {
+    if (BlockPool::holds(size)) {
+        pool_.free(raw, size);
+    } else {
+        std::free(raw);
+    }
+}
+
+void* Allocator::raw_reallocate(void* raw, std::size_t old_size, std::size_t new_size) {
+    if (!BlockPool::holds(old_size) && !BlockPool::holds(new_size)) return std::realloc(raw, new_size);
+    void* moved = raw_allocate(new_size);
+    if (moved == nullptr) return nullptr;
+    std::memcpy(moved, raw, old_size < new_size ? old_size : new_size);
+    raw_free(raw, old_size);
+    return moved;
 }
 
 bool Allocator::admit(MemoryAccount& account, std::size_t bytes) {
@@ -146,7 +177,7 @@ void Allocator::release(MemoryAccount& account, std::size_t bytes) {
         assert(level->used >= bytes && "a parent holds its sub-accounts' bytes");
         level->used -= bytes;
         MemoryAccount* parent = level->parent;
-        if (level->closed && level->used == 0) delete level;
+        if (level->closed && level->used == 0) delete_account(level);
         level = parent;
     }
 }

@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "luaos/memory.hpp"
+#include "runtime/block_pool.hpp"
 
 namespace luaos {
 
@@ -76,10 +77,16 @@ public:
 
 private:
     void* allocate(void* ptr, std::size_t osize, std::size_t nsize);
+    // Blocks with their header: small ones from the pool, the rest from malloc.
+    void* raw_allocate(std::size_t size);
+    void raw_free(void* raw, std::size_t size);
+    void* raw_reallocate(void* raw, std::size_t old_size, std::size_t new_size);
+    void delete_account(MemoryAccount* account);
     bool admit(MemoryAccount& account, std::size_t bytes);
     bool refuse(MemoryAccount& account, MemoryRefusal why);
     void release(MemoryAccount& account, std::size_t bytes);
 
+    BlockPool pool_;  // destroyed after the Lua state: Runtime closes the state first
     std::shared_ptr<MemoryCap> cap_;
     RefusalHandler on_refusal_;
     MemoryAccount host_;  // the runtime's own allocations: no limit but the cap

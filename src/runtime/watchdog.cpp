@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <ctime>
 #include <lua.hpp>
 #include <mutex>
 #include <pthread.h>
@@ -71,6 +72,16 @@ void unblock_signal_once() {
     sigaddset(&set, kSignal);
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
     unblocked = true;
+}
+
+// The CPU time another thread of this process has used, from its kernel
+// thread id (the per-thread CPU clock encoding of Linux's clock_gettime);
+// -1 if it cannot be read, e.g. the thread is gone.
+std::int64_t thread_cpu_ns(pid_t thread) {
+    const clockid_t clock = static_cast<clockid_t>((~static_cast<unsigned>(thread) << 3) | 6);
+    timespec now{};
+    if (clock_gettime(clock, &now) != 0) return -1;
+    return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
 }
 
 pid_t this_thread_id() {
@@ -162,14 +173,15 @@ private:
             const std::uint64_t seq = slice->seq.load(std::memory_order_seq_cst);
             if ((seq & 1) == 0) continue;
             any_running = true;
+            const std::int64_t cpu = thread_cpu_ns(slice->worker.load(std::memory_order_relaxed));
             if (seq != slice->seen_seq) {
                 slice->seen_seq = seq;
-                slice->seen_rounds = 0;
+                slice->seen_cpu_ns = cpu;
                 continue;
             }
-            const auto rounds_per_slice =
-                static_cast<std::uint32_t>(std::chrono::microseconds(slice->time_slice_us) / round_);
-            if (++slice->seen_rounds + 1 < rounds_per_slice) continue;
+            // The slice ran for up to a round before it was first seen.
+            const std::int64_t due = std::int64_t{slice->time_slice_us} * 1000 - round_.count() * 1000;
+            if (cpu >= 0 && slice->seen_cpu_ns >= 0 && cpu - slice->seen_cpu_ns < due) continue;
             // Sent again each round the slice runs on: the hook only fires
             // when Lua runs an instruction, and a handler may have set it on
             // a thread the script has since left.

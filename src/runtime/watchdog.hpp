@@ -5,9 +5,13 @@
 // A runtime in the deadline mode publishes its running slice in a
 // WatchedSlice: a sequence number that is odd while a slice runs, and the Lua
 // thread running it. The watchdog wakes every half of the shortest time slice
-// it watches; a slice it finds running under the same number as on its last
-// round(s) is overdue. It marks the slice expired and sends the slice's OS
-// thread a signal (SIGURG, ignored by default, the signal Go's scheduler uses
+// it watches. When it first sees a slice running it notes the CPU time of
+// the OS thread running it; once that thread has used a further half slice
+// of CPU time under the same number, the slice is overdue. (CPU time, not
+// wall time: a worker the OS descheduled has not used its slice, and a slice
+// that yields in time must not be cut short because the machine is busy.)
+// The watchdog marks the slice expired and sends the slice's OS thread a
+// signal (SIGURG, ignored by default, the signal Go's scheduler uses
 // for the same purpose). The signal handler, on the very thread that runs the
 // slice, sets the preemption hook with lua_sethook, which the Lua manual
 // allows from a signal handler, as the standalone `lua` does for Ctrl-C.
@@ -33,11 +37,11 @@ struct WatchedSlice {
     std::atomic<pid_t> worker{0};  // the kernel's id of the thread running the slice
     // Written by the watchdog: the seq of a slice it found overdue.
     std::atomic<std::uint64_t> expired{0};
-    // The slice's length, in the watchdog's rounds (at least 1).
+    // The slice's length.
     std::uint32_t time_slice_us = 0;
     // The watchdog's own notes.
     std::uint64_t seen_seq = 0;
-    std::uint32_t seen_rounds = 0;
+    std::int64_t seen_cpu_ns = 0;  // the worker's CPU time when it first saw seen_seq
 
     bool running_expired() const {
         const std::uint64_t now = seq.load(std::memory_order_relaxed);

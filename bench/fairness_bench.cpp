@@ -1,0 +1,131 @@
+// Fair shares and bounded frames, in both preemption modes.
+//
+// Fairness: 1,000 VMs whose one process never yields, 600 ticks. Reports
+// Jain's fairness index (1 is perfectly even) and the largest deviation from
+// the mean of the work each VM did (the loop iterations its script counted),
+// first unpaced (every VM has a turn every tick), then with each tick
+// limited to a 60 Hz frame, where only some VMs get a turn per tick and the
+// turns rotate (their counts differ by at most one).
+// Frames: the same load paced at 60 ticks per second: how long ticks really
+// took against the frame budget, and the longest slice.
+//
+// usage: luaos_bench_fairness [vms] [ticks]
+
+#include <lua.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "support/measure.hpp"
+
+using namespace luaos;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kFrame = std::chrono::nanoseconds(16'666'667);
+
+struct Mode {
+    const char* name;
+    RuntimeOptions options;
+};
+
+// The global `n` of the VM's process: how many iterations it ran.
+double iterations_of(VirtualMachine& vm) {
+    const Process& process = *vm.os().processes().front();
+    lua_State* L = vm.os().runtime().lua();
+    lua_rawgeti(L, LUA_REGISTRYINDEX, process.env_ref());
+    lua_getfield(L, -1, "n");
+    const double n = double(lua_tointeger(L, -1));
+    lua_pop(L, 2);
+    return n;
+}
+
+void report_fairness(const Mode& mode, int vms, int ticks, bool budgeted) {
+    Cluster cluster({.runtime = mode.options, .threads = 1});
+    for (int i = 0; i < vms; ++i) cluster.create_vm().os().spawn_process("n = 0 while true do n = n + 1 end", "spin.lua");
+    for (int tick = 0; tick < ticks; ++tick) {
+        if (budgeted) {
+            cluster.tick(Clock::now() + kFrame);
+        } else {
+            cluster.tick();
+        }
+    }
+    std::vector<double> shares;
+    std::uint64_t fewest_turns = ~std::uint64_t{0};
+    std::uint64_t most_turns = 0;
+    cluster.for_each_vm([&](VirtualMachine& vm) {
+        shares.push_back(iterations_of(vm));
+        fewest_turns = std::min(fewest_turns, vm.os().stats().slices);
+        most_turns = std::max(most_turns, vm.os().stats().slices);
+    });
+    double sum = 0;
+    double squares = 0;
+    for (double share : shares) {
+        sum += share;
+        squares += share * share;
+    }
+    const double mean = sum / double(shares.size());
+    double deviation = 0;
+    for (double share : shares) deviation = std::max(deviation, std::abs(share - mean) / mean);
+    const double jain = sum * sum / (double(shares.size()) * squares);
+    std::printf("%-34s %10.4f %14.1f%% %16.0f %8llu-%llu\n", mode.name, jain, deviation * 100, mean,
+                static_cast<unsigned long long>(fewest_turns), static_cast<unsigned long long>(most_turns));
+}
+
+void report_frames(const Mode& mode, int vms, int ticks) {
+    Cluster cluster({.runtime = mode.options, .threads = 1});
+    for (int i = 0; i < vms; ++i) cluster.create_vm().os().spawn_process("while true do end", "spin.lua");
+    double longest_tick = 0;
+    double total = 0;
+    double longest_slice = 0;
+    std::uint64_t cut_short = 0;
+    cluster.run({.max_ticks = static_cast<std::uint64_t>(ticks), .ticks_per_second = 60, .after_tick = [&] {
+                     const TickStats& tick = cluster.last_tick();
+                     longest_tick = std::max(longest_tick, double(tick.wall_ns) / 1e6);
+                     longest_slice = std::max(longest_slice, double(tick.longest_slice_ns) / 1e6);
+                     total += double(tick.wall_ns) / 1e6;
+                     if (tick.vms_deferred > 0) ++cut_short;
+                 }});
+    std::printf("%-34s %10.2f %10.2f %10.2f %12.2f %8llu/%d\n", mode.name, 1e3 / 60, total / ticks, longest_tick,
+                longest_slice, static_cast<unsigned long long>(cut_short), ticks);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int vms = argc > 1 ? std::atoi(argv[1]) : 1000;
+    const int ticks = argc > 2 ? std::atoi(argv[2]) : 600;
+    const Mode modes[] = {
+        {"deadline, 100 us slices", {.time_slice_us = 100}},
+        {"deadline, 1000 us slices (default)", {}},
+        {"count, quantum 1000 (default)", {.preemption = PreemptionMode::InstructionCount}},
+    };
+    for (bool budgeted : {false, true}) {
+        std::printf("fairness: %d never-yielding VMs, %d ticks, %s, one worker\n", vms, ticks,
+                    budgeted ? "each tick at most a 60 Hz frame" : "unpaced");
+        std::printf("%-34s %10s %15s %16s %10s\n", "mode", "Jain index", "max deviation", "mean iterations", "turns");
+        for (const Mode& mode : modes) {
+            // Unpaced, every VM runs a whole slice every tick: 1000 x 600 slices
+            // of a millisecond would take ten minutes.
+            if (!budgeted && mode.options.preemption == PreemptionMode::Deadline && mode.options.time_slice_us > 100) {
+                continue;
+            }
+            report_fairness(mode, vms, ticks, budgeted);
+        }
+        std::printf("\n");
+    }
+
+    const int frame_ticks = 120;
+    std::printf("frames: %d never-yielding VMs paced at 60 ticks/s for %d ticks (more work than fits)\n", vms / 5,
+                frame_ticks);
+    std::printf("%-34s %10s %10s %10s %12s %10s\n", "mode", "budget ms", "mean ms", "longest ms", "slice max ms",
+                "cut short");
+    for (const Mode& mode : modes) report_frames(mode, vms / 5, frame_ticks);
+    return 0;
+}
