@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "luaos/dialect.hpp"
 #include "luaos/runtime.hpp"
 
 namespace luaos::cli {
@@ -16,6 +17,7 @@ struct RunCommand {
     std::uint64_t max_ticks = 1000;
     std::uint32_t quantum = kDefaultQuantum;
     std::size_t memory_limit = kDefaultMemoryLimit;
+    Dialect dialect = Dialect::Lua;  // --dialect: for FILEs not ending .luau
     bool json = false;
     double ticks_per_second = 0;  // 0: unpaced
     unsigned threads = 1;
