@@ -211,6 +211,11 @@ private:
         char c = src_[pos_];
         if (c == '\n' || c == '\r') {
             newline();
+        } else if (c == 'u' && peek(1) == '{') {
+            // \u{XXXX}: its brace opens no interpolation.
+            pos_ += 2;
+            while (pos_ < src_.size() && src_[pos_] != '}' && src_[pos_] != '\n' && src_[pos_] != '\r') ++pos_;
+            if (pos_ < src_.size() && src_[pos_] == '}') ++pos_;
         } else if (c == 'z') {
             ++pos_;
             while (pos_ < src_.size() && std::isspace(static_cast<unsigned char>(src_[pos_])) != 0) {

@@ -44,6 +44,8 @@ bool is_plain(lua_State* L, int index) {
 // Pushes `left .. right` for the values at the two indices, as Luau does it:
 // numbers in Luau's format, otherwise the __concat metamethod of either.
 void concat_pair(lua_State* L, int left, int right) {
+    left = lua_absindex(L, left);
+    right = lua_absindex(L, right);
     if (is_plain(L, left) && is_plain(L, right)) {
         luaL_Buffer buffer;
         luaL_buffinit(L, &buffer);
