@@ -80,6 +80,7 @@ int frozen_pairs(lua_State* L) {
 int table_create(lua_State* L) {
     lua_Integer n = luaL_checkinteger(L, 1);
     luaL_argcheck(L, n >= 0 && n <= (1 << 30), 1, "size out of range");
+    lua_settop(L, 2);  // the value, or nil
     lua_createtable(L, static_cast<int>(n), 0);
     if (!lua_isnoneornil(L, 2)) {
         // A slot costs far less than an instruction: a quarter of a step each.
