@@ -101,6 +101,8 @@ private:
     void expression_list();
     void expression(int limit = 0);
     void simple_expression();
+    static bool is_plain_operand(const Token& token);
+    void modulo(std::size_t left_start, int right_priority);
     Suffixed suffixed_expression();
     void call_arguments();
     void table_constructor();
