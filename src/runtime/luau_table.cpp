@@ -8,7 +8,8 @@
 // metamethods are copied so that operators still work. The raw functions of
 // Luau's library (rawget, rawlen, next, getmetatable, rawset) look through
 // the stand-in. A frozen table can never be unfrozen: the stand-in is
-// protected, so setmetatable refuses it.
+// protected, so setmetatable refuses it. Keys that name metamethods stay in
+// the table as well, where Lua looks for them when it is another's metatable.
 
 #include <lua.hpp>
 
@@ -169,6 +170,15 @@ int table_clone(lua_State* L) {
     return 1;
 }
 
+// Lua reads a metatable's metamethods raw: a frozen class (`Class.__index =
+// Class; table.freeze(Class)`) must keep them in the table itself to go on
+// serving as a metatable. They stay there, and so stay assignable.
+bool is_metamethod_name(lua_State* L, int index) {
+    if (lua_type(L, index) != LUA_TSTRING) return false;
+    const char* name = lua_tostring(L, index);
+    return name[0] == '_' && name[1] == '_';
+}
+
 int table_freeze(lua_State* L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_argcheck(L, !is_frozen(L, 1), 1, "table is already frozen");
@@ -190,9 +200,11 @@ int table_freeze(lua_State* L) {
     lua_pushnil(L);
     while (lua_next(L, contents) != 0) {  // t's keys are the contents' keys
         lua_pop(L, 1);
-        lua_pushvalue(L, -1);
-        lua_pushnil(L);
-        lua_rawset(L, 1);
+        if (!is_metamethod_name(L, -1)) {
+            lua_pushvalue(L, -1);
+            lua_pushnil(L);
+            lua_rawset(L, 1);
+        }
     }
     lua_newtable(L);  // the stand-in metatable
     int stand_in = 4;
