@@ -15,6 +15,7 @@ public:
 
     LexResult run() {
         LexResult result;
+        result.tokens.reserve(src_.size() / 4 + 1);
         while (error_.empty()) {
             skip_space_and_comments();
             if (!error_.empty()) break;

@@ -170,6 +170,7 @@ void Parser::replace_from(std::size_t mark, const std::string& text) {
 // ---- statements ------------------------------------------------------------
 
 std::string Parser::translate() {
+    out_.reserve(tokens_.size() * 8);
     block();
     if (cur().kind != TokenKind::Eof) error_near("'<eof>' expected");
     return std::move(out_);
@@ -722,10 +723,18 @@ void Parser::if_expression() {
         emit(")");
         return;
     }
-    for (auto it = branches.rbegin(); it != branches.rend(); ++it) {
-        out_.insert(it->end, " }");
-        out_.insert(it->begin, " {");
+    // Rebuilt in one pass: inserting the braces one branch at a time would
+    // copy the rest of the expression per branch, quadratic in the elseifs.
+    std::string boxed;
+    boxed.reserve(out_.size() - branches.front().begin + 4 * branches.size());
+    std::size_t copied = branches.front().begin;
+    for (const Branch& b : branches) {
+        boxed.append(out_, copied, b.begin - copied).append(" {").append(out_, b.begin, b.end - b.begin).append(" }");
+        copied = b.end;
     }
+    boxed.append(out_, copied);
+    out_.resize(branches.front().begin);
+    out_.append(boxed);
     emit(")[1]");
 }
 
