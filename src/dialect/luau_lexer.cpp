@@ -149,6 +149,20 @@ private:
                 break;
             case '@':
                 ++pos_;
+                if (peek() == '[') {  // @[name, name(args)]: skipped whole, as the parser ignores attributes
+                    int depth = 0;
+                    do {
+                        if (src_[pos_] == '[') ++depth;
+                        if (src_[pos_] == ']') --depth;
+                        if (src_[pos_] == '\n' || src_[pos_] == '\r') {
+                            newline();
+                        } else {
+                            ++pos_;
+                        }
+                    } while (depth > 0 && pos_ < src_.size());
+                    if (depth > 0) fail(start_line, "unfinished attribute list");
+                    return make(TokenKind::Attribute, start, start_line);
+                }
                 if (!is_name_start(peek())) {
                     fail(start_line, "attribute name expected after '@'");
                     return {};

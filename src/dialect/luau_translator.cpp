@@ -546,6 +546,12 @@ void Parser::simple_expression() {
         case TokenKind::String: emit_token(); break;
         case TokenKind::InterpSimple: emit_token_as(lua_string_from_interpolated(token.text)); break;
         case TokenKind::InterpBegin: interpolated_string(); break;
+        case TokenKind::Attribute:  // @native function() ... end
+            skip_attributes();
+            if (!is_keyword("function")) error_near("'function' expected after an attribute");
+            emit_token();
+            function_body();
+            break;
         case TokenKind::Symbol:
             if (token.text == "...") {
                 emit_token();
