@@ -1,6 +1,6 @@
 // Runs one hostile script beside bystanders and checks that it is contained.
 //
-// usage: luaos_hostile_runner SCRIPT.lua
+// usage: luaos_hostile_runner SCRIPT.lua|SCRIPT.luau   (a .luau script runs as Luau)
 //
 // The script's leading comment says what containment is expected:
 //   -- expect: killed | failed | finished | running
@@ -148,7 +148,9 @@ int main(int argc, char** argv) {
     luaos::Cluster cluster(options);
     cluster.set_observer(&recorder);
     luaos::VirtualMachine& target = cluster.create_vm();
-    target.os().spawn_process(code, argv[1]);
+    const std::string path = argv[1];
+    const bool luau = path.size() > 5 && path.compare(path.size() - 5, 5, ".luau") == 0;
+    target.os().spawn_process(code, path, luau ? luaos::Dialect::Luau : luaos::Dialect::Lua);
     target.os().spawn_process(kBystander, "bystander.lua");
     cluster.create_vm().os().spawn_process(kBystander, "bystander.lua");
     luaos::RunStats stats = cluster.run({.max_ticks = expect.ticks});
