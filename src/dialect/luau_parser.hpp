@@ -33,6 +33,7 @@ private:
         std::size_t key_start = 0, key_end = 0;  // Index: the key's text
         std::string_view field;     // Field: the name
         std::string_view name;      // Name: the name
+        bool plain_parts = false;   // Field/Index: the object and key are one plain token each
     };
     // Raises the nesting depth for one recursive rule.
     class Nested {

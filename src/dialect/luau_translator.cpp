@@ -398,7 +398,11 @@ void Parser::compound_assignment(const Suffixed& target) {
     advance();
     std::string place;
     std::string rebuilt;
-    switch (target.form) {
+    // `t.x op= e` and `t[k] op= e` with a plain name or literal for t and k
+    // read them twice, which changes nothing and keeps Lua's error messages
+    // naming them; other targets are evaluated once, into locals.
+    const bool direct = target.form == Form::Name || target.plain_parts;
+    switch (direct ? Form::Name : target.form) {
         case Form::Name: place = text_from(target.start, out_.size()); break;
         case Form::Field:
             rebuilt = " do local __luau_o = " + text_from(target.start, target.object_end) + ";";
@@ -411,9 +415,9 @@ void Parser::compound_assignment(const Suffixed& target) {
             break;
         default: error_near("syntax error");
     }
-    if (target.form != Form::Name) {
+    if (!direct) {
         replace_from(target.start, rebuilt);
-        emit(place);  // a Name target is already there
+        emit(place);  // a direct target is already there
     }
     emit("=");
     if (op == "..") {
@@ -425,7 +429,7 @@ void Parser::compound_assignment(const Suffixed& target) {
         expression();
         emit(")");
     }
-    if (target.form != Form::Name) emit("end");
+    if (!direct) emit("end");
 }
 
 void Parser::function_body() {
@@ -587,6 +591,7 @@ Parser::Suffixed Parser::suffixed_expression() {
     move_to(cur().line);  // its text, reused by compound assignment, holds no line break before it
     Suffixed result;
     result.start = out_.size();
+    const std::size_t first_token = pos_;
     if (at_name()) {
         result.form = Form::Name;
         result.name = cur().text;
@@ -600,8 +605,10 @@ Parser::Suffixed Parser::suffixed_expression() {
     }
     for (;;) {
         const Token& token = cur();
+        const bool plain_object = pos_ == first_token + 1 && is_plain_operand(tokens_[first_token]);
         if (is_symbol(".")) {
             result.object_end = out_.size();
+            result.plain_parts = plain_object;
             const Token& field = ahead(1);
             if (field.kind == TokenKind::Name && is_lua_only_keyword(field.text)) {
                 // t.goto is t["goto"] in Lua 5.4.
@@ -623,8 +630,11 @@ Parser::Suffixed Parser::suffixed_expression() {
             result.object_end = out_.size();
             emit_token();
             result.key_start = out_.size();
+            const std::size_t key_token = pos_;
             expression();
             result.key_end = out_.size();
+            result.plain_parts = plain_object && pos_ == key_token + 1 &&
+                                 (is_plain_operand(tokens_[key_token]) || tokens_[key_token].kind == TokenKind::String);
             emit_symbol("]");
             result.form = Form::Index;
         } else if (is_symbol(":") && ahead(1).kind == TokenKind::Name) {
