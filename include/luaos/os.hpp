@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "luaos/dialect.hpp"
 #include "luaos/process.hpp"
 #include "luaos/stats.hpp"
 
@@ -30,10 +31,10 @@ public:
     Os(const Os&) = delete;
     Os& operator=(const Os&) = delete;
 
-    // Compiles `code` (chunk name `name`) into a new process. A compile error
-    // still takes a PID: the process is recorded as failed and removed on the
-    // next tick, so every spawn is reported exactly once.
-    SpawnResult spawn_process(std::string_view code, std::string_view name);
+    // Compiles `code` (chunk name `name`, written in `dialect`) into a new
+    // process. A compile error still takes a PID: the process is recorded as
+    // failed and removed on the next tick, so every spawn is reported exactly once.
+    SpawnResult spawn_process(std::string_view code, std::string_view name, Dialect dialect = Dialect::Lua);
 
     // Resumes each unfinished process for one slice, removes finished ones,
     // then marks the Os finished when none is left (the seed's tick()).

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "luaos/dialect.hpp"
+
 struct lua_State;
 
 namespace luaos {
@@ -60,6 +62,8 @@ public:
     void set_preempting(bool value) { preempting_ = value; }
     void attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk);
     MemoryAccount* memory_account() const { return memory_; }
+    Dialect dialect() const { return dialect_; }
+    void set_dialect(Dialect dialect) { dialect_ = dialect; }
     void account_slice(const SliceRecord& slice);
     void write_output(std::string_view text);
     void begin_slice();
@@ -82,6 +86,7 @@ private:
     ProcessStatus status_ = ProcessStatus::Ready;
     ProcessStatus doom_ = ProcessStatus::Ready;
     bool preempting_ = false;
+    Dialect dialect_ = Dialect::Lua;
     bool output_truncated_ = false;
     std::size_t output_pending_ = 0;  // counted against RuntimeOptions::output_limit
     static constexpr int kNoRef = -2;  // LUA_NOREF, without including Lua here

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <string_view>
 
 #include "cli/exit_status.hpp"
 #include "cli/fan_out.hpp"
@@ -117,6 +118,14 @@ private:
     std::unique_ptr<TopView> top_;
 };
 
+// A .luau file is Luau whatever --dialect says; --dialect decides for the rest.
+Dialect dialect_of(const RunCommand& command, const Script& script) {
+    constexpr std::string_view kLuauExtension = ".luau";
+    std::string_view path = script.path;
+    bool luau_file = path.size() >= kLuauExtension.size() && path.substr(path.size() - kLuauExtension.size()) == kLuauExtension;
+    return luau_file ? Dialect::Luau : command.dialect;
+}
+
 // Creates `command.vms` VMs, each spawning every script in order (PIDs 1, 2,
 // ...). A script that does not compile still becomes a process: it fails at
 // the first tick and is reported like any other.
@@ -125,7 +134,9 @@ void spawn_vms(Cluster& cluster, const RunCommand& command, const std::vector<Sc
     for (std::uint64_t i = 0; i < command.vms; ++i) {
         VirtualMachine& vm = cluster.create_vm();
         on_vm(vm);
-        for (const Script& script : scripts) vm.os().spawn_process(script.code, script.path);
+        for (const Script& script : scripts) {
+            vm.os().spawn_process(script.code, script.path, dialect_of(command, script));
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 #include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
 #include "runtime/error_text.hpp"
+#include "runtime/luau_library.hpp"
 #include "runtime/sandbox.hpp"
 
 namespace luaos {
@@ -17,6 +18,7 @@ namespace {
 
 struct ThreadRequest {
     int factory_ref;
+    Dialect dialect;
     lua_State* thread = nullptr;
     int thread_ref = LUA_NOREF;
     int env_ref = LUA_NOREF;
@@ -25,10 +27,11 @@ struct ThreadRequest {
 // Runs under lua_pcall: any allocation here may raise a memory error.
 int create_thread_protected(lua_State* L) {
     auto* request = static_cast<ThreadRequest*>(lua_touserdata(L, 1));
-    sandbox_push_globals(L);
+    sandbox_push_globals(L, request->dialect);
     lua_rawgeti(L, LUA_REGISTRYINDEX, request->factory_ref);
     lua_pushvalue(L, -2);
-    lua_call(L, 1, 1);  // globals, main
+    luau_push_helpers(L);  // a Lua chunk's factory ignores them
+    lua_call(L, 2, 1);  // globals, main
     lua_State* thread = lua_newthread(L);
     lua_rotate(L, -2, 1);  // globals, thread, main
     lua_xmove(L, thread, 1);
@@ -65,17 +68,18 @@ void Os::account_slice(const SliceRecord& slice) {
     if (slice.preempted) ++stats_.preemptions;
 }
 
-SpawnResult Os::spawn_process(std::string_view code, std::string_view name) {
+SpawnResult Os::spawn_process(std::string_view code, std::string_view name, Dialect dialect) {
     Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
     auto process = std::make_unique<Process>(*this, pid, std::string(name));
     ++stats_.processes_spawned;
     Allocator::Charging charging(runtime_.allocator(), process->memory_account());
     SpawnResult result{pid, {}};
 
-    CompiledChunk* chunk = runtime_.chunks().acquire(code, name, result.error);
+    process->set_dialect(dialect);
+    CompiledChunk* chunk = runtime_.chunks().acquire(code, name, dialect, result.error);
     if (chunk != nullptr) {
         lua_State* L = runtime_.lua();
-        ThreadRequest request{chunk->factory_ref};
+        ThreadRequest request{chunk->factory_ref, dialect};
         lua_pushcfunction(L, create_thread_protected);
         lua_pushlightuserdata(L, &request);
         if (lua_pcall(L, 1, 0, 0) == LUA_OK) {
