@@ -5,6 +5,7 @@
 #include <lua.hpp>
 
 #include "kernel/scheduler.hpp"
+#include "kernel/slice_clock.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/allocator.hpp"
