@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,11 @@ class Process {
 public:
     Process(Os& os, Pid pid, std::string name);
     ~Process();
+    // A process lives in its runtime's block pool, beside its Lua blocks
+    // (runtime/block_pool.hpp): `new (runtime) Process(...)`; delete frees it there.
+    static void* operator new(std::size_t size, Runtime& runtime);
+    static void operator delete(void* memory, Runtime& runtime);  // if the constructor throws
+    static void operator delete(Process* process, std::destroying_delete_t);
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
 

@@ -8,7 +8,7 @@
 namespace luaos {
 
 VirtualMachine& Shard::add_vm(std::uint64_t serial) {
-    vms_.push_back(std::make_unique<VirtualMachine>(runtime_, serial));
+    vms_.push_back(std::unique_ptr<VirtualMachine>(new (runtime_) VirtualMachine(runtime_, serial)));
     return *vms_.back();
 }
 

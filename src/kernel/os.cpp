@@ -71,7 +71,7 @@ void Os::account_slice(const SliceRecord& slice) {
 
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name, Dialect dialect) {
     Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
-    auto process = std::make_unique<Process>(*this, pid, std::string(name));
+    auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, std::string(name)));
     ++stats_.processes_spawned;
     Allocator::Charging charging(runtime_.allocator(), process->memory_account());
     SpawnResult result{pid, {}};
