@@ -20,8 +20,8 @@ struct Mode {
     RuntimeOptions options;
 };
 
-RuntimeOptions counted(std::uint32_t quantum) {
-    return {.preemption = PreemptionMode::InstructionCount, .quantum = quantum};
+RuntimeOptions counted(std::uint32_t quantum, bool accounting = true) {
+    return {.preemption = PreemptionMode::InstructionCount, .quantum = quantum, .accounting = accounting};
 }
 
 void report_throughput(long iterations) {
@@ -49,12 +49,12 @@ void report_throughput(long iterations) {
 // A forced switch is the hook yielding a process and the scheduler resuming
 // it. Two quanta run the same loop with the same per-instruction hook cost;
 // their difference, per extra slice, is what one forced switch costs.
-double forced_switch_ns(long iterations) {
+double forced_switch_ns(long iterations, bool accounting) {
     const std::string loop = "local s = 0 for i = 1, " + std::to_string(iterations) + " do s = s + i end";
     std::uint64_t fine_slices = 0;
     std::uint64_t coarse_slices = 0;
-    const double fine = luaos_ms(loop, counted(100), &fine_slices);
-    const double coarse = luaos_ms(loop, counted(1'000'000), &coarse_slices);
+    const double fine = luaos_ms(loop, counted(100, accounting), &fine_slices);
+    const double coarse = luaos_ms(loop, counted(1'000'000, accounting), &coarse_slices);
     return (fine - coarse) * 1e6 / double(fine_slices - coarse_slices);
 }
 
@@ -64,12 +64,17 @@ void report_switches(long iterations) {
     const std::string bare = "local co = coroutine.wrap(function() while true do coroutine.yield() end end) for i = 1, " +
                              std::to_string(switches) + " do co() end";
     const double bare_ns = raw_lua_ms(bare) * 1e6 / double(switches);
-    const double yield_ns = luaos_ms(yielder, {}) * 1e6 / double(switches);
-    const double forced_ns = forced_switch_ns(iterations);
-    std::printf("\nswitches (%ld round trips)\n", switches);
-    std::printf("%-44s %8.1f ns\n", "raw Lua coroutine resume/yield round trip", bare_ns);
-    std::printf("%-44s %8.1f ns  (%.2fx)\n", "luaos slice ended by coroutine.yield()", yield_ns, yield_ns / bare_ns);
-    std::printf("%-44s %8.1f ns  (%.2fx)\n", "luaos forced preemption (count hook)", forced_ns, forced_ns / bare_ns);
+    std::printf("\nswitches (%ld round trips); accounting times each slice (RuntimeOptions::accounting)\n", switches);
+    std::printf("%-52s %8.1f ns\n", "raw Lua coroutine resume/yield round trip", bare_ns);
+    for (bool accounting : {false, true}) {
+        const char* suffix = accounting ? ", accounting on" : ", accounting off";
+        const double yield_ns = luaos_ms(yielder, {.accounting = accounting}) * 1e6 / double(switches);
+        const double forced_ns = forced_switch_ns(iterations, accounting);
+        std::printf("%-52s %8.1f ns  (%.2fx)\n", (std::string("luaos slice ended by coroutine.yield()") + suffix).c_str(),
+                    yield_ns, yield_ns / bare_ns);
+        std::printf("%-52s %8.1f ns  (%.2fx)\n", (std::string("luaos forced preemption") + suffix).c_str(), forced_ns,
+                    forced_ns / bare_ns);
+    }
 }
 
 }  // namespace

@@ -43,11 +43,11 @@ inline double raw_lua_ms(const std::string& code) {
 // One run of `code` as the only process of an Os, ticked until it ends;
 // `slices` gets the tick count.
 inline double once_ms(const std::string& code, const RuntimeOptions& options, ProcessObserver* observer,
-                      std::uint64_t* slices = nullptr) {
+                      std::uint64_t* slices = nullptr, Dialect dialect = Dialect::Lua) {
     Runtime runtime(options);
     runtime.set_observer(observer);
     Os os(runtime);
-    os.spawn_process(code, "bench.lua");
+    os.spawn_process(code, "bench.lua", dialect);
     auto start = std::chrono::steady_clock::now();
     std::uint64_t ticks = 0;
     while (!os.is_finished()) {
@@ -59,8 +59,9 @@ inline double once_ms(const std::string& code, const RuntimeOptions& options, Pr
 }
 
 // The best of several such runs.
-inline double luaos_ms(const std::string& code, const RuntimeOptions& options, std::uint64_t* slices = nullptr) {
-    return best_ms([&] { once_ms(code, options, nullptr, slices); });
+inline double luaos_ms(const std::string& code, const RuntimeOptions& options, std::uint64_t* slices = nullptr,
+                       Dialect dialect = Dialect::Lua) {
+    return best_ms([&] { once_ms(code, options, nullptr, slices, dialect); });
 }
 
 }  // namespace luaos::bench

@@ -2,6 +2,7 @@
 // Everything an embedding host needs: #include <luaos/luaos.hpp>.
 
 #include "luaos/cluster.hpp"
+#include "luaos/dialect.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"

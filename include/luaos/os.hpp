@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "luaos/dialect.hpp"
 #include "luaos/process.hpp"
 #include "luaos/stats.hpp"
 
@@ -31,6 +32,7 @@ struct Program {
     std::string name;
     std::string code;
     std::string chunk_name;  // for error messages; the name when empty
+    Dialect dialect = Dialect::Lua;
 };
 
 // How a process is started, besides its code (additive to spawn_process).
@@ -40,6 +42,7 @@ struct SpawnOptions {
     std::vector<std::string> args;
     bool set_arg = false;  // set `arg` even when `args` is empty
     Pid parent = 0;        // os.getppid(); 0 for none
+    Dialect dialect = Dialect::Lua;
 };
 
 // Why writing to a process's stdin or mailbox did not happen.
@@ -67,12 +70,12 @@ public:
     Os(const Os&) = delete;
     Os& operator=(const Os&) = delete;
 
-    // Compiles `code` (chunk name `name`) into a new process. A compile error
-    // still takes a PID: the process is recorded as failed and removed on the
-    // next tick, so every spawn is reported exactly once.
-    SpawnResult spawn_process(std::string_view code, std::string_view name);
-    // The same with arguments and a parent. Host spawns are not held to
-    // ProcessLimits::max_processes (scripts' spawns are).
+    // Compiles `code` (chunk name `name`, written in `dialect`) into a new
+    // process. A compile error still takes a PID: the process is recorded as
+    // failed and removed on the next tick, so every spawn is reported exactly once.
+    SpawnResult spawn_process(std::string_view code, std::string_view name, Dialect dialect = Dialect::Lua);
+    // The same with arguments, a parent and the dialect in `options`. Host
+    // spawns are not held to ProcessLimits::max_processes (scripts' spawns are).
     SpawnResult spawn_process(std::string_view code, std::string_view name, const SpawnOptions& options);
 
     // Programs (os.spawn): installing a name again replaces it.

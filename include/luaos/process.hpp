@@ -5,8 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
+
+#include "luaos/dialect.hpp"
 
 struct lua_State;
 
@@ -67,6 +70,11 @@ class Process {
 public:
     Process(Os& os, Pid pid, std::string name);
     ~Process();
+    // A process lives in its runtime's block pool, beside its Lua blocks
+    // (runtime/block_pool.hpp): `new (runtime) Process(...)`; delete frees it there.
+    static void* operator new(std::size_t size, Runtime& runtime);
+    static void operator delete(void* memory, Runtime& runtime);  // if the constructor throws
+    static void operator delete(Process* process, std::destroying_delete_t);
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
 
@@ -99,6 +107,8 @@ public:
     void set_preempting(bool value) { preempting_ = value; }
     void attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk);
     MemoryAccount* memory_account() const { return memory_; }
+    Dialect dialect() const { return dialect_; }
+    void set_dialect(Dialect dialect) { dialect_ = dialect; }
     void account_slice(const SliceRecord& slice);
     void write_output(std::string_view text);
     void begin_slice();
@@ -130,6 +140,7 @@ private:
     ProcessStatus status_ = ProcessStatus::Ready;
     ProcessStatus doom_ = ProcessStatus::Ready;
     bool preempting_ = false;
+    Dialect dialect_ = Dialect::Lua;
     bool output_truncated_ = false;
     std::size_t output_pending_ = 0;  // counted against RuntimeOptions::output_limit
     static constexpr int kNoRef = -2;  // LUA_NOREF, without including Lua here

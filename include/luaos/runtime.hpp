@@ -113,11 +113,12 @@ public:
     // This runtime's share of the current tick's figures (Cluster merges them).
     void record_slice(const Process& process, const SliceRecord& slice);
     TickStats take_tick_stats();
-    // While VMs tick, the end of one slice is the start of the next, so that
-    // a timed slice costs one clock read, not two (kernel/scheduler.cpp).
-    // 0 when no tick is under way.
-    std::uint64_t slice_clock_ns() const { return slice_clock_ns_; }
-    void set_slice_clock_ns(std::uint64_t ns) { slice_clock_ns_ = ns; }
+    // The clock that times slices (kernel/slice_clock.hpp).
+    struct SliceClock {
+        bool ticking = false;      // within a SliceClockScope
+        std::uint64_t now_ns = 0;  // the last reading: the next slice's start
+    };
+    SliceClock& slice_clock() { return slice_clock_; }
     Preemption& preemption() { return *preemption_; }
     ChunkCache& chunks() { return *chunks_; }
     Allocator& allocator() { return *allocator_; }
@@ -132,7 +133,7 @@ private:
     Process* current_ = nullptr;
     std::uint64_t slice_work_ = 0;
     std::uint64_t slice_instructions_ = 0;
-    std::uint64_t slice_clock_ns_ = 0;
+    SliceClock slice_clock_;
     TickStats tick_stats_;
     ProcessObserver* observer_ = nullptr;
     std::unique_ptr<Preemption> preemption_;

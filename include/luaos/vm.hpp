@@ -1,7 +1,9 @@
 #pragma once
 // A VirtualMachine is one simulated computer: an identity and one Os.
 
+#include <cstddef>
 #include <cstdint>
+#include <new>
 
 #include "luaos/os.hpp"
 #include "luaos/uuid.hpp"
@@ -12,6 +14,11 @@ class VirtualMachine {
 public:
     // `serial` is the creation index within its Cluster (0 for a stand-alone VM).
     explicit VirtualMachine(Runtime& runtime, std::uint64_t serial = 0);
+    // Like a process, a VM lives in its runtime's block pool:
+    // `new (runtime) VirtualMachine(runtime, ...)`; delete frees it there.
+    static void* operator new(std::size_t size, Runtime& runtime);
+    static void operator delete(void* memory, Runtime& runtime);  // if the constructor throws
+    static void operator delete(VirtualMachine* vm, std::destroying_delete_t);
     VirtualMachine(const VirtualMachine&) = delete;
     VirtualMachine& operator=(const VirtualMachine&) = delete;
 

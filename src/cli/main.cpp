@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
         std::vector<Script> scripts;
         std::vector<std::shared_ptr<const luaos::Program>> programs;
         try {
-            programs = read_programs(parsed.command->programs);
+            programs = read_programs(parsed.command->programs, parsed.command->dialect);
             scripts = read_scripts(parsed.command->files);
         } catch (const UnreadableScript& error) {
             std::cerr << "luaos: " << error.what() << '\n';

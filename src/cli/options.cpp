@@ -97,14 +97,6 @@ std::string parse_output_path(const char* option, const std::string& text) {
     return text;
 }
 
-// Values of options that later work enables are still checked now, so that
-// a malformed one reads as malformed rather than as merely unsupported.
-void check_pending_values(const RawRunOptions& raw) {
-    if (raw.dialect && *raw.dialect != "luau" && *raw.dialect != "lua") {
-        throw UsageError("--dialect expects luau or lua, got '" + *raw.dialect + "'");
-    }
-}
-
 // NAME=FILE, split at the first '='; a NAME given twice is a mistake.
 std::vector<std::pair<std::string, std::string>> parse_programs(const std::vector<std::string>& programs) {
     std::vector<std::pair<std::string, std::string>> parsed;
@@ -149,6 +141,12 @@ RunCommand validate(const RawRunOptions& raw) {
     if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
     command.threads = raw.threads ? static_cast<unsigned>(parse_integer("--threads", *raw.threads, 1, kMaxThreads))
                                   : default_threads();
+    if (raw.dialect) {
+        if (*raw.dialect != "luau" && *raw.dialect != "lua") {
+            throw UsageError("--dialect expects luau or lua, got '" + *raw.dialect + "'");
+        }
+        command.dialect = *raw.dialect == "luau" ? Dialect::Luau : Dialect::Lua;
+    }
     command.json = raw.json;
     if (raw.trace) command.trace = parse_output_path("--trace", *raw.trace);
     if (raw.timeline) command.timeline = parse_output_path("--timeline", *raw.timeline);
@@ -183,9 +181,9 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
                    "Per-VM memory cap: bytes, or with K, M, G (powers of 1024; default " +
                        std::to_string(kDefaultMemoryLimit >> 20) + "M)")
         ->type_name("SIZE");
-    auto* dialect = run.add_option("--dialect", raw.dialect,
-                                   "Script dialect for files not ending .luau (not supported yet)")
-                        ->type_name("luau|lua");
+    run.add_option("--dialect", raw.dialect,
+                   "Script dialect for files not ending .luau, which are always Luau (default lua)")
+        ->type_name("luau|lua");
     run.add_flag("--json", raw.json, "Print one JSON report on stdout instead of the processes' output");
     run.add_option("--trace", raw.trace,
                    "Write the schedule as Chrome trace-event JSON, for Perfetto or chrome://tracing (at most " +
@@ -204,11 +202,11 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
                        " busiest processes)")
         ->type_name("FILE.svg");
     run.add_flag("--top", raw.top, "Print a refreshing table of the busiest processes on stderr while running");
-    run.add_option("FILE", raw.files, "Lua scripts, one process each, spawned in order (PIDs 1, 2, ...)")
+    run.add_option("FILE", raw.files, "Lua or Luau scripts, one process each, spawned in order (PIDs 1, 2, ...)")
         ->required()
         ->type_name("FILE");
     run.footer(kRunFooter);
-    return {dialect};
+    return {};
 }
 
 void print_usage_error(std::ostream& err, const CLI::App& app, const std::string& message) {
@@ -232,7 +230,6 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv, std::ost
 
     try {
         app.parse(argc, argv);
-        check_pending_values(raw);
         reject_pending_options(pending);
         return {validate(raw), kExitOk};
     } catch (const CLI::CallForHelp&) {

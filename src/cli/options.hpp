@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "luaos/dialect.hpp"
 #include "luaos/runtime.hpp"
 
 namespace luaos::cli {
@@ -19,6 +20,7 @@ struct RunCommand {
     std::optional<std::uint32_t> quantum;
     std::uint32_t time_slice_us = kDefaultTimeSliceUs;
     std::size_t memory_limit = kDefaultMemoryLimit;
+    Dialect dialect = Dialect::Lua;  // --dialect: for FILEs not ending .luau
     bool json = false;
     double ticks_per_second = 0;  // 0: unpaced
     unsigned threads = 1;

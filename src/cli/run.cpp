@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <string_view>
 
 #include "cli/exit_status.hpp"
 #include "cli/fan_out.hpp"
@@ -119,6 +120,14 @@ private:
 
 using Programs = std::vector<std::shared_ptr<const Program>>;
 
+// A .luau file is Luau whatever --dialect says; --dialect decides for the rest.
+Dialect dialect_of(const RunCommand& command, const Script& script) {
+    constexpr std::string_view kLuauExtension = ".luau";
+    std::string_view path = script.path;
+    bool luau_file = path.size() >= kLuauExtension.size() && path.substr(path.size() - kLuauExtension.size()) == kLuauExtension;
+    return luau_file ? Dialect::Luau : command.dialect;
+}
+
 // Creates `command.vms` VMs, each with every --program installed (shared, not
 // copied), spawning every script in order (PIDs 1, 2, ...). A script that does
 // not compile still becomes a process: it fails at the first tick and is
@@ -130,7 +139,9 @@ void spawn_vms(Cluster& cluster, const RunCommand& command, const std::vector<Sc
         VirtualMachine& vm = cluster.create_vm();
         on_vm(vm);
         for (const auto& program : programs) vm.os().install_program(program);
-        for (const Script& script : scripts) vm.os().spawn_process(script.code, script.path);
+        for (const Script& script : scripts) {
+            vm.os().spawn_process(script.code, script.path, dialect_of(command, script));
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,12 +63,14 @@ std::vector<Script> read_scripts(const std::vector<std::string>& paths) {
 }
 
 std::vector<std::shared_ptr<const Program>> read_programs(
-    const std::vector<std::pair<std::string, std::string>>& programs) {
+    const std::vector<std::pair<std::string, std::string>>& programs, Dialect dialect) {
     std::vector<std::shared_ptr<const Program>> read;
     read.reserve(programs.size());
     for (const auto& [name, path] : programs) {
         Script script = read_script(path);
-        read.push_back(std::make_shared<const Program>(Program{name, std::move(script.code), path}));
+        const bool luau = std::string_view(path).ends_with(".luau");
+        read.push_back(std::make_shared<const Program>(
+            Program{name, std::move(script.code), path, luau ? Dialect::Luau : dialect}));
     }
     return read;
 }

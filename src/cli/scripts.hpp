@@ -26,8 +26,9 @@ public:
 // be read (missing, a directory, no permission, ...).
 std::vector<Script> read_scripts(const std::vector<std::string>& paths);
 
-// Reads the FILE of every --program NAME=FILE, in order, the same way.
+// Reads the FILE of every --program NAME=FILE, in order, the same way; a
+// FILE ending .luau is Luau, the others are in `dialect` (--dialect).
 std::vector<std::shared_ptr<const Program>> read_programs(
-    const std::vector<std::pair<std::string, std::string>>& programs);
+    const std::vector<std::pair<std::string, std::string>>& programs, Dialect dialect);
 
 }  // namespace luaos::cli

@@ -3,12 +3,12 @@
 #include <cassert>
 #include <vector>
 
-#include "kernel/scheduler.hpp"
+#include "kernel/slice_clock.hpp"
 
 namespace luaos {
 
 VirtualMachine& Shard::add_vm(std::uint64_t serial) {
-    vms_.push_back(std::make_unique<VirtualMachine>(runtime_, serial));
+    vms_.push_back(std::unique_ptr<VirtualMachine>(new (runtime_) VirtualMachine(runtime_, serial)));
     return *vms_.back();
 }
 
@@ -26,10 +26,10 @@ std::size_t Shard::tick(std::chrono::steady_clock::time_point deadline) {
     SliceClockScope clock(runtime_);
     for (; turns < count; ++turns) {
         // The first turn always runs, so that even a budget smaller than one
-        // slice makes progress. The slice clock, when kept, is as good as
+        // slice makes progress. The slice clock's last reading is as good as
         // reading the time.
         if (budgeted && turns > 0) {
-            const std::uint64_t now = runtime_.slice_clock_ns() != 0 ? runtime_.slice_clock_ns() : scheduler_now_ns();
+            const std::uint64_t now = slice_clock_slice_start(runtime_);
             if (now >= deadline_ns) break;
         }
         vms_[(next_ + turns) % count]->os().tick();

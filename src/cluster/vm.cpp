@@ -1,8 +1,25 @@
 #include "luaos/vm.hpp"
 
+#include "luaos/runtime.hpp"
+#include "runtime/allocator.hpp"
+
 namespace luaos {
 
 VirtualMachine::VirtualMachine(Runtime& runtime, std::uint64_t serial)
     : id_(Uuid::random_v4()), serial_(serial), os_(runtime, this) {}
+
+void* VirtualMachine::operator new(std::size_t size, Runtime& runtime) {
+    return runtime.allocator().allocate_object(size);
+}
+
+void VirtualMachine::operator delete(void* memory, Runtime& runtime) {
+    runtime.allocator().free_object(memory, sizeof(VirtualMachine));
+}
+
+void VirtualMachine::operator delete(VirtualMachine* vm, std::destroying_delete_t) {
+    Allocator& allocator = vm->os_.runtime().allocator();
+    vm->~VirtualMachine();
+    allocator.free_object(vm, sizeof(VirtualMachine));
+}
 
 }  // namespace luaos

@@ -9,12 +9,14 @@
 #include "kernel/os_library.hpp"
 #include "kernel/process_io.hpp"
 #include "kernel/scheduler.hpp"
+#include "kernel/slice_clock.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
 #include "runtime/doom.hpp"
 #include "runtime/error_text.hpp"
+#include "runtime/luau_library.hpp"
 #include "runtime/sandbox.hpp"
 
 namespace luaos {
@@ -22,6 +24,7 @@ namespace {
 
 struct ThreadRequest {
     int factory_ref;
+    Dialect dialect;
     const SpawnOptions* options = nullptr;
     std::string_view name;
     lua_State* thread = nullptr;
@@ -47,10 +50,11 @@ int start_with_args(lua_State* L) {
 // Runs under lua_pcall: any allocation here may raise a memory error.
 int create_thread_protected(lua_State* L) {
     auto* request = static_cast<ThreadRequest*>(lua_touserdata(L, 1));
-    sandbox_push_globals(L);
+    sandbox_push_globals(L, request->dialect);
     lua_rawgeti(L, LUA_REGISTRYINDEX, request->factory_ref);
     lua_pushvalue(L, -2);
-    lua_call(L, 1, 1);  // globals, main
+    luau_push_helpers(L);  // a Lua chunk's factory ignores them
+    lua_call(L, 2, 1);  // globals, main
     const SpawnOptions& options = *request->options;
     if (!options.args.empty() || options.set_arg) {
         lua_createtable(L, static_cast<int>(options.args.size()), 1);
@@ -108,22 +112,26 @@ void Os::account_slice(const SliceRecord& slice) {
     if (slice.preempted) ++stats_.preemptions;
 }
 
-SpawnResult Os::spawn_process(std::string_view code, std::string_view name) {
-    return spawn_process(code, name, SpawnOptions{});
+SpawnResult Os::spawn_process(std::string_view code, std::string_view name, Dialect dialect) {
+    SpawnOptions options;
+    options.dialect = dialect;
+    return spawn_process(code, name, options);
 }
 
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name, const SpawnOptions& options) {
+    const Dialect dialect = options.dialect;
     Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
-    auto process = std::make_unique<Process>(*this, pid, std::string(name));
+    auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, std::string(name)));
     if (options.parent != 0) process->ensure_io().parent = options.parent;
     ++stats_.processes_spawned;
     Allocator::Charging charging(runtime_.allocator(), process->memory_account());
     SpawnResult result{pid, {}};
 
-    CompiledChunk* chunk = runtime_.chunks().acquire(code, name, result.error);
+    process->set_dialect(dialect);
+    CompiledChunk* chunk = runtime_.chunks().acquire(code, name, dialect, result.error);
     if (chunk != nullptr) {
         lua_State* L = runtime_.lua();
-        ThreadRequest request{chunk->factory_ref, &options, name};
+        ThreadRequest request{chunk->factory_ref, dialect, &options, name};
         lua_pushcfunction(L, create_thread_protected);
         lua_pushlightuserdata(L, &request);
         if (lua_pcall(L, 1, 0, 0) == LUA_OK) {

@@ -183,11 +183,13 @@ int spawn_child(lua_State* L, Process& self, const Program* program, int code_in
         }
         SpawnResult result;
         if (program != nullptr) {
+            options.dialect = program->dialect;
             result = os.spawn_process(program->code, program->chunk_name.empty() ? program->name : program->chunk_name,
                                       options);
         } else {
             std::size_t len = 0;
             const char* code = lua_tolstring(L, code_index, &len);
+            options.dialect = self.dialect();  // inline code is in the spawner's own dialect
             result = os.spawn_process({code, len}, "spawn_source", options);
         }
         pid = result.pid;
@@ -486,9 +488,10 @@ const luaL_Reg kOsFunctions[] = {
 
 const luaL_Reg kIoFunctions[] = {{"read", io_read}, {"write", io_write}, {nullptr, nullptr}};
 
-// Runs under lua_pcall.
+// Runs under lua_pcall. Lua's and Luau's libraries share the os view (Luau's
+// is built from Lua's); each gets the io view.
 int install(lua_State* L) {
-    sandbox_push_library(L);  // 1
+    sandbox_push_library(L, Dialect::Lua);  // 1
     // The scripts' os table is a read-only view; its __index is the table behind it.
     lua_getfield(L, 1, "os");
     lua_getmetatable(L, -1);
@@ -496,10 +499,17 @@ int install(lua_State* L) {
     luaL_setfuncs(L, kOsFunctions, 0);
     lua_settop(L, 1);
     luaL_newlib(L, kIoFunctions);
-    readonly_push_view(L, -1);
+    readonly_push_view(L, -1);  // 1 library, 2 io, 3 view
+    lua_pushvalue(L, 3);
     lua_setfield(L, 1, "io");
+    sandbox_push_library(L, Dialect::Luau);  // 4
+    lua_pushvalue(L, 3);
+    lua_setfield(L, 4, "io");
     lua_pushboolean(L, 1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &kInstalledKey);
+    // Normally the very view Lua's library has; set through it all the same.
+    lua_getfield(L, 4, "os");
+    if (lua_getmetatable(L, -1) != 0 && lua_getfield(L, -1, "__index") == LUA_TTABLE) luaL_setfuncs(L, kOsFunctions, 0);
     return 0;
 }
 

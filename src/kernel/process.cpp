@@ -44,6 +44,18 @@ Process::Process(Os& os, Pid pid, std::string name)
       spawned_at_tick_(os.ticks()),
       name_(std::move(name)) {}
 
+void* Process::operator new(std::size_t size, Runtime& runtime) { return runtime.allocator().allocate_object(size); }
+
+void Process::operator delete(void* memory, Runtime& runtime) {
+    runtime.allocator().free_object(memory, sizeof(Process));
+}
+
+void Process::operator delete(Process* process, std::destroying_delete_t) {
+    Allocator& allocator = process->os_.runtime().allocator();
+    process->~Process();
+    allocator.free_object(process, sizeof(Process));
+}
+
 Process::~Process() {
     release_lua();
     os_.runtime().allocator().close_account(memory_);

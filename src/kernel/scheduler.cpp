@@ -1,12 +1,12 @@
 #include "kernel/scheduler.hpp"
 
 #include <cassert>
-#include <chrono>
 #include <lua.hpp>
 
 #include "luaos/observer.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
+#include "kernel/slice_clock.hpp"
 #include "runtime/error_text.hpp"
 
 namespace luaos {
@@ -21,28 +21,12 @@ void account_slice(Runtime& runtime, Process& process, const SliceRecord& slice)
 
 }  // namespace
 
-std::uint64_t scheduler_now_ns() {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-            .count());
-}
-
-SliceClockScope::SliceClockScope(Runtime& runtime)
-    : runtime_(runtime), outermost_(runtime.options().accounting && runtime.slice_clock_ns() == 0) {
-    if (outermost_) runtime_.set_slice_clock_ns(scheduler_now_ns());
-}
-
-SliceClockScope::~SliceClockScope() {
-    if (outermost_) runtime_.set_slice_clock_ns(0);
-}
-
 void scheduler_run_slice(Runtime& runtime, Process& process) {
     assert(process.status() == ProcessStatus::Ready && "only ready processes run");
     assert(runtime.current_process() == nullptr && "slices do not nest");
     lua_State* thread = process.thread();
     const bool timed = runtime.options().accounting;
-    std::uint64_t start = timed ? runtime.slice_clock_ns() : 0;
-    if (timed && start == 0) start = scheduler_now_ns();
+    const std::uint64_t start = timed ? slice_clock_slice_start(runtime) : 0;
 
     runtime.enter_slice(process);
     int results = 0;
@@ -50,8 +34,7 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
     const bool preempted = status == LUA_YIELD && process.preempting() && !process.doomed() && !process.gave_up_slice();
     runtime.leave_slice();
     process.set_preempting(false);
-    const std::uint64_t end = timed ? scheduler_now_ns() : 0;
-    if (timed && runtime.slice_clock_ns() != 0) runtime.set_slice_clock_ns(end);
+    const std::uint64_t end = timed ? slice_clock_now(runtime) : 0;
     account_slice(runtime, process, {start, end - start, runtime.slice_instructions(), preempted});
 
     if (process.doomed()) {

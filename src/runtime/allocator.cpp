@@ -117,6 +117,12 @@ void* Allocator::allocate(void* ptr, std::size_t osize, std::size_t nsize) {
     return block_of(raw);
 }
 
+void* Allocator::allocate_object(std::size_t size) {
+    void* object = raw_allocate(size);
+    if (object == nullptr) throw std::bad_alloc();
+    return object;
+}
+
 void* Allocator::raw_allocate(std::size_t size) {
     return BlockPool::holds(size) ? pool_.allocate(size) : std::malloc(size);
 }

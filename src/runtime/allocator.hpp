@@ -75,6 +75,12 @@ public:
 
     std::size_t used() const { return used_; }
 
+    // The engine's own small objects (a VM, a process) live in the same pool
+    // as the Lua blocks of their runtime, close to them and away from other
+    // shards'. Not charged to any account: they are not Lua memory.
+    void* allocate_object(std::size_t size);
+    void free_object(void* object, std::size_t size) { raw_free(object, size); }
+
 private:
     void* allocate(void* ptr, std::size_t osize, std::size_t nsize);
     // Blocks with their header: small ones from the pool, the rest from malloc.

@@ -11,23 +11,9 @@
 namespace luaos {
 namespace {
 
-// print() writes into the calling process's stdout, never the host's.
-int base_print(lua_State* L) {
-    int n = lua_gettop(L);
-    luaL_Buffer line;
-    luaL_buffinit(L, &line);
-    for (int i = 1; i <= n; ++i) {
-        if (i > 1) luaL_addchar(&line, '\t');
-        luaL_tolstring(L, i, nullptr);
-        luaL_addvalue(&line);
-    }
-    luaL_addchar(&line, '\n');
-    luaL_pushresult(&line);
-    size_t len = 0;
-    const char* text = lua_tolstring(L, -1, &len);
-    if (Process* process = Runtime::of(L).current_process()) process->write_output({text, len});
-    return 0;
-}
+void push_lua_text(lua_State* L, int index) { luaL_tolstring(L, index, nullptr); }
+
+int base_print(lua_State* L) { return print_values(L, push_lua_text); }
 
 void push_process_globals(lua_State* L) {
     Process* process = Runtime::of(L).current_process();
@@ -140,6 +126,24 @@ int base_xpcall(lua_State* L) {
 }
 
 }  // namespace
+
+// print() writes into the calling process's stdout, never the host's.
+int print_values(lua_State* L, void (*push_text)(lua_State* L, int index)) {
+    int n = lua_gettop(L);
+    luaL_Buffer line;
+    luaL_buffinit(L, &line);
+    for (int i = 1; i <= n; ++i) {
+        if (i > 1) luaL_addchar(&line, '\t');
+        push_text(L, i);
+        luaL_addvalue(&line);
+    }
+    luaL_addchar(&line, '\n');
+    luaL_pushresult(&line);
+    size_t len = 0;
+    const char* text = lua_tolstring(L, -1, &len);
+    if (Process* process = Runtime::of(L).current_process()) process->write_output({text, len});
+    return 0;
+}
 
 void base_library_install(lua_State* L, int library) {
     library = lua_absindex(L, library);

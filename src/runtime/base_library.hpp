@@ -7,6 +7,11 @@ struct lua_State;
 
 namespace luaos {
 
+// print's body: writes each argument as `push_text` pushes it (tab-separated,
+// a newline at the end) into the calling process's stdout. Lua and Luau
+// processes differ only in how they write numbers.
+int print_values(lua_State* L, void (*push_text)(lua_State* L, int index));
+
 // Sets print, load, setmetatable, rawset and xpcall in the table at `library`.
 void base_library_install(lua_State* L, int library);
 

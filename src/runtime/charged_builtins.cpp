@@ -46,23 +46,17 @@ int bounded_rep(lua_State* L) {
     return call_wrapped_builtin(L);
 }
 
-void wrap(lua_State* L, int library, const char* name, lua_CFunction charged) {
-    lua_getfield(L, library, name);
-    lua_pushcclosure(L, charged, 1);
-    lua_setfield(L, library, name);
-}
-
 }  // namespace
 
 void charged_builtins_install_table(lua_State* L, int index) {
     index = lua_absindex(L, index);
-    wrap(L, index, "sort", charged_sort);
-    wrap(L, index, "move", charged_move);
+    wrap_builtin(L, index, "sort", charged_sort);
+    wrap_builtin(L, index, "move", charged_move);
 }
 
 void charged_builtins_install_string(lua_State* L, int index) {
     index = lua_absindex(L, index);
-    wrap(L, index, "rep", bounded_rep);
+    wrap_builtin(L, index, "rep", bounded_rep);
 }
 
 }  // namespace luaos

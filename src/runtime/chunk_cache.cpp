@@ -2,6 +2,7 @@
 
 #include <lua.hpp>
 
+#include "dialect/luau_translator.hpp"
 #include "runtime/error_text.hpp"
 
 namespace luaos {
@@ -41,10 +42,12 @@ int compile_protected(lua_State* L) {
 
 }  // namespace
 
-CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name, std::string& error) {
+CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name, Dialect dialect,
+                                   std::string& error) {
     std::string key;
-    key.reserve(name.size() + 1 + code.size());
+    key.reserve(name.size() + 2 + code.size());
     key.append(name).push_back('\0');
+    key.push_back(dialect == Dialect::Luau ? 'u' : 'l');
     key.append(code);
     auto found = chunks_.find(key);
     if (found != chunks_.end()) {
@@ -53,8 +56,20 @@ CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name,
     }
 
     std::string_view source = strip_shebang(code);
-    std::string factory = "local _ENV = ...; return function(...) ";
-    factory.append(source).append("\nend");
+    std::string factory;
+    luau::LuauTranslation translation;
+    if (dialect == Dialect::Luau) {
+        translation = luau::translate_luau(source, name);
+        if (!translation.ok()) {
+            error = std::move(translation.error);
+            return nullptr;
+        }
+        source = translation.lua;
+        factory.append("local _ENV, __luau_rt = ...; ").append(luau::kLuauHelperPrologue);
+    } else {
+        factory = "local _ENV = ...; ";
+    }
+    factory.append("return function(...) ").append(source).append("\nend");
     CompileRequest request{source, factory, std::string("@").append(name)};
     lua_pushcfunction(L_, compile_protected);
     lua_pushlightuserdata(L_, &request);

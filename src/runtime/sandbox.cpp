@@ -5,14 +5,16 @@
 #include "runtime/base_library.hpp"
 #include "runtime/charged_builtins.hpp"
 #include "runtime/coroutines.hpp"
+#include "runtime/luau_library.hpp"
 #include "runtime/patterns.hpp"
 #include "runtime/readonly.hpp"
 
 namespace luaos {
 namespace {
 
-// A registry key: the address is unique, the value unused.
+// Registry keys: the addresses are unique, the values unused.
 const char kGlobalsMetatableKey = 0;
+const char kLuauGlobalsMetatableKey = 0;
 
 // Copies t[name] for each name from the table at `from` into the table at `to`.
 void copy_fields(lua_State* L, int from, int to, const char* const* names) {
@@ -55,6 +57,7 @@ void install_string(lua_State* L, int library) {
     lua_setfield(L, -2, "dump");
     patterns_install(L, -1);
     charged_builtins_install_string(L, -1);
+    luau_string_install(L, -1);
     readonly_push_view(L, -1);
     // Strings share one metatable, whose __index is the string library
     // itself: getmetatable("") must hand out neither, only a read-only
@@ -85,6 +88,18 @@ void install_os(lua_State* L, int library) {
     lua_pop(L, 1);
 }
 
+// Pops the library table on top into a new globals metatable kept at `key`.
+void store_globals_metatable(lua_State* L, const char* key) {
+    lua_newtable(L);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "__index");
+    // Every process's globals share this metatable: a script must not be able
+    // to fetch it (and so rewrite every other process's fallback) or replace it.
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, key);  // the library lives on as the metatable's __index
+}
+
 }  // namespace
 
 void sandbox_install(lua_State* L) {
@@ -104,28 +119,22 @@ void sandbox_install(lua_State* L) {
     push_coroutine_library(L);
     set_library(L, library, LUA_COLIBNAME);
 
-    lua_newtable(L);
-    lua_pushvalue(L, library);
-    lua_setfield(L, -2, "__index");
-    // Every process's globals share this metatable: a script must not be able
-    // to fetch it (and so rewrite every other process's fallback) or replace it.
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &kGlobalsMetatableKey);
-    lua_pop(L, 1);  // the library lives on as the metatable's __index
+    luau_library_build(L, library);
+    store_globals_metatable(L, &kLuauGlobalsMetatableKey);
+    store_globals_metatable(L, &kGlobalsMetatableKey);
 }
 
-void sandbox_push_library(lua_State* L) {
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kGlobalsMetatableKey);
+void sandbox_push_library(lua_State* L, Dialect dialect) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, dialect == Dialect::Luau ? &kLuauGlobalsMetatableKey : &kGlobalsMetatableKey);
     lua_getfield(L, -1, "__index");
     lua_remove(L, -2);
 }
 
-void sandbox_push_globals(lua_State* L) {
+void sandbox_push_globals(lua_State* L, Dialect dialect) {
     lua_createtable(L, 0, 1);
     lua_pushvalue(L, -1);
     lua_setfield(L, -2, LUA_GNAME);
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &kGlobalsMetatableKey);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, dialect == Dialect::Luau ? &kLuauGlobalsMetatableKey : &kGlobalsMetatableKey);
     lua_setmetatable(L, -2);
 }
 

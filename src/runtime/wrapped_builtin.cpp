@@ -11,4 +11,11 @@ int call_wrapped_builtin(lua_State* L) {
     return lua_gettop(L);
 }
 
+void wrap_builtin(lua_State* L, int library, const char* name, lua_CFunction guard) {
+    library = lua_absindex(L, library);
+    lua_getfield(L, library, name);
+    lua_pushcclosure(L, guard, 1);
+    lua_setfield(L, library, name);
+}
+
 }  // namespace luaos

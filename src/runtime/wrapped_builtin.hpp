@@ -12,4 +12,7 @@ namespace luaos {
 // `return call_wrapped_builtin(L);` from a guard.
 int call_wrapped_builtin(lua_State* L);
 
+// Replaces library[name] (the table at `library`) by `guard` wrapping it.
+void wrap_builtin(lua_State* L, int library, const char* name, int (*guard)(lua_State* L));
+
 }  // namespace luaos

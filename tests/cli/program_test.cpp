@@ -26,6 +26,12 @@ TEST(Program, InstalledOnEveryVm) {
     }
 }
 
+TEST(Program, ALuauFileIsALuauProgram) {
+    CliResult result = run_luaos({"run", "--program", "typed=" + script("typed_echo.luau"), script("spawn_typed.lua")});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, "2: a b\nexit 0\n");
+}
+
 TEST(Program, SpawningAMissingProgramIsTheScriptsBusiness) {
     CliResult result = run_luaos({"run", script("spawn_echo.lua")});
     EXPECT_EQ(result.exit_code, 1);

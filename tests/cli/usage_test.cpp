@@ -54,7 +54,8 @@ INSTANTIATE_TEST_SUITE_P(
                     BadUsage{{"--dialect", "python"}, "--dialect expects"},
                     BadUsage{{"--program", "nameonly"}, "--program expects"},
                     BadUsage{{"--memory-limit", "0"}, "--memory-limit expects"},
-                    BadUsage{{"--dialect", "lua"}, "--dialect is not supported yet"},
+                    BadUsage{{"--dialect", "Luau"}, "--dialect expects luau or lua"},
+                    BadUsage{{"--dialect", ""}, "--dialect expects"},
                     BadUsage{{"--trace", ""}, "--trace expects a file name"},
                     BadUsage{{"--timeline", ""}, "--timeline expects a file name"},
                     BadUsage{{"--trace", "same", "--timeline", "same"}, "cannot both write same"},
@@ -103,8 +104,8 @@ TEST(Usage, NoSubcommandPrintsUsageAndExitsTwo) {
 
 const std::vector<std::string> kSupportedOptions = {"--vms",     "--ticks",        "--quantum", "--json",
                                                     "--tps",     "--threads",      "--trace",   "--timeline",
-                                                    "--top",     "--memory-limit", "--program"};
-const std::vector<std::string> kPendingOptions = {"--dialect"};
+                                                    "--top",     "--memory-limit", "--dialect", "--program"};
+const std::vector<std::string> kPendingOptions = {};
 
 // The help line that documents `option`, or "" when there is none.
 std::string help_line(const std::string& help, const std::string& option) {

@@ -1,6 +1,7 @@
 // Runs one hostile script beside bystanders and checks that it is contained.
 //
-// usage: luaos_hostile_runner SCRIPT.lua deadline|count   (the preemption mode)
+// usage: luaos_hostile_runner SCRIPT.lua|SCRIPT.luau deadline|count
+//   (a .luau script runs as Luau; the second argument is the preemption mode)
 //
 // The script's leading comment says what containment is expected:
 //   -- expect: killed | failed | finished | running
@@ -130,7 +131,7 @@ bool check(bool ok, const std::string& what) {
 int main(int argc, char** argv) {
     const std::string mode = argc == 3 ? argv[2] : "";
     if (argc != 3 || (mode != "deadline" && mode != "count")) {
-        std::cerr << "usage: luaos_hostile_runner SCRIPT.lua deadline|count\n";
+        std::cerr << "usage: luaos_hostile_runner SCRIPT.lua|SCRIPT.luau deadline|count\n";
         return 2;
     }
     std::ifstream file(argv[1], std::ios::binary);
@@ -153,7 +154,9 @@ int main(int argc, char** argv) {
     luaos::Cluster cluster(options);
     cluster.set_observer(&recorder);
     luaos::VirtualMachine& target = cluster.create_vm();
-    target.os().spawn_process(code, argv[1]);
+    const std::string path = argv[1];
+    const bool luau = path.size() > 5 && path.compare(path.size() - 5, 5, ".luau") == 0;
+    target.os().spawn_process(code, path, luau ? luaos::Dialect::Luau : luaos::Dialect::Lua);
     target.os().spawn_process(kBystander, "bystander.lua");
     cluster.create_vm().os().spawn_process(kBystander, "bystander.lua");
     luaos::RunStats stats = cluster.run({.max_ticks = expect.ticks});

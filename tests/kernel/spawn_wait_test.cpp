@@ -217,6 +217,23 @@ TEST(SpawnWait, ShellParsesSpawnsAndWaits) {
     EXPECT_EQ(h.exit_of(shell).output, "exit 3\n");
 }
 
+// Luau processes get the same API; a program keeps its dialect, and inline
+// code is in the dialect of the process that spawns it.
+TEST(SpawnWait, LuauProcessesUseTheApiToo) {
+    Harness h;
+    h.os.install_program(std::make_shared<const Program>(
+        Program{"typed", "local n: number = tonumber(arg[1]) :: number\nprint(`typed {n + 1}`)", "", Dialect::Luau}));
+    SpawnResult parent = h.os.spawn_process(R"lua(
+        local a: number = os.wait(os.spawn("typed", {41}))
+        local b: number = os.wait(os.spawn_source("local s: string = ... os.exit(#s)", {"four"}))
+        io.write(`{a} {b} {os.getpid()}\n`)
+    )lua", "shell.luau", Dialect::Luau);
+    ASSERT_TRUE(parent.ok()) << parent.error;
+    h.run();
+    EXPECT_EQ(h.exit_of(parent.pid).output, "0 4 1\n") << h.exit_of(parent.pid).error;
+    EXPECT_EQ(h.exit_of(2).output, "typed 42\n");
+}
+
 class BadArgument : public testing::TestWithParam<std::pair<const char*, const char*>> {};
 
 TEST_P(BadArgument, IsAClearLuaError) {

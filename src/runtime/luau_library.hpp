@@ -1,0 +1,51 @@
+#pragma once
+// The library of Luau processes: the Lua library plus Luau's additions, with
+// numbers written as Luau writes them (docs/luau.md).
+//
+// Luau processes get their own library table, built once per Runtime beside
+// the Lua one and shared by every Luau process in the same way: read-only
+// views behind a protected globals metatable. The string library is the one
+// exception: every string shares one metatable, so `s:format(...)` cannot
+// tell a Luau caller by its table; string.format asks which dialect the
+// running process speaks instead, and string.split is there for both.
+
+struct lua_State;
+
+namespace luaos {
+
+// Builds the Luau library from the Lua library table at `lua_library` and
+// leaves it on the stack. Also keeps the translated code's helpers
+// (__luau_cat, __luau_interp, __luau_iter) in the registry.
+void luau_library_build(lua_State* L, int lua_library);
+
+// Pushes the helpers' table: the second argument of every chunk's factory.
+void luau_push_helpers(lua_State* L);
+
+// string.format made dialect-aware, and string.split, in the raw string
+// library at `index`.
+void luau_string_install(lua_State* L, int index);
+
+// Pushes Luau's tostring of the value at `index`.
+void luau_push_text(lua_State* L, int index);
+
+// Whether the running process speaks Luau.
+bool luau_process_running(lua_State* L);
+
+// A number argument as Luau converts it to an integer: truncated.
+long long luau_check_integer(lua_State* L, int arg);
+long long luau_opt_integer(lua_State* L, int arg, long long otherwise);
+
+// The parts below fill Luau's tables: the functions Luau adds or changes.
+void luau_table_functions(lua_State* L, int table);  // luau_table.cpp
+void luau_math_functions(lua_State* L, int math);    // luau_math.cpp
+void luau_push_bit32(lua_State* L);                  // bit32.cpp
+void luau_push_buffer(lua_State* L);                 // buffer.cpp
+// Frozen tables (luau_table.cpp): the guarded base functions that must see
+// through a frozen table's stand-in metatable, set in the library at `index`.
+void luau_frozen_aware_functions(lua_State* L, int library);
+// A frozen table's contents, pushed; false (nothing pushed) if not frozen.
+bool luau_push_frozen_contents(lua_State* L, int index);
+// Whether the value at `index` is a buffer (buffer.cpp).
+bool luau_is_buffer(lua_State* L, int index);
+
+}  // namespace luaos

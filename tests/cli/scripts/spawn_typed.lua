@@ -1,0 +1,1 @@
+print("exit " .. os.wait(assert(os.spawn("typed", {"a", "b"}))))

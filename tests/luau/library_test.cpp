@@ -1,0 +1,106 @@
+// Luau processes in the engine: the library, the sandbox, compile-once and
+// error lines, beside Lua processes of the same runtime.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "luaos/luaos.hpp"
+#include "runtime/chunk_cache.hpp"
+#include "support/harness.hpp"
+
+namespace luaos::test {
+namespace {
+
+Exit run_luau(std::string_view code, RuntimeOptions options = {}) {
+    Harness harness(options);
+    Pid pid = harness.os.spawn_process(code, "game.luau", Dialect::Luau).pid;
+    harness.run();
+    return harness.exit_of(pid);
+}
+
+TEST(LuauLibrary, HugeTableCreateFailsOnTheMemoryLimit) {
+    Exit exit = run_luau("local t = table.create(1e9, 0)\nprint('unreachable')");
+    EXPECT_EQ(exit.status, ProcessStatus::Failed);
+    EXPECT_NE(exit.error.find("not enough memory"), std::string::npos) << exit.error;
+    exit = run_luau("print(pcall(table.create, 2^40))");
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_NE(exit.output.find("size out of range"), std::string::npos) << exit.output;
+}
+
+TEST(LuauLibrary, LongLoopsInCAreChargedToTheCpuBudget) {
+    RuntimeOptions options;
+    options.cpu_budget = 100'000;
+    Exit exit = run_luau("local t = table.create(1e6, 1)\nprint(table.find(t, 2))", options);
+    EXPECT_EQ(exit.status, ProcessStatus::Killed) << exit.error << exit.output;
+    EXPECT_NE(exit.error.find("without yielding"), std::string::npos) << exit.error;
+}
+
+TEST(LuauLibrary, FrozenTablesStayFrozenAndLibrariesStayShared) {
+    Exit exit = run_luau(R"(
+local t = table.freeze({1, 2, x = 3})
+print(pcall(setmetatable, t, nil))
+print(pcall(rawset, t, "y", 1))
+print(pcall(table.insert, t, 4))
+print(pcall(table.clear, t))
+print(pcall(table.freeze, string))
+print(pcall(table.freeze, _G))
+print(rawget(t, "x"), rawlen(t), next(t) ~= nil, getmetatable(t))
+)");
+    ASSERT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_EQ(exit.output,
+              "false\tcannot change a protected metatable\n"
+              "false\tattempt to modify a readonly table\n"
+              "false\tattempt to modify a readonly table\n"
+              "false\tattempt to modify a readonly table\n"
+              "false\tbad argument #1 to '?' (table is already frozen)\n"
+              "false\tbad argument #1 to '?' (table has a protected metatable)\n"
+              "3\t2\ttrue\tnil\n");
+}
+
+TEST(LuauLibrary, DialectsShareARuntimeWithoutSharingBehaviour) {
+    Harness h;
+    Pid luau = h.os.spawn_process("print(10 / 2, ('%s'):format(1), typeof ~= nil, 2 .. '')", "a.luau", Dialect::Luau).pid;
+    Pid lua = h.os.spawn_process("print(10 / 2, ('%s'):format(1.0), typeof ~= nil, 2.0 .. '')", "b.lua").pid;
+    h.run();
+    EXPECT_EQ(h.exit_of(luau).output, "5\t1\ttrue\t2\n");
+    EXPECT_EQ(h.exit_of(lua).output, "5.0\t1.0\tfalse\t2.0\n");
+}
+
+TEST(LuauLibrary, GlobalsAndLibrariesAreIsolatedBetweenProcesses) {
+    Harness h;
+    Pid writer = h.os.spawn_process("secret = 1 print(pcall(function() math.pi = 3 end))", "w.luau", Dialect::Luau).pid;
+    Pid reader = h.os.spawn_process("coroutine.yield() print(secret, math.pi > 3.14)", "r.luau", Dialect::Luau).pid;
+    h.run();
+    EXPECT_EQ(h.exit_of(writer).output.rfind("false\t", 0), 0u) << h.exit_of(writer).output;
+    EXPECT_EQ(h.exit_of(reader).output, "nil\ttrue\n");
+}
+
+TEST(LuauLibrary, EachDistinctSourceIsTranslatedAndCompiledOnce) {
+    Harness h;
+    const char* code = "coroutine.yield() local x: number = 1";
+    h.os.spawn_process(code, "same.luau", Dialect::Luau);
+    h.os.spawn_process(code, "same.luau", Dialect::Luau);
+    EXPECT_EQ(h.runtime.chunks().size(), 1u);
+    h.os.spawn_process("coroutine.yield() local x = 1", "same.luau", Dialect::Lua);
+    h.os.spawn_process("coroutine.yield() local x = 1", "same.luau", Dialect::Luau);
+    EXPECT_EQ(h.runtime.chunks().size(), 3u);
+    h.run();
+    for (Pid pid : {1u, 2u, 3u, 4u}) EXPECT_EQ(h.exit_of(pid).status, ProcessStatus::Finished) << h.exit_of(pid).error;
+}
+
+TEST(LuauLibrary, ErrorsNameTheLuauLine) {
+    Exit runtime_error = run_luau("local t: {number} = {\n  1,\n} :: any\nlocal s = `{t[1]}` .. nil\n");
+    EXPECT_EQ(runtime_error.status, ProcessStatus::Failed);
+    EXPECT_EQ(runtime_error.error.rfind("game.luau:4: attempt to concatenate string with nil", 0), 0u)
+        << runtime_error.error;
+    Exit lua_compile_error = run_luau("local x = 1\n\nbreak\n");
+    EXPECT_EQ(lua_compile_error.status, ProcessStatus::Failed);
+    EXPECT_NE(lua_compile_error.error.find("game.luau:3:"), std::string::npos) << lua_compile_error.error;
+    Exit arithmetic = run_luau("local a = 1\nlocal b = a +\n  nil\n");
+    EXPECT_NE(arithmetic.error.find("game.luau:"), std::string::npos) << arithmetic.error;
+    EXPECT_NE(arithmetic.error.find("attempt to perform arithmetic"), std::string::npos) << arithmetic.error;
+}
+
+}  // namespace
+}  // namespace luaos::test
