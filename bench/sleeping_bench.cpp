@@ -2,6 +2,8 @@
 // alone, against the same with 100,000 sleeping (and then 100,000 waiting)
 // processes in the same Os, measured in the same run. Sleepers sit in a timer
 // heap and waiters in their event's list, so neither is visited per tick.
+// Then the same at the cluster's level: VMs whose processes all sleep are set
+// aside by their shard.
 //
 // usage: luaos_bench_sleeping [sleepers] [ticks]
 
@@ -41,6 +43,19 @@ double ns_per_tick(int busy, long idle, const char* idle_code, long ticks) {
     return ms * 1e6 / double(ticks);
 }
 
+// ns per cluster tick with one busy VM and `idle` VMs whose one process
+// sleeps: the shard sets such VMs aside, so they should cost nothing.
+double cluster_ns_per_tick(long idle, long ticks) {
+    Cluster cluster({.runtime = options(), .threads = 1});
+    for (long i = 0; i < idle; ++i) cluster.create_vm().os().spawn_process("os.sleep(math.maxinteger)", "idle.lua");
+    cluster.create_vm().os().spawn_process("while true do end", "busy.lua");
+    cluster.tick();
+    const double ms = best_ms([&] {
+        for (long t = 0; t < ticks; ++t) cluster.tick();
+    });
+    return ms * 1e6 / double(ticks);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,5 +73,12 @@ int main(int argc, char** argv) {
                 waiting / alone);
     const double only_sleepers = ns_per_tick(0, idle, "os.sleep(math.maxinteger)", ticks * 10);
     std::printf("%-44s %12.1f %10s\n", (std::to_string(idle) + " sleeping, nothing runnable").c_str(), only_sleepers, "-");
+
+    std::printf("\ncluster tick with %ld VMs whose process sleeps (one worker)\n", idle);
+    const double cluster_alone = cluster_ns_per_tick(0, ticks);
+    std::printf("%-44s %12.1f %10s\n", "1 busy VM alone", cluster_alone, "1.00x");
+    const double cluster_sleeping = cluster_ns_per_tick(idle, ticks);
+    std::printf("%-44s %12.1f %9.3fx\n", ("1 busy VM + " + std::to_string(idle) + " sleeping VMs").c_str(),
+                cluster_sleeping, cluster_sleeping / cluster_alone);
     return 0;
 }

@@ -70,6 +70,9 @@ public:
     RunStats run(const RunOptions& options);
 
     std::size_t vm_count() const;
+    // VMs that have something to run next tick; the others (all their
+    // processes sleep or wait) cost nothing until a timer or the host wakes them.
+    std::size_t awake_vm_count() const;
     // Live processes in every VM (walks every VM: for progress lines, not per tick).
     std::size_t process_count() const;
     // The figures of the last tick().

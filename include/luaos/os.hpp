@@ -63,6 +63,17 @@ struct ExitEvent {
     std::string error;
 };
 
+// Hears that an Os which had nothing to run has work again because of a call
+// from outside its tick (the host spawned, wrote stdin, sent, killed): a
+// cluster's shard uses it to stop skipping the VM.
+class OsActivityListener {
+public:
+    virtual void on_active(Os& os) = 0;
+
+protected:
+    ~OsActivityListener() = default;
+};
+
 class Os {
 public:
     explicit Os(Runtime& runtime, const VirtualMachine* vm = nullptr);
@@ -149,6 +160,7 @@ public:
     void wake(Process& process);
     OsKernel& kernel();
     bool ticking() const { return ticking_; }
+    void set_activity_listener(OsActivityListener* listener) { listener_ = listener; }
     void account_output(std::size_t bytes) { stats_.stdout_bytes += bytes; }
     MemoryAccount* memory_account() const { return memory_; }
     // The VM this Os belongs to, or null for a stand-alone Os.
@@ -157,9 +169,12 @@ public:
 private:
     Runtime& runtime_;
     const VirtualMachine* vm_;
+    OsActivityListener* listener_ = nullptr;
     MemoryAccount* memory_;
     void park(Process& process);
     void wake_due_timers();
+    // Tells the listener, for calls from outside a tick.
+    void became_active();
     void reap_ended();
 
     std::vector<std::unique_ptr<Process>> processes_;  // live ones, by PID

@@ -27,6 +27,11 @@ public:
     Os& os() { return os_; }
     const Os& os() const { return os_; }
 
+    // Engine internals (src/cluster/shard.cpp): a VM with nothing to run is
+    // set aside by its shard until a timer or the host wakes it.
+    std::uint64_t idle_since = 0;  // the shard's tick when it was set aside; 0 while awake
+    std::uint64_t idle_until = 0;  // the shard's tick its earliest timer ends; 0 for none
+
 private:
     Uuid id_;
     std::uint64_t serial_;

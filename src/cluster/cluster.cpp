@@ -70,6 +70,12 @@ std::size_t Cluster::process_count() const {
     return count;
 }
 
+std::size_t Cluster::awake_vm_count() const {
+    std::size_t count = 0;
+    for (const auto& shard : shards_) count += shard->awake_count();
+    return count;
+}
+
 std::size_t Cluster::vm_count() const {
     std::size_t count = 0;
     for (const auto& shard : shards_) count += shard->vm_count();

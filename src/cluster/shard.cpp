@@ -9,14 +9,55 @@ namespace luaos {
 
 VirtualMachine& Shard::add_vm(std::uint64_t serial) {
     vms_.push_back(std::unique_ptr<VirtualMachine>(new (runtime_) VirtualMachine(runtime_, serial)));
-    return *vms_.back();
+    VirtualMachine& vm = *vms_.back();
+    vm.os().set_activity_listener(this);
+    awake_.push_back(&vm);
+    return vm;
+}
+
+// The host calls in between ticks, on the thread that ticks the cluster.
+void Shard::on_active(Os& os) {
+    // The shard owns every VM it tells its Os to report to.
+    auto* vm = const_cast<VirtualMachine*>(os.vm());
+    if (vm != nullptr && vm->idle_since != 0) woken_.push_back(vm);
+}
+
+void Shard::wake(VirtualMachine& vm) {
+    if (vm.idle_since == 0) return;
+    if (vm.idle_until != 0) timers_.erase({vm.idle_until, &vm});
+    // The ticks it sat out still count for its sleepers.
+    vm.os().skip_ticks(ticks_ - 1 - vm.idle_since);
+    vm.idle_since = 0;
+    vm.idle_until = 0;
+    awake_.push_back(&vm);
+}
+
+void Shard::wake_due_vms() {
+    while (!timers_.empty() && timers_.begin()->first <= ticks_) wake(*timers_.begin()->second);
+    for (VirtualMachine* vm : woken_) wake(*vm);
+    woken_.clear();
+}
+
+// Contract of Os::next_wake_tick: its tick may be left out while ticks() + 1
+// is before that; the VM is due again at the shard's tick where its Os
+// reaches it.
+void Shard::set_aside(VirtualMachine& vm) {
+    assert(vm.idle_since == 0 && !vm.os().has_runnable());
+    vm.idle_since = ticks_;
+    const std::uint64_t wake_tick = vm.os().next_wake_tick();
+    if (wake_tick == UINT64_MAX) return;
+    const std::uint64_t os_ticks = vm.os().ticks();
+    vm.idle_until = ticks_ + (wake_tick > os_ticks ? wake_tick - os_ticks : 1);
+    timers_.insert({vm.idle_until, &vm});
 }
 
 // Turns go round-robin from `next_`: a tick the frame budget cut short
 // resumes with the first VM it did not reach, so every VM gets the same
 // number of turns over time, however little fits in a frame.
 std::size_t Shard::tick(std::chrono::steady_clock::time_point deadline) {
-    const std::size_t count = vms_.size();
+    ++ticks_;
+    wake_due_vms();
+    const std::size_t count = awake_.size();
     const bool budgeted = deadline != std::chrono::steady_clock::time_point::max();
     const auto deadline_ns = budgeted ? static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                                                        deadline.time_since_epoch())
@@ -28,29 +69,37 @@ std::size_t Shard::tick(std::chrono::steady_clock::time_point deadline) {
         // The first turn always runs, so that even a budget smaller than one
         // slice makes progress. The slice clock's last reading is as good as
         // reading the time.
-        if (budgeted && turns > 0) {
-            const std::uint64_t now = slice_clock_slice_start(runtime_);
-            if (now >= deadline_ns) break;
-        }
-        vms_[(next_ + turns) % count]->os().tick();
+        if (budgeted && turns > 0 && slice_clock_slice_start(runtime_) >= deadline_ns) break;
+        awake_[(next_ + turns) % count]->os().tick();
     }
     next_ = count == 0 ? 0 : (next_ + turns) % count;
-    drop_finished_vms();
+    settle_after_tick();
     return count - turns;
 }
 
-// Keeps the round-robin position on the same VM (or the next survivor).
-void Shard::drop_finished_vms() {
+// Takes the VMs with nothing to run off the awake list and drops finished
+// ones, keeping the round-robin position on the same VM (or the next one
+// still awake).
+void Shard::settle_after_tick() {
     std::size_t kept = 0;
     std::size_t next = 0;
-    for (std::size_t i = 0; i < vms_.size(); ++i) {
+    bool dropped = false;
+    for (std::size_t i = 0; i < awake_.size(); ++i) {
+        VirtualMachine& vm = *awake_[i];
         if (i == next_) next = kept;
-        if (vms_[i]->os().is_finished()) continue;
-        vms_[kept++] = std::move(vms_[i]);
+        if (vm.os().is_finished()) {
+            dropped = true;
+            continue;
+        }
+        if (!vm.os().has_runnable()) {
+            set_aside(vm);
+            continue;
+        }
+        awake_[kept++] = &vm;
     }
-    vms_.resize(kept);
+    awake_.resize(kept);
     next_ = kept == 0 ? 0 : next % kept;
-    assert(next_ < vms_.size() || vms_.empty());
+    if (dropped) std::erase_if(vms_, [](const std::unique_ptr<VirtualMachine>& vm) { return vm->os().is_finished(); });
 }
 
 }  // namespace luaos

@@ -153,6 +153,7 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
     }
     is_finished_ = false;
     if (ProcessObserver* observer = runtime_.observer()) observer->on_spawn(spawned);
+    became_active();
     return result;
 }
 
@@ -237,6 +238,11 @@ void Os::wake(Process& process) {
     io->parked = false;
     io->block = BlockReason::None;
     kernel().woken.push_back(&process);
+    became_active();
+}
+
+void Os::became_active() {
+    if (listener_ != nullptr && !ticking_) listener_->on_active(*this);
 }
 
 void Os::wake_due_timers() {
@@ -456,6 +462,7 @@ bool Os::kill(Pid pid, std::string reason) {
         return true;
     }
     process->kill(std::move(reason));
+    became_active();
     return true;
 }
 

@@ -182,6 +182,67 @@ TEST(FrameBudget, OverloadShowsOnTheProgressLine) {
     EXPECT_NE(progress.str().find("VM turns postponed"), std::string::npos) << progress.str();
 }
 
+// A VM whose processes all sleep or wait is set aside by its shard; it comes
+// back when its timer ends or the host gives it work, with its sleeps counted
+// in ticks exactly as a stand-alone Os counts them.
+std::uint64_t ticks_to_finish_alone(const char* code) {
+    Runtime runtime;
+    Os os(runtime);
+    os.spawn_process(code, "sleeper.lua");
+    std::uint64_t ticks = 0;
+    while (!os.is_finished()) {
+        os.tick();
+        ++ticks;
+    }
+    return ticks;
+}
+
+TEST(IdleVms, ASleepingVmIsSetAsideAndWakesOnItsTick) {
+    const char* sleeper = "os.sleep(3) coroutine.yield() os.sleep(5) print('done')";
+    Cluster cluster;
+    VirtualMachine& sleeping = cluster.create_vm();
+    sleeping.os().spawn_process(sleeper, "sleeper.lua");
+    cluster.create_vm().os().spawn_process("while true do end", "busy.lua");
+    std::uint64_t finished_at = 0;
+    bool seen_aside = false;
+    for (std::uint64_t tick = 1; tick <= 30 && finished_at == 0; ++tick) {
+        cluster.tick();
+        if (cluster.awake_vm_count() == 1) seen_aside = true;
+        if (cluster.vm_count() == 1) finished_at = tick;
+    }
+    EXPECT_TRUE(seen_aside);
+    EXPECT_EQ(finished_at, ticks_to_finish_alone(sleeper));
+}
+
+TEST(IdleVms, HostWorkWakesAVmSetAside) {
+    Cluster cluster;
+    ExitRecorder recorder;
+    cluster.set_observer(&recorder);
+    VirtualMachine& reader = cluster.create_vm();
+    reader.os().spawn_process("print('got ' .. io.read())", "reader.lua");
+    for (int tick = 0; tick < 3; ++tick) cluster.tick();
+    EXPECT_EQ(cluster.awake_vm_count(), 0u) << "the reader waits on its stdin";
+    EXPECT_EQ(cluster.vm_count(), 1u);
+    EXPECT_EQ(reader.os().write_stdin(1, "hello"), Delivery::Delivered);
+    cluster.tick();
+    EXPECT_EQ(cluster.vm_count(), 0u);
+    EXPECT_EQ(recorder.of(1).output, "got hello\n");
+}
+
+TEST(IdleVms, AKilledSleeperIsReportedAndItsVmDropped) {
+    Cluster cluster;
+    ExitRecorder recorder;
+    cluster.set_observer(&recorder);
+    VirtualMachine& vm = cluster.create_vm();
+    vm.os().spawn_process("os.sleep(1000000)", "sleeper.lua");
+    cluster.tick();
+    EXPECT_EQ(cluster.awake_vm_count(), 0u);
+    EXPECT_TRUE(vm.os().kill(1));
+    cluster.tick();
+    EXPECT_EQ(recorder.of(1).status, ProcessStatus::Killed);
+    EXPECT_EQ(cluster.vm_count(), 0u);
+}
+
 TEST(Cluster, UnpacedRunPrintsNoProgress) {
     Cluster cluster;
     cluster.create_vm().os().spawn_process("coroutine.yield()", "y.lua");
