@@ -123,20 +123,27 @@ void* Allocator::allocate_object(std::size_t size) {
     return object;
 }
 
+BlockPool* Allocator::pool_for(std::size_t size) {
+    if (small_blocks_.holds(size)) return &small_blocks_;
+    if (large_blocks_.holds(size)) return &large_blocks_;
+    return nullptr;
+}
+
 void* Allocator::raw_allocate(std::size_t size) {
-    return BlockPool::holds(size) ? pool_.allocate(size) : std::malloc(size);
+    BlockPool* pool = pool_for(size);
+    return pool != nullptr ? pool->allocate(size) : std::malloc(size);
 }
 
 void Allocator::raw_free(void* raw, std::size_t size) {
-    if (BlockPool::holds(size)) {
-        pool_.free(raw, size);
+    if (BlockPool* pool = pool_for(size)) {
+        pool->free(raw, size);
     } else {
         std::free(raw);
     }
 }
 
 void* Allocator::raw_reallocate(void* raw, std::size_t old_size, std::size_t new_size) {
-    if (!BlockPool::holds(old_size) && !BlockPool::holds(new_size)) return std::realloc(raw, new_size);
+    if (pool_for(old_size) == nullptr && pool_for(new_size) == nullptr) return std::realloc(raw, new_size);
     void* moved = raw_allocate(new_size);
     if (moved == nullptr) return nullptr;
     std::memcpy(moved, raw, old_size < new_size ? old_size : new_size);

@@ -92,7 +92,11 @@ private:
     bool refuse(MemoryAccount& account, MemoryRefusal why);
     void release(MemoryAccount& account, std::size_t bytes);
 
-    BlockPool pool_;  // destroyed after the Lua state: Runtime closes the state first
+    BlockPool* pool_for(std::size_t size);
+
+    // Destroyed after the Lua state: Runtime closes the state first.
+    BlockPool small_blocks_{512};
+    BlockPool large_blocks_{1024};
     std::shared_ptr<MemoryCap> cap_;
     RefusalHandler on_refusal_;
     MemoryAccount host_;  // the runtime's own allocations: no limit but the cap
