@@ -125,6 +125,17 @@ TEST(Cluster, PacedRunPrintsProgressLines) {
     EXPECT_EQ(count, 3);
 }
 
+// The fewest and the most slices any live VM has run.
+std::pair<std::uint64_t, std::uint64_t> slices_per_vm(Cluster& cluster) {
+    std::uint64_t fewest = ~std::uint64_t{0};
+    std::uint64_t most = 0;
+    cluster.for_each_vm([&](VirtualMachine& vm) {
+        fewest = std::min(fewest, vm.os().stats().slices);
+        most = std::max(most, vm.os().stats().slices);
+    });
+    return {fewest, most};
+}
+
 // Twenty VMs that never yield, 50 us slices, and a frame budget of 200 us:
 // only a few VMs fit in a tick. Each tick starts where the last one stopped,
 // so no VM ever gets more than one turn more than another.
@@ -140,13 +151,7 @@ TEST(FrameBudget, ATickStopsAtItsBudgetAndTurnsRotate) {
         if (stats.vms_deferred > 0) ++deferred_ticks;
     }
     EXPECT_GT(deferred_ticks, 50u) << "twenty 50 us slices cannot fit in 200 us";
-    std::uint64_t fewest = ~std::uint64_t{0};
-    std::uint64_t most = 0;
-    cluster.for_each_vm([&](VirtualMachine& vm) {
-        const std::uint64_t slices = vm.os().stats().slices;
-        fewest = std::min(fewest, slices);
-        most = std::max(most, slices);
-    });
+    const auto [fewest, most] = slices_per_vm(cluster);
     EXPECT_GT(fewest, 0u);
     EXPECT_LE(most - fewest, 1u);
 }
@@ -162,12 +167,7 @@ TEST(FrameBudget, RotationSurvivesVmsFinishing) {
         EXPECT_EQ(cluster.last_tick().processes_run, 1u);
     }
     EXPECT_EQ(cluster.vm_count(), 3u) << "each quick VM needed two turns and had them";
-    std::uint64_t fewest = ~std::uint64_t{0};
-    std::uint64_t most = 0;
-    cluster.for_each_vm([&](VirtualMachine& vm) {
-        fewest = std::min(fewest, vm.os().stats().slices);
-        most = std::max(most, vm.os().stats().slices);
-    });
+    const auto [fewest, most] = slices_per_vm(cluster);
     EXPECT_LE(most - fewest, 1u);
 }
 
