@@ -3,10 +3,10 @@
 #include <cassert>
 #include <lua.hpp>
 
+#include "kernel/slice_clock.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
-#include "kernel/slice_clock.hpp"
 #include "runtime/error_text.hpp"
 
 namespace luaos {
