@@ -7,6 +7,7 @@
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
+#include "luaos/runtime_allocator.hpp"
 #include "luaos/stats.hpp"
 #include "luaos/uuid.hpp"
 #include "luaos/vm.hpp"

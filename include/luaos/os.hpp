@@ -11,6 +11,7 @@
 
 #include "luaos/dialect.hpp"
 #include "luaos/process.hpp"
+#include "luaos/runtime_allocator.hpp"
 #include "luaos/stats.hpp"
 
 namespace luaos {
@@ -145,7 +146,9 @@ public:
     double run(std::uint64_t max_ticks = 1000);
 
     bool is_finished() const { return is_finished_; }
-    const std::vector<std::unique_ptr<Process>>& processes() const { return processes_; }
+    // Live processes, by PID.
+    using ProcessList = std::vector<std::unique_ptr<Process>, RuntimeAllocator<std::unique_ptr<Process>>>;
+    const ProcessList& processes() const { return processes_; }
     Process* find(Pid pid) const;
     Runtime& runtime() const { return runtime_; }
     // Bytes of Lua memory this VM holds (RuntimeOptions::memory_limit caps it).
@@ -177,8 +180,8 @@ private:
     void became_active();
     void reap_ended();
 
-    std::vector<std::unique_ptr<Process>> processes_;  // live ones, by PID
-    std::vector<Process*> runnable_;                   // by PID: what the next tick runs
+    ProcessList processes_;
+    std::vector<Process*, RuntimeAllocator<Process*>> runnable_;  // by PID: what the next tick runs
     std::unique_ptr<OsKernel> kernel_;                 // created on first use (src/kernel/kernel_state.hpp)
     std::atomic<Pid> next_pid_{1};
     bool is_finished_ = false;

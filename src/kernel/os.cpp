@@ -80,7 +80,11 @@ int create_thread_protected(lua_State* L) {
 }  // namespace
 
 Os::Os(Runtime& runtime, const VirtualMachine* vm)
-    : runtime_(runtime), vm_(vm), memory_(runtime.allocator().open_account(runtime.options().memory_limit)) {
+    : runtime_(runtime),
+      vm_(vm),
+      memory_(runtime.allocator().open_account(runtime.options().memory_limit)),
+      processes_(RuntimeAllocator<std::unique_ptr<Process>>(runtime)),
+      runnable_(RuntimeAllocator<Process*>(runtime)) {
     os_library_ensure_installed(runtime.lua());
 }
 

@@ -8,6 +8,7 @@
 
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
+#include "luaos/runtime_allocator.hpp"
 #include "luaos/vm.hpp"
 #include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
@@ -105,6 +106,12 @@ void Runtime::on_memory_refused(bool cluster_cap) {
                                                   std::to_string(options_.memory_limit) + " bytes is reached");
     }
     doom_hasten(current_->running_thread());
+}
+
+void* runtime_allocate(Runtime& runtime, std::size_t bytes) { return runtime.allocator().allocate_object(bytes); }
+
+void runtime_deallocate(Runtime& runtime, void* memory, std::size_t bytes) noexcept {
+    runtime.allocator().free_object(memory, bytes);
 }
 
 bool cpu_budget_charge(lua_State* L, std::uint64_t steps) {
