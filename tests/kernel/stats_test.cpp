@@ -97,9 +97,11 @@ TEST(Observer, HearsSpawnsAndSlices) {
 }
 
 TEST(TickStats, NameTheLongestSliceOfTheTick) {
-    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 1000000}, .threads = 2});
+    // The slow slice runs about 10 ms, longer than the OS would deschedule a
+    // quick one on a busy machine (slices are timed in wall time).
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 100'000'000}, .threads = 2});
     cluster.create_vm().os().spawn_process("coroutine.yield()", "quick.lua");
-    cluster.create_vm().os().spawn_process("local n = 0 for i = 1, 200000 do n = n + i end", "slow.lua");
+    cluster.create_vm().os().spawn_process("local n = 0 for i = 1, 2000000 do n = n + i end", "slow.lua");
     cluster.create_vm().os().spawn_process("coroutine.yield()", "quick.lua");
     cluster.tick();
     const TickStats& tick = cluster.last_tick();
