@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     std::printf("best of %d runs, milliseconds; ratios against accounting off\n", kRepeats);
     std::printf("%-30s %9s %9s %9s %9s %11s %11s\n", "workload", "raw Lua", "off", "on", "+observer", "on/off",
                 "observer/off");
-    report("CPU-bound, quantum 1000", cpu, raw_lua_ms(cpu));
+    report("CPU-bound (deadline mode)", cpu, raw_lua_ms(cpu));
     report("one slice per yield", yields, raw_lua_ms(raw_yields));
     return 0;
 }
