@@ -95,10 +95,7 @@ public:
         std::unique_lock lock(mutex_);
         slices_.push_back(slice);
         update_round();
-        if (!thread_.joinable()) {
-            stopping_ = false;
-            thread_ = std::thread([this] { run(); });
-        }
+        if (!thread_.joinable()) thread_ = std::thread([this, generation = generation_] { run(generation); });
     }
 
     void unwatch(WatchedSlice* slice) {
@@ -108,7 +105,9 @@ public:
             std::erase(slices_, slice);
             update_round();
             if (!slices_.empty()) return;
-            stopping_ = true;
+            // Only the thread of this generation stops, even if another
+            // runtime starts a new one before it has seen the change.
+            ++generation_;
             finished.swap(thread_);
         }
         wake_.notify_all();
@@ -135,15 +134,15 @@ private:
         round_ = std::chrono::microseconds(std::max<std::uint32_t>(shortest / 2, 1));
     }
 
-    void run() {
+    void run(std::uint64_t generation) {
         // Linux lets a sleeping thread oversleep by 50 us by default, a tenth
         // of a default round; a watchdog wants its rounds on time.
         prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
         std::unique_lock lock(mutex_);
         int idle_rounds = 0;
-        while (!stopping_) {
-            wake_.wait_for(lock, round_, [this] { return stopping_; });
-            if (stopping_) break;
+        auto stopped = [&] { return generation != generation_; };
+        while (!stopped()) {
+            if (wake_.wait_for(lock, round_, stopped)) break;
             if (check_slices()) {
                 idle_rounds = 0;
                 continue;
@@ -154,7 +153,7 @@ private:
                 dozing_.store(false, std::memory_order_seq_cst);
                 continue;
             }
-            wake_.wait(lock, [this] { return stopping_ || !dozing_.load(std::memory_order_seq_cst); });
+            wake_.wait(lock, [&] { return stopped() || !dozing_.load(std::memory_order_seq_cst); });
             idle_rounds = 0;
         }
         dozing_.store(false, std::memory_order_seq_cst);
@@ -196,7 +195,7 @@ private:
     std::vector<WatchedSlice*> slices_;
     std::chrono::microseconds round_{500};
     std::thread thread_;
-    bool stopping_ = false;
+    std::uint64_t generation_ = 0;  // the running thread's; a thread of an older one stops
     std::atomic<bool> dozing_{false};
 };
 

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "support/harness.hpp"
 
 namespace luaos::test {
@@ -84,6 +88,27 @@ TEST(DeadlinePreemption, CpuBudgetStillHoldsWhereTheScriptCannotYield) {
                            {.time_slice_us = kMinTimeSliceUs, .cpu_budget = 200000});
     EXPECT_EQ(exit.status, ProcessStatus::Killed);
     EXPECT_EQ(exit.error, "process exceeded 200000 instructions without yielding");
+}
+
+// The watchdog thread starts with the first deadline-mode runtime and stops
+// with the last; runtimes coming and going on several threads at once must
+// never leave a slice without it (the loop would then never end).
+TEST(DeadlinePreemption, RuntimesComeAndGoOnManyThreads) {
+    std::vector<std::thread> threads;
+    std::atomic<int> preempted{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 25; ++i) {
+                Runtime runtime({.time_slice_us = kMinTimeSliceUs});
+                Os os(runtime);
+                Pid pid = os.spawn_process("while true do end", "loop.lua").pid;
+                os.tick();
+                if (os.find(pid)->stats().preemptions == 1) ++preempted;
+            }
+        });
+    }
+    for (std::thread& thread : threads) thread.join();
+    EXPECT_EQ(preempted.load(), 100);
 }
 
 TEST(DeadlinePreemption, BadSliceLengthIsRefused) {
