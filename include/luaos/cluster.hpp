@@ -35,8 +35,8 @@ struct ClusterOptions {
 struct RunOptions {
     std::uint64_t max_ticks = 1000;
     double ticks_per_second = 0;  // 0: unpaced, as fast as possible
-    // How long one tick may run: past it, no more slices start in that tick,
-    // and the VMs not reached go first in the next one. Zero means a paced
+    // How long one tick may run: past it, no further VM starts its turn in
+    // that tick, and the VMs not reached go first in the next one. Zero means a paced
     // run's whole frame (1 / ticks_per_second), and no limit when unpaced.
     std::chrono::nanoseconds frame_budget{0};
     std::ostream* progress = nullptr;  // paced runs print a progress line here
