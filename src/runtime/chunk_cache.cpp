@@ -44,8 +44,10 @@ int compile_protected(lua_State* L) {
 
 CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name, Dialect dialect,
                                    std::string& error) {
-    std::string key;
-    key.reserve(name.size() + 2 + code.size());
+    // The key is built in a buffer kept between calls: a spawn of an already
+    // compiled script then allocates nothing here.
+    std::string& key = key_buffer_;
+    key.clear();
     key.append(name).push_back('\0');
     key.push_back(dialect == Dialect::Luau ? 'u' : 'l');
     key.append(code);
@@ -78,7 +80,7 @@ CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name,
         lua_pop(L_, 1);
         return nullptr;
     }
-    auto [it, inserted] = chunks_.emplace(std::move(key), CompiledChunk{});
+    auto [it, inserted] = chunks_.emplace(key, CompiledChunk{});
     it->second.factory_ref = request.factory_ref;
     it->second.users = 1;
     it->second.key = &it->first;

@@ -46,6 +46,7 @@ public:
 private:
     lua_State* L_;
     std::unordered_map<std::string, CompiledChunk> chunks_;
+    std::string key_buffer_;
 };
 
 }  // namespace luaos
