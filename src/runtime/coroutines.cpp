@@ -151,15 +151,13 @@ int co_close(lua_State* L) {
     // with an error, which stock close raises before running any handler.
     const bool closable = co != nullptr && co != L && (lua_status(co) != LUA_OK || lua_getstack(co, 0, &frame) == 0);
     if (!closable) return call_wrapped_builtin(L);
-    int status = close_thread(L, co);
+    // Stock close runs the handlers on the coroutine's own stack, where
+    // preemption must reach them; for a closable coroutine it raises nothing.
+    enter_thread(process, co);
+    const int results = call_wrapped_builtin(L);
+    enter_thread(process, L);
     if (process != nullptr && process->doomed()) return doom_enforce(L, *process);
-    if (status == LUA_OK) {
-        lua_pushboolean(L, 1);
-        return 1;
-    }
-    lua_pushboolean(L, 0);
-    lua_xmove(co, L, 1);
-    return 2;
+    return results;
 }
 
 int co_wrap(lua_State* L) {
