@@ -43,8 +43,12 @@ public:
         if (!slice_.running_expired()) return 0;
         const int count = lua_gethookcount(thread);
         if (count != 1) return static_cast<std::uint64_t>(count);
-        // The first firing since the deadline: from here on count
-        // instructions, in case the process cannot yield.
+        // The first firing since the deadline. A process that can yield is
+        // about to, and disarm() clears the hook; re-setting it would cost a
+        // walk of the call chain (lua_sethook's), long in a deep recursion.
+        if (lua_isyieldable(thread)) return 1;
+        // One that cannot runs on: from here on count instructions against
+        // its CPU budget.
         lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, kBudgetStride);
         return 1;
     }

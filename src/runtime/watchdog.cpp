@@ -45,7 +45,11 @@ void on_signal(int signal, siginfo_t* info, void* context) {
     const int saved_errno = errno;
     WatchedSlice* slice = tls_slice;
     if (slice != nullptr && slice->running_expired()) {
-        if (lua_State* thread = slice->thread.load(std::memory_order_relaxed)) {
+        lua_State* thread = slice->thread.load(std::memory_order_relaxed);
+        // lua_sethook walks the thread's whole call chain, so a deep
+        // recursion makes it slow; were it repeated for every resent signal,
+        // the handler could take the whole thread and the hook never fire.
+        if (thread != nullptr && lua_gethook(thread) == nullptr) {
             lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, 1);
         }
     } else {
