@@ -165,6 +165,7 @@ public:
     bool ticking() const { return ticking_; }
     void set_activity_listener(OsActivityListener* listener) { listener_ = listener; }
     void account_output(std::size_t bytes) { stats_.stdout_bytes += bytes; }
+    void account_turn_sat_out() { ++stats_.turns_sat_out; }
     MemoryAccount* memory_account() const { return memory_; }
     // The VM this Os belongs to, or null for a stand-alone Os.
     const VirtualMachine* vm() const { return vm_; }

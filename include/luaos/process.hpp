@@ -105,6 +105,10 @@ public:
     int env_ref() const { return env_ref_; }
     bool preempting() const { return preempting_; }
     void set_preempting(bool value) { preempting_ = value; }
+    // CPU time its slices ran past their end, to be repaid by shorter ones
+    // (runtime/deadline_preemption.cpp).
+    std::uint64_t slice_debt_ns() const { return slice_debt_ns_; }
+    void set_slice_debt_ns(std::uint64_t debt) { slice_debt_ns_ = debt; }
     void attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk);
     MemoryAccount* memory_account() const { return memory_; }
     Dialect dialect() const { return dialect_; }
@@ -157,6 +161,7 @@ private:
     std::uint64_t slices_ = 0;
     std::uint64_t preemptions_ = 0;
     std::uint64_t stdout_bytes_ = 0;
+    std::uint64_t slice_debt_ns_ = 0;
     std::string name_;
     std::string error_;
     std::string stdout_;

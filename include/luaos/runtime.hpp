@@ -112,6 +112,7 @@ public:
     std::uint64_t slice_instructions() const { return slice_instructions_; }
     // This runtime's share of the current tick's figures (Cluster merges them).
     void record_slice(const Process& process, const SliceRecord& slice);
+    void record_turn_sat_out() { ++tick_stats_.turns_sat_out; }
     TickStats take_tick_stats();
     // The clock that times slices (kernel/slice_clock.hpp).
     struct SliceClock {

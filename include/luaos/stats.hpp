@@ -29,6 +29,9 @@ struct VmStats {
     std::uint64_t ticks = 0;  // times its Os ticked
     std::uint64_t stdout_bytes = 0;
     std::uint64_t processes_spawned = 0;
+    // Turns its processes sat out to repay slices that overran (the deadline
+    // mode; docs/scheduling.md).
+    std::uint64_t turns_sat_out = 0;
     std::size_t memory = 0;  // Lua memory the VM holds now, as its memory limit counts it
     std::size_t memory_peak = 0;
 };
@@ -45,6 +48,7 @@ struct TickStats {
     std::uint64_t tick = 0;           // the Cluster's tick number, from 1
     std::uint64_t wall_ns = 0;        // the whole tick, every shard
     std::uint64_t processes_run = 0;  // slices run in the tick (one per runnable process)
+    std::uint64_t turns_sat_out = 0;  // runnable processes that sat out the tick instead (VmStats)
     std::uint64_t vms_deferred = 0;   // VMs the frame budget left for the next tick
     std::uint64_t longest_slice_ns = 0;
     // Who ran that longest slice.

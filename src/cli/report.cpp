@@ -45,6 +45,7 @@ Json vm_stats_json(const VmStats& stats) {
     json["ticks"] = stats.ticks;
     json["stdout_bytes"] = stats.stdout_bytes;
     json["processes_spawned"] = stats.processes_spawned;
+    json["turns_sat_out"] = stats.turns_sat_out;
     json["memory"] = stats.memory;
     json["memory_peak"] = stats.memory_peak;
     return json;

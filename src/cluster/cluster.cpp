@@ -53,6 +53,7 @@ void Cluster::merge_tick_stats(std::chrono::steady_clock::duration wall) {
     for (auto& shard : shards_) {
         TickStats share = shard->runtime().take_tick_stats();
         last_tick_.processes_run += share.processes_run;
+        last_tick_.turns_sat_out += share.turns_sat_out;
         if (share.processes_run > 0 && share.longest_slice_ns >= last_tick_.longest_slice_ns) {
             last_tick_.longest_slice_ns = share.longest_slice_ns;
             last_tick_.longest_vm = share.longest_vm;

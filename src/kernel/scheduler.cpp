@@ -5,9 +5,11 @@
 
 #include "kernel/slice_clock.hpp"
 #include "luaos/observer.hpp"
+#include "luaos/os.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/error_text.hpp"
+#include "runtime/preemption.hpp"
 
 namespace luaos {
 namespace {
@@ -24,6 +26,13 @@ void account_slice(Runtime& runtime, Process& process, const SliceRecord& slice)
 void scheduler_run_slice(Runtime& runtime, Process& process) {
     assert(process.status() == ProcessStatus::Ready && "only ready processes run");
     assert(runtime.current_process() == nullptr && "slices do not nest");
+    std::uint64_t debt = process.slice_debt_ns();
+    if (runtime.preemption().skip_turn(debt)) {
+        process.set_slice_debt_ns(debt);
+        process.os().account_turn_sat_out();
+        runtime.record_turn_sat_out();
+        return;
+    }
     lua_State* thread = process.thread();
     const bool timed = runtime.options().accounting;
     const std::uint64_t start = timed ? slice_clock_slice_start(runtime) : 0;

@@ -1,6 +1,14 @@
 // The default mode: scripts run with no hook at all until the watchdog finds
 // their slice overdue (runtime/watchdog.hpp); only then is the hook set.
+//
+// The watchdog notices an overdue slice only when it next looks, and a
+// watchdog kept off the CPU by other load looks late: such a slice runs on,
+// sometimes for several slices' worth. So that this does not turn into an
+// unfair share, the watchdog measures how far past its end each slice ran and
+// the process owes that much CPU time. It repays a whole slice's worth by
+// sitting out a turn, and the rest by slices shortened by up to half.
 
+#include <algorithm>
 #include <lua.hpp>
 
 #include "runtime/preemption.hpp"
@@ -13,10 +21,14 @@ namespace {
 // boundary), the hook keeps firing every this many instructions to charge
 // them against the CPU budget.
 constexpr int kBudgetStride = 1000;
+// Beyond this many slices' worth, a debt is forgiven: a process that ran long
+// once (on its CPU budget, behind a C call) is not starved for long after.
+constexpr std::uint64_t kMaxDebtSlices = 100;
 
 class DeadlinePreemption final : public Preemption {
 public:
-    explicit DeadlinePreemption(std::uint32_t time_slice_us) {
+    explicit DeadlinePreemption(std::uint32_t time_slice_us)
+        : length_ns_(std::uint64_t{time_slice_us} * 1000), max_debt_ns_(kMaxDebtSlices * length_ns_) {
         slice_.time_slice_us = time_slice_us;
         watchdog_watch(&slice_);
     }
@@ -24,7 +36,19 @@ public:
     DeadlinePreemption(const DeadlinePreemption&) = delete;
     DeadlinePreemption& operator=(const DeadlinePreemption&) = delete;
 
-    void arm(lua_State* thread) override { watchdog_begin_slice(&slice_, thread); }
+    bool skip_turn(std::uint64_t& debt_ns) override {
+        if (debt_ns < length_ns_) return false;
+        debt_ns -= length_ns_;
+        return true;
+    }
+
+    void arm(lua_State* thread, std::uint64_t debt_ns) override {
+        debt_ns_ = debt_ns;
+        // Half a slice at most: the watchdog cannot end a slice sooner than
+        // its round, half the shortest slice it watches.
+        repaying_ns_ = std::min(debt_ns, length_ns_ / 2);
+        watchdog_begin_slice(&slice_, thread, static_cast<std::int64_t>(length_ns_ - repaying_ns_));
+    }
 
     // A script that enters a coroutine after its slice expired must be
     // stopped there: the signal set the hook on the thread it left.
@@ -33,10 +57,17 @@ public:
         if (slice_.running_expired()) lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, 1);
     }
 
-    // A hook left on the thread would fire again in its next slice.
-    void disarm(lua_State* thread) override {
+    // A slice that yielded before its end neither repaid nor added to the
+    // debt. A hook left on the thread would fire again in its next slice.
+    std::uint64_t disarm(lua_State* thread) override {
+        std::uint64_t debt = debt_ns_;
+        if (slice_.running_expired()) {
+            const std::int64_t owed = static_cast<std::int64_t>(debt - repaying_ns_) + slice_.overrun_ns();
+            debt = std::min(static_cast<std::uint64_t>(std::max<std::int64_t>(owed, 0)), max_debt_ns_);
+        }
         watchdog_end_slice(&slice_);
         if (thread != nullptr && lua_gethook(thread) != nullptr) lua_sethook(thread, nullptr, 0, 0);
+        return debt;
     }
 
     std::uint64_t hook_fired(lua_State* thread) override {
@@ -55,6 +86,10 @@ public:
 
 private:
     WatchedSlice slice_;
+    const std::uint64_t length_ns_;
+    const std::uint64_t max_debt_ns_;
+    std::uint64_t debt_ns_ = 0;     // what the running slice's process owed when it began
+    std::uint64_t repaying_ns_ = 0;  // how much shorter than a whole slice the running slice is
 };
 
 }  // namespace

@@ -25,12 +25,18 @@ namespace luaos {
 class Preemption {
 public:
     virtual ~Preemption() = default;
-    // A slice is about to resume `thread` (the innermost coroutine of a process).
-    virtual void arm(lua_State* thread) = 0;
+    // Whether a process that owes `debt_ns` sits out its turn instead of
+    // running a slice; if so, `debt_ns` becomes what it owes after that.
+    virtual bool skip_turn(std::uint64_t& debt_ns) = 0;
+    // A slice is about to resume `thread` (the innermost coroutine of a
+    // process) for a process that owes `debt_ns` of CPU time: earlier slices
+    // of it ran past their end (only the deadline mode measures that).
+    virtual void arm(lua_State* thread, std::uint64_t debt_ns) = 0;
     // The process moved into or out of one of its coroutines: `thread` runs now.
     virtual void switch_thread(lua_State* thread) = 0;
-    // The slice is over: the scheduler has control again.
-    virtual void disarm(lua_State* thread) = 0;
+    // The slice is over: the scheduler has control again. Returns what the
+    // process owes now.
+    virtual std::uint64_t disarm(lua_State* thread) = 0;
     // The hook fired on `thread`: the VM instructions that ran since it was
     // set (they count against the CPU budget), or 0 if the hook was left over
     // from an earlier slice and the slice must go on.

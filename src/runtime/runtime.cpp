@@ -60,11 +60,11 @@ void Runtime::enter_slice(Process& process) {
     slice_instructions_ = 0;
     allocator_->charge_to(process.memory_account());
     process.begin_slice();
-    preemption_->arm(process.running_thread());
+    preemption_->arm(process.running_thread(), process.slice_debt_ns());
 }
 
 void Runtime::leave_slice() {
-    preemption_->disarm(current_->running_thread());
+    current_->set_slice_debt_ns(preemption_->disarm(current_->running_thread()));
     allocator_->charge_to(nullptr);
     current_ = nullptr;
 }

@@ -93,7 +93,8 @@ std::int64_t thread_cpu_ns(pid_t thread) {
 // on: on a busy machine, by milliseconds. The lowest real-time priority lets
 // it in at once; it runs a few microseconds per round, so it takes nothing
 // from anyone. Only a host with CAP_SYS_NICE (or root) may grant it; without
-// it the watchdog stays at normal priority.
+// it the watchdog stays at normal priority and slices that overrun are repaid
+// (runtime/deadline_preemption.cpp).
 void ask_for_realtime_priority() {
     sched_param param{};
     param.sched_priority = sched_get_priority_min(SCHED_FIFO);
@@ -195,9 +196,14 @@ private:
                 slice->seen_cpu_ns = cpu;
                 continue;
             }
-            // The slice ran for up to a round before it was first seen.
-            const std::int64_t due = std::int64_t{slice->time_slice_us} * 1000 - round_.count() * 1000;
-            if (cpu >= 0 && slice->seen_cpu_ns >= 0 && cpu - slice->seen_cpu_ns < due) continue;
+            // The slice ran for up to a round before it was first seen: half
+            // a round on average.
+            const std::int64_t round_ns = round_.count() * 1000;
+            const std::int64_t length = slice->length_ns.load(std::memory_order_relaxed);
+            const bool measured = cpu >= 0 && slice->seen_cpu_ns >= 0;
+            if (measured && cpu - slice->seen_cpu_ns < length - round_ns) continue;
+            const std::int64_t used = cpu - slice->seen_cpu_ns + round_ns / 2;
+            slice->overrun.store(measured ? used - length : 0, std::memory_order_relaxed);
             // Sent again each round the slice runs on: the hook only fires
             // when Lua runs an instruction, and a handler may have set it on
             // a thread the script has since left.
@@ -234,9 +240,11 @@ void watchdog_watch(WatchedSlice* slice) {
 
 void watchdog_unwatch(WatchedSlice* slice) { watchdog().unwatch(slice); }
 
-void watchdog_begin_slice(WatchedSlice* slice, lua_State* thread) {
+void watchdog_begin_slice(WatchedSlice* slice, lua_State* thread, std::int64_t length_ns) {
+    assert(length_ns * 2 >= std::int64_t{slice->time_slice_us} * 1000 && "a watched slice is at least its round");
     unblock_signal_once();
     slice->thread.store(thread, std::memory_order_relaxed);
+    slice->length_ns.store(length_ns, std::memory_order_relaxed);
     slice->worker.store(this_thread_id(), std::memory_order_relaxed);
     tls_slice = slice;
     slice->seq.fetch_add(1, std::memory_order_seq_cst);

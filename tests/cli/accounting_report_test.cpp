@@ -36,7 +36,7 @@ TEST(AccountingReport, EveryProcessAndVmHasItsFigures) {
     ASSERT_TRUE(vm["stats"].is_object());
     ASSERT_TRUE(vm["stats"]["cpu_ms"].is_number());
     for (const char* field : {"instructions", "slices", "preemptions", "ticks", "stdout_bytes", "processes_spawned",
-                              "memory", "memory_peak"}) {
+                              "turns_sat_out", "memory", "memory_peak"}) {
         number(vm["stats"], field);
     }
     EXPECT_EQ(number(vm["stats"], "processes_spawned"), 1u);

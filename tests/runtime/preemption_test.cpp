@@ -61,8 +61,9 @@ TEST(DeadlinePreemption, InfiniteLoopIsPreemptedEveryTick) {
     EXPECT_EQ(h.exit_of(worker).tick, 4u);
     ASSERT_NE(h.os.find(loop), nullptr);
     ProcessStats stats = h.os.find(loop)->stats();
-    EXPECT_EQ(stats.slices, 10u);
-    EXPECT_EQ(stats.preemptions, 10u);
+    // A slice the watchdog saw late (a busy machine) is repaid by a turn sat out.
+    EXPECT_EQ(stats.slices + h.os.stats().turns_sat_out, 10u);
+    EXPECT_EQ(stats.preemptions, stats.slices);
 }
 
 TEST(DeadlinePreemption, LongWorkIsSplitIntoSlicesAndComesOutRight) {
@@ -109,6 +110,61 @@ TEST(DeadlinePreemption, RuntimesComeAndGoOnManyThreads) {
     }
     for (std::thread& thread : threads) thread.join();
     EXPECT_EQ(preempted.load(), 100);
+}
+
+// A slice that runs past its end leaves its process owing the excess, which it
+// repays by sitting out turns; the other processes keep theirs.
+TEST(DeadlinePreemption, ASliceThatOverranIsRepaidBySittingOutTurns) {
+    Harness h({.time_slice_us = 1000, .cpu_budget = 1'000'000'000});
+    // Tens of milliseconds in a comparator, where Lua cannot yield, then spins.
+    Pid overrunner = h.spawn(R"lua(
+        local first = true
+        table.sort({3, 2, 1}, function(a, b)
+            if first then
+                first = false
+                local x = 0
+                for i = 1, 30000000 do x = x + i end
+            end
+            return a < b
+        end)
+        while true do end
+    )lua",
+                             "overrunner.lua");
+    Pid bystander = h.spawn("while true do end", "bystander.lua");
+    h.tick();
+    Process& process = *h.os.find(overrunner);
+    EXPECT_EQ(process.stats().slices, 1u);
+    EXPECT_GT(process.slice_debt_ns(), 1'000'000u) << "it owes more than a slice";
+    h.run(5);
+    EXPECT_GE(h.os.stats().turns_sat_out, 1u);
+    EXPECT_LT(process.stats().slices, 6u);
+    EXPECT_EQ(h.os.find(bystander)->stats().slices, 6u) << "the bystander had every turn";
+}
+
+TEST(DeadlinePreemption, AProcessOwingAWholeSliceSitsOutOneTurn) {
+    Harness h({.time_slice_us = 1000});
+    Pid pid = h.spawn("while true do coroutine.yield() end");
+    Process& process = *h.os.find(pid);
+    process.set_slice_debt_ns(2'500'000);
+    h.tick();
+    EXPECT_EQ(process.stats().slices, 0u);
+    EXPECT_EQ(process.slice_debt_ns(), 1'500'000u);
+    h.tick();
+    h.tick();
+    EXPECT_EQ(process.stats().slices, 1u) << "two turns sat out, then it runs";
+    EXPECT_EQ(h.os.stats().turns_sat_out, 2u);
+    EXPECT_EQ(process.slice_debt_ns(), 500'000u) << "a slice that yields in time repays nothing";
+}
+
+TEST(Preemption, TheCountModeNeverSitsATurnOut) {
+    Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 100});
+    Pid pid = h.spawn("while true do end");
+    Process& process = *h.os.find(pid);
+    process.set_slice_debt_ns(1'000'000'000);
+    h.run(3);
+    EXPECT_EQ(process.stats().slices, 3u);
+    EXPECT_EQ(h.os.stats().turns_sat_out, 0u);
+    EXPECT_EQ(process.slice_debt_ns(), 0u) << "a slice is its quantum: nothing is owed";
 }
 
 TEST(DeadlinePreemption, BadSliceLengthIsRefused) {
