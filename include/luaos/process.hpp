@@ -22,6 +22,7 @@ struct MemoryAccount;
 struct ProcessStats;
 struct SliceRecord;
 struct ProcessIo;
+struct ProcessText;
 
 using Pid = std::uint32_t;
 
@@ -83,9 +84,9 @@ public:
     ProcessStatus status() const { return status_; }
     bool is_finished() const { return status_ != ProcessStatus::Ready; }
     // Why it failed or was killed; empty otherwise.
-    const std::string& error() const { return error_; }
+    const std::string& error() const;
     // Everything it printed that the host has not taken yet.
-    const std::string& output() const { return stdout_; }
+    const std::string& output() const;
     std::string take_output();
     Os& os() const { return os_; }
     // What it has cost so far (luaos/stats.hpp).
@@ -134,6 +135,7 @@ public:
 private:
     void ended();
     void release_lua();
+    ProcessText& ensure_text();
 
     Os& os_;
     Pid pid_;
@@ -158,8 +160,7 @@ private:
     std::uint64_t preemptions_ = 0;
     std::uint64_t stdout_bytes_ = 0;
     std::string name_;
-    std::string error_;
-    std::string stdout_;
+    std::unique_ptr<ProcessText> text_;  // error and kept output, created when first written
     std::unique_ptr<ProcessIo> io_;
 };
 

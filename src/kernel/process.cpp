@@ -9,6 +9,7 @@
 #include "luaos/runtime.hpp"
 #include "luaos/stats.hpp"
 #include "kernel/process_io.hpp"
+#include "kernel/process_text.hpp"
 #include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
 
@@ -97,6 +98,19 @@ int Process::exit_code() const {
     return kExitFailed;
 }
 
+namespace {
+const std::string kNoText;
+}  // namespace
+
+const std::string& Process::error() const { return text_ ? text_->error : kNoText; }
+
+const std::string& Process::output() const { return text_ ? text_->output : kNoText; }
+
+ProcessText& Process::ensure_text() {
+    if (!text_) text_ = std::make_unique<ProcessText>();
+    return *text_;
+}
+
 ProcessIo& Process::ensure_io() {
     if (!io_) io_ = std::make_unique<ProcessIo>();
     return *io_;
@@ -123,7 +137,7 @@ void Process::attach(lua_State* thread, int thread_ref, int env_ref, CompiledChu
 
 std::string Process::take_output() {
     std::string taken;
-    taken.swap(stdout_);
+    if (text_) taken.swap(text_->output);
     output_pending_ = 0;
     output_truncated_ = false;
     return taken;
@@ -148,7 +162,7 @@ void Process::write_output(std::string_view text) {
         if (part.empty()) continue;
         stdout_bytes_ += part.size();
         os_.account_output(part.size());
-        if (runtime.options().keep_output) stdout_.append(part);
+        if (runtime.options().keep_output) ensure_text().output.append(part);
         if (ProcessObserver* observer = runtime.observer()) observer->on_output(*this, part);
     }
 }
@@ -162,7 +176,7 @@ void Process::begin_slice() {
 void Process::doom(ProcessStatus how, std::string reason) {
     if (doomed() || is_finished()) return;
     doom_ = how;
-    error_ = std::move(reason);
+    ensure_text().error = std::move(reason);
 }
 
 void Process::end_doomed(std::string detail) {
@@ -170,7 +184,7 @@ void Process::end_doomed(std::string detail) {
     // A detail that is the reason itself, or its start ("not enough memory"),
     // adds nothing.
     std::string reason;
-    reason.swap(error_);
+    if (text_) reason.swap(text_->error);
     if (!detail.empty() && !std::string_view(reason).starts_with(detail)) {
         detail.append(" (").append(reason).append(")");
         reason.swap(detail);
@@ -193,7 +207,7 @@ void Process::finish() {
 void Process::fail(std::string message) {
     status_ = ProcessStatus::Failed;
     ended_at_tick_ = os_.ticks();
-    error_ = std::move(message);
+    ensure_text().error = std::move(message);
     ended();
 }
 
@@ -201,7 +215,7 @@ void Process::kill(std::string reason) {
     if (is_finished()) return;
     status_ = ProcessStatus::Killed;
     ended_at_tick_ = os_.ticks();
-    error_ = std::move(reason);
+    ensure_text().error = std::move(reason);
     ended();
 }
 
