@@ -13,6 +13,7 @@
 #include "luaos/process.hpp"
 #include "luaos/runtime_allocator.hpp"
 #include "luaos/stats.hpp"
+#include "luaos/usage_counters.hpp"
 
 namespace luaos {
 
@@ -164,7 +165,7 @@ public:
     OsKernel& kernel();
     bool ticking() const { return ticking_; }
     void set_activity_listener(OsActivityListener* listener) { listener_ = listener; }
-    void account_output(std::size_t bytes) { stats_.stdout_bytes += bytes; }
+    void account_output(std::size_t bytes) { usage_.stdout_bytes += bytes; }
     MemoryAccount* memory_account() const { return memory_; }
     // The VM this Os belongs to, or null for a stand-alone Os.
     const VirtualMachine* vm() const { return vm_; }
@@ -187,7 +188,10 @@ private:
     bool is_finished_ = false;
     bool ticking_ = false;
     std::uint64_t ticks_ = 0;
-    VmStats stats_;  // the counters; memory figures are read from the account
+    // VmStats's counters; stats() adds the ticks and reads the memory
+    // figures from the account.
+    UsageCounters usage_;
+    std::uint64_t processes_spawned_ = 0;
 };
 
 }  // namespace luaos

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "luaos/dialect.hpp"
+#include "luaos/usage_counters.hpp"
 
 struct lua_State;
 
@@ -154,11 +155,7 @@ private:
     MemoryAccount* memory_;  // a sub-account of its VM's: what it allocated
     std::uint64_t spawned_at_tick_;
     std::uint64_t ended_at_tick_ = 0;
-    std::uint64_t cpu_ns_ = 0;
-    std::uint64_t instructions_ = 0;
-    std::uint64_t slices_ = 0;
-    std::uint64_t preemptions_ = 0;
-    std::uint64_t stdout_bytes_ = 0;
+    UsageCounters usage_;
     std::string name_;
     std::unique_ptr<ProcessText> text_;  // error and kept output, created when first written
     std::unique_ptr<ProcessIo> io_;

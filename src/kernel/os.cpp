@@ -102,7 +102,9 @@ OsKernel& Os::kernel() {
 std::size_t Os::memory_used() const { return memory_->used; }
 
 VmStats Os::stats() const {
-    VmStats stats = stats_;
+    VmStats stats;
+    usage_.report(stats);
+    stats.processes_spawned = processes_spawned_;
     stats.ticks = ticks_;
     stats.memory = memory_->used;
     stats.memory_peak = memory_->peak;
@@ -110,10 +112,7 @@ VmStats Os::stats() const {
 }
 
 void Os::account_slice(const SliceRecord& slice) {
-    stats_.cpu_ns += slice.duration_ns;
-    stats_.instructions += slice.instructions;
-    ++stats_.slices;
-    if (slice.preempted) ++stats_.preemptions;
+    usage_.count_slice(slice);
 }
 
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name, Dialect dialect) {
@@ -127,7 +126,7 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
     Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
     auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, std::string(name)));
     if (options.parent != 0) process->ensure_io().parent = options.parent;
-    ++stats_.processes_spawned;
+    ++processes_spawned_;
     Allocator::Charging charging(runtime_.allocator(), process->memory_account());
     SpawnResult result{pid, {}};
 

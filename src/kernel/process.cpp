@@ -64,12 +64,8 @@ Process::~Process() {
 
 ProcessStats Process::stats() const {
     ProcessStats stats;
-    stats.cpu_ns = cpu_ns_;
-    stats.instructions = instructions_;
-    stats.slices = slices_;
-    stats.preemptions = preemptions_;
+    usage_.report(stats);
     stats.ticks_alive = (is_finished() ? ended_at_tick_ : os_.ticks()) - spawned_at_tick_;
-    stats.stdout_bytes = stdout_bytes_;
     stats.memory = memory_->used;
     stats.memory_peak = memory_->peak;
     return stats;
@@ -119,10 +115,7 @@ ProcessIo& Process::ensure_io() {
 bool Process::gave_up_slice() const { return io_ && io_->block != BlockReason::None; }
 
 void Process::account_slice(const SliceRecord& slice) {
-    cpu_ns_ += slice.duration_ns;
-    instructions_ += slice.instructions;
-    ++slices_;
-    if (slice.preempted) ++preemptions_;
+    usage_.count_slice(slice);
     os_.account_slice(slice);
 }
 
@@ -160,7 +153,7 @@ void Process::write_output(std::string_view text) {
     output_pending_ += text.size();
     for (std::string_view part : {text, std::string_view(marker)}) {
         if (part.empty()) continue;
-        stdout_bytes_ += part.size();
+        usage_.stdout_bytes += part.size();
         os_.account_output(part.size());
         if (runtime.options().keep_output) ensure_text().output.append(part);
         if (ProcessObserver* observer = runtime.observer()) observer->on_output(*this, part);
