@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "luaos/dialect.hpp"
+#include "luaos/pointer_vector.hpp"
 #include "luaos/process.hpp"
-#include "luaos/runtime_allocator.hpp"
 #include "luaos/stats.hpp"
 #include "luaos/usage_counters.hpp"
 
@@ -147,8 +147,8 @@ public:
     double run(std::uint64_t max_ticks = 1000);
 
     bool is_finished() const { return is_finished_; }
-    // Live processes, by PID.
-    using ProcessList = std::vector<std::unique_ptr<Process>, RuntimeAllocator<std::unique_ptr<Process>>>;
+    // Live processes, by PID; the Os owns them.
+    using ProcessList = PointerVector<Process>;
     const ProcessList& processes() const { return processes_; }
     Process* find(Pid pid) const;
     Runtime& runtime() const { return runtime_; }
@@ -182,7 +182,7 @@ private:
     void reap_ended();
 
     ProcessList processes_;
-    std::vector<Process*, RuntimeAllocator<Process*>> runnable_;  // by PID: what the next tick runs
+    PointerVector<Process> runnable_;  // by PID: what the next tick runs
     std::unique_ptr<OsKernel> kernel_;                 // created on first use (src/kernel/kernel_state.hpp)
     std::atomic<Pid> next_pid_{1};
     bool is_finished_ = false;
