@@ -70,7 +70,7 @@ inline constexpr int kExitFailed = 1;
 
 class Process {
 public:
-    Process(Os& os, Pid pid, std::string name);
+    Process(Os& os, Pid pid, std::string_view name);
     ~Process();
     // A process lives in its runtime's block pool, beside its Lua blocks
     // (runtime/block_pool.hpp): `new (runtime) Process(...)`; delete frees it there.
@@ -81,7 +81,7 @@ public:
     Process& operator=(const Process&) = delete;
 
     Pid pid() const { return pid_; }
-    const std::string& name() const { return name_; }
+    const std::string& name() const { return *name_; }
     ProcessStatus status() const { return status_; }
     bool is_finished() const { return status_ != ProcessStatus::Ready; }
     // Why it failed or was killed; empty otherwise.
@@ -156,7 +156,7 @@ private:
     std::uint64_t spawned_at_tick_;
     std::uint64_t ended_at_tick_ = 0;
     UsageCounters usage_;
-    std::string name_;
+    const std::string* name_;  // shared by the processes of its runtime that bear it (runtime/process_names.hpp)
     std::unique_ptr<ProcessText> text_;  // error and kept output, created when first written
     std::unique_ptr<ProcessIo> io_;
 };

@@ -19,6 +19,7 @@ class Process;
 class ProcessObserver;
 class Preemption;
 class ChunkCache;
+class ProcessNames;
 class Allocator;
 
 // How a running process is made to give the CPU back (docs/scheduling.md).
@@ -121,6 +122,7 @@ public:
     SliceClock& slice_clock() { return slice_clock_; }
     Preemption& preemption() { return *preemption_; }
     ChunkCache& chunks() { return *chunks_; }
+    ProcessNames& process_names() { return *process_names_; }
     Allocator& allocator() { return *allocator_; }
     static Runtime& of(lua_State* L);
 
@@ -138,6 +140,7 @@ private:
     ProcessObserver* observer_ = nullptr;
     std::unique_ptr<Preemption> preemption_;
     std::unique_ptr<ChunkCache> chunks_;
+    std::unique_ptr<ProcessNames> process_names_;
 };
 
 }  // namespace luaos

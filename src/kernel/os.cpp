@@ -123,7 +123,7 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, Dial
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name, const SpawnOptions& options) {
     const Dialect dialect = options.dialect;
     Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
-    auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, std::string(name)));
+    auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, name));
     if (options.parent != 0) process->ensure_io().parent = options.parent;
     ++processes_spawned_;
     Allocator::Charging charging(runtime_.allocator(), process->memory_account());

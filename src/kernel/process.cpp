@@ -12,6 +12,7 @@
 #include "kernel/process_text.hpp"
 #include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
+#include "runtime/process_names.hpp"
 
 namespace luaos {
 
@@ -38,12 +39,12 @@ const char* state_name(ProcessState state) {
     return "not_found";
 }
 
-Process::Process(Os& os, Pid pid, std::string name)
+Process::Process(Os& os, Pid pid, std::string_view name)
     : os_(os),
       pid_(pid),
       memory_(os.runtime().allocator().open_account(std::numeric_limits<std::size_t>::max(), os.memory_account())),
       spawned_at_tick_(os.ticks()),
-      name_(std::move(name)) {}
+      name_(os.runtime().process_names().acquire(name)) {}
 
 void* Process::operator new(std::size_t size, Runtime& runtime) { return runtime.allocator().allocate_object(size); }
 
@@ -60,6 +61,7 @@ void Process::operator delete(Process* process, std::destroying_delete_t) {
 Process::~Process() {
     release_lua();
     os_.runtime().allocator().close_account(memory_);
+    os_.runtime().process_names().release(name_);
 }
 
 ProcessStats Process::stats() const {
