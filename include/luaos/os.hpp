@@ -67,7 +67,8 @@ struct ExitEvent {
 
 // Hears that an Os which had nothing to run has work again because of a call
 // from outside its tick (the host spawned, wrote stdin, sent, killed): a
-// cluster's shard uses it to stop skipping the VM.
+// cluster's shard uses it to stop skipping the VM. It is set on the Runtime
+// (Runtime::set_activity_listener) and hears of every Os of that runtime.
 class OsActivityListener {
 public:
     virtual void on_active(Os& os) = 0;
@@ -164,7 +165,6 @@ public:
     void wake(Process& process);
     OsKernel& kernel();
     bool ticking() const { return ticking_; }
-    void set_activity_listener(OsActivityListener* listener) { listener_ = listener; }
     void account_output(std::size_t bytes) { usage_.stdout_bytes += bytes; }
     MemoryAccount* memory_account() const { return memory_; }
     // The VM this Os belongs to, or null for a stand-alone Os.
@@ -173,7 +173,6 @@ public:
 private:
     Runtime& runtime_;
     const VirtualMachine* vm_;
-    OsActivityListener* listener_ = nullptr;
     MemoryAccount* memory_;
     void park(Process& process);
     void wake_due_timers();

@@ -245,7 +245,8 @@ void Os::wake(Process& process) {
 }
 
 void Os::became_active() {
-    if (listener_ != nullptr && !ticking_) listener_->on_active(*this);
+    OsActivityListener* listener = runtime_.activity_listener();
+    if (listener != nullptr && !ticking_) listener->on_active(*this);
 }
 
 void Os::wake_due_timers() {
