@@ -1,7 +1,6 @@
 #include "luaos/process.hpp"
 
 #include <cassert>
-#include <limits>
 #include <lua.hpp>
 
 #include "luaos/observer.hpp"
@@ -42,7 +41,7 @@ const char* state_name(ProcessState state) {
 Process::Process(Os& os, Pid pid, std::string_view name)
     : os_(os),
       pid_(pid),
-      memory_(os.runtime().allocator().open_account(std::numeric_limits<std::size_t>::max(), os.memory_account())),
+      memory_(os.runtime().allocator().open_account(MemoryAccount::kNoLimit, os.memory_account())),
       spawned_at_tick_(os.ticks()),
       name_(os.runtime().process_names().acquire(name)) {}
 
