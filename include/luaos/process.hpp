@@ -144,8 +144,6 @@ private:
     ProcessStatus doom_ = ProcessStatus::Ready;
     bool preempting_ = false;
     Dialect dialect_ = Dialect::Lua;
-    bool output_truncated_ = false;
-    std::size_t output_pending_ = 0;  // counted against RuntimeOptions::output_limit
     static constexpr int kNoRef = -2;  // LUA_NOREF, without including Lua here
     int thread_ref_ = kNoRef;
     int env_ref_ = kNoRef;
@@ -157,7 +155,7 @@ private:
     std::uint64_t ended_at_tick_ = 0;
     UsageCounters usage_;
     const std::string* name_;  // shared by the processes of its runtime that bear it (runtime/process_names.hpp)
-    std::unique_ptr<ProcessText> text_;  // error and kept output, created when first written
+    std::unique_ptr<ProcessText> text_;  // error and output, created when first written
     std::unique_ptr<ProcessIo> io_;
 };
 

@@ -131,9 +131,10 @@ void Process::attach(lua_State* thread, int thread_ref, int env_ref, CompiledChu
 
 std::string Process::take_output() {
     std::string taken;
-    if (text_) taken.swap(text_->output);
-    output_pending_ = 0;
-    output_truncated_ = false;
+    if (text_) {
+        taken.swap(text_->output);
+        text_->restart_output_limit();
+    }
     return taken;
 }
 
@@ -144,27 +145,27 @@ std::string Process::take_output() {
 void Process::write_output(std::string_view text) {
     Runtime& runtime = os_.runtime();
     const std::size_t limit = runtime.options().output_limit;
-    if (output_truncated_) return;
+    if (text_ && text_->output_truncated) return;
+    ProcessText& said = ensure_text();
     std::string marker;
-    if (text.size() > limit - output_pending_) {
-        text = text.substr(0, limit - output_pending_);
+    if (text.size() > limit - said.output_pending) {
+        text = text.substr(0, limit - said.output_pending);
         marker = "\n[luaos: output truncated at " + std::to_string(limit) + " bytes]\n";
-        output_truncated_ = true;
+        said.output_truncated = true;
     }
-    output_pending_ += text.size();
+    said.output_pending += text.size();
     for (std::string_view part : {text, std::string_view(marker)}) {
         if (part.empty()) continue;
         usage_.stdout_bytes += part.size();
         os_.account_output(part.size());
-        if (runtime.options().keep_output) ensure_text().output.append(part);
+        if (runtime.options().keep_output) said.output.append(part);
         if (ProcessObserver* observer = runtime.observer()) observer->on_output(*this, part);
     }
 }
 
 void Process::begin_slice() {
-    if (os_.runtime().options().keep_output) return;
-    output_pending_ = 0;
-    output_truncated_ = false;
+    if (os_.runtime().options().keep_output || !text_) return;
+    text_->restart_output_limit();
 }
 
 void Process::doom(ProcessStatus how, std::string reason) {
