@@ -9,5 +9,6 @@
 #include "luaos/runtime.hpp"
 #include "luaos/runtime_allocator.hpp"
 #include "luaos/stats.hpp"
+#include "luaos/usage_counters.hpp"
 #include "luaos/uuid.hpp"
 #include "luaos/vm.hpp"

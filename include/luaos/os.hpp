@@ -10,9 +10,10 @@
 #include <vector>
 
 #include "luaos/dialect.hpp"
+#include "luaos/pointer_vector.hpp"
 #include "luaos/process.hpp"
-#include "luaos/runtime_allocator.hpp"
 #include "luaos/stats.hpp"
+#include "luaos/usage_counters.hpp"
 
 namespace luaos {
 
@@ -66,7 +67,8 @@ struct ExitEvent {
 
 // Hears that an Os which had nothing to run has work again because of a call
 // from outside its tick (the host spawned, wrote stdin, sent, killed): a
-// cluster's shard uses it to stop skipping the VM.
+// cluster's shard uses it to stop skipping the VM. It is set on the Runtime
+// (Runtime::set_activity_listener) and hears of every Os of that runtime.
 class OsActivityListener {
 public:
     virtual void on_active(Os& os) = 0;
@@ -146,8 +148,8 @@ public:
     double run(std::uint64_t max_ticks = 1000);
 
     bool is_finished() const { return is_finished_; }
-    // Live processes, by PID.
-    using ProcessList = std::vector<std::unique_ptr<Process>, RuntimeAllocator<std::unique_ptr<Process>>>;
+    // Live processes, by PID; the Os owns them.
+    using ProcessList = PointerVector<Process>;
     const ProcessList& processes() const { return processes_; }
     Process* find(Pid pid) const;
     Runtime& runtime() const { return runtime_; }
@@ -163,9 +165,8 @@ public:
     void wake(Process& process);
     OsKernel& kernel();
     bool ticking() const { return ticking_; }
-    void set_activity_listener(OsActivityListener* listener) { listener_ = listener; }
-    void account_output(std::size_t bytes) { stats_.stdout_bytes += bytes; }
-    void account_turn_sat_out() { ++stats_.turns_sat_out; }
+    void account_output(std::size_t bytes) { usage_.stdout_bytes += bytes; }
+    void account_turn_sat_out() { ++turns_sat_out_; }
     MemoryAccount* memory_account() const { return memory_; }
     // The VM this Os belongs to, or null for a stand-alone Os.
     const VirtualMachine* vm() const { return vm_; }
@@ -173,7 +174,6 @@ public:
 private:
     Runtime& runtime_;
     const VirtualMachine* vm_;
-    OsActivityListener* listener_ = nullptr;
     MemoryAccount* memory_;
     void park(Process& process);
     void wake_due_timers();
@@ -182,13 +182,17 @@ private:
     void reap_ended();
 
     ProcessList processes_;
-    std::vector<Process*, RuntimeAllocator<Process*>> runnable_;  // by PID: what the next tick runs
+    PointerVector<Process> runnable_;  // by PID: what the next tick runs
     std::unique_ptr<OsKernel> kernel_;                 // created on first use (src/kernel/kernel_state.hpp)
     std::atomic<Pid> next_pid_{1};
     bool is_finished_ = false;
     bool ticking_ = false;
     std::uint64_t ticks_ = 0;
-    VmStats stats_;  // the counters; memory figures are read from the account
+    // VmStats's counters; stats() adds the ticks and reads the memory
+    // figures from the account.
+    UsageCounters usage_;
+    std::uint64_t processes_spawned_ = 0;
+    std::uint64_t turns_sat_out_ = 0;
 };
 
 }  // namespace luaos

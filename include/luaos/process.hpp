@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "luaos/dialect.hpp"
+#include "luaos/usage_counters.hpp"
 
 struct lua_State;
 
@@ -22,6 +23,7 @@ struct MemoryAccount;
 struct ProcessStats;
 struct SliceRecord;
 struct ProcessIo;
+struct ProcessText;
 
 using Pid = std::uint32_t;
 
@@ -68,7 +70,7 @@ inline constexpr int kExitFailed = 1;
 
 class Process {
 public:
-    Process(Os& os, Pid pid, std::string name);
+    Process(Os& os, Pid pid, std::string_view name);
     ~Process();
     // A process lives in its runtime's block pool, beside its Lua blocks
     // (runtime/block_pool.hpp): `new (runtime) Process(...)`; delete frees it there.
@@ -79,13 +81,13 @@ public:
     Process& operator=(const Process&) = delete;
 
     Pid pid() const { return pid_; }
-    const std::string& name() const { return name_; }
+    const std::string& name() const { return *name_; }
     ProcessStatus status() const { return status_; }
     bool is_finished() const { return status_ != ProcessStatus::Ready; }
     // Why it failed or was killed; empty otherwise.
-    const std::string& error() const { return error_; }
+    const std::string& error() const;
     // Everything it printed that the host has not taken yet.
-    const std::string& output() const { return stdout_; }
+    const std::string& output() const;
     std::string take_output();
     Os& os() const { return os_; }
     // What it has cost so far (luaos/stats.hpp).
@@ -138,6 +140,7 @@ public:
 private:
     void ended();
     void release_lua();
+    ProcessText& ensure_text();
 
     Os& os_;
     Pid pid_;
@@ -145,8 +148,6 @@ private:
     ProcessStatus doom_ = ProcessStatus::Ready;
     bool preempting_ = false;
     Dialect dialect_ = Dialect::Lua;
-    bool output_truncated_ = false;
-    std::size_t output_pending_ = 0;  // counted against RuntimeOptions::output_limit
     static constexpr int kNoRef = -2;  // LUA_NOREF, without including Lua here
     int thread_ref_ = kNoRef;
     int env_ref_ = kNoRef;
@@ -156,15 +157,10 @@ private:
     MemoryAccount* memory_;  // a sub-account of its VM's: what it allocated
     std::uint64_t spawned_at_tick_;
     std::uint64_t ended_at_tick_ = 0;
-    std::uint64_t cpu_ns_ = 0;
-    std::uint64_t instructions_ = 0;
-    std::uint64_t slices_ = 0;
-    std::uint64_t preemptions_ = 0;
-    std::uint64_t stdout_bytes_ = 0;
+    UsageCounters usage_;
     std::uint64_t slice_debt_ns_ = 0;
-    std::string name_;
-    std::string error_;
-    std::string stdout_;
+    const std::string* name_;  // shared by the processes of its runtime that bear it (runtime/process_names.hpp)
+    std::unique_ptr<ProcessText> text_;  // error and output, created when first written
     std::unique_ptr<ProcessIo> io_;
 };
 

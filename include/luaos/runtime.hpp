@@ -19,6 +19,8 @@ class Process;
 class ProcessObserver;
 class Preemption;
 class ChunkCache;
+class ProcessNames;
+class OsActivityListener;
 class Allocator;
 
 // How a running process is made to give the CPU back (docs/scheduling.md).
@@ -94,6 +96,10 @@ public:
     // Receives process output and exits of every Os on this runtime; may be null.
     void set_observer(ProcessObserver* observer) { observer_ = observer; }
     ProcessObserver* observer() const { return observer_; }
+    // Hears when an Os of this runtime has work again because of a call from
+    // outside its tick (luaos/os.hpp); may be null. A cluster's shard sets it.
+    void set_activity_listener(OsActivityListener* listener) { activity_listener_ = listener; }
+    OsActivityListener* activity_listener() const { return activity_listener_; }
 
     // The process whose slice is executing now, or null between slices.
     Process* current_process() const { return current_; }
@@ -122,6 +128,7 @@ public:
     SliceClock& slice_clock() { return slice_clock_; }
     Preemption& preemption() { return *preemption_; }
     ChunkCache& chunks() { return *chunks_; }
+    ProcessNames& process_names() { return *process_names_; }
     Allocator& allocator() { return *allocator_; }
     static Runtime& of(lua_State* L);
 
@@ -137,8 +144,10 @@ private:
     SliceClock slice_clock_;
     TickStats tick_stats_;
     ProcessObserver* observer_ = nullptr;
+    OsActivityListener* activity_listener_ = nullptr;
     std::unique_ptr<Preemption> preemption_;
     std::unique_ptr<ChunkCache> chunks_;
+    std::unique_ptr<ProcessNames> process_names_;
 };
 
 }  // namespace luaos

@@ -10,14 +10,14 @@ namespace luaos {
 VirtualMachine& Shard::add_vm(std::uint64_t serial) {
     vms_.push_back(std::unique_ptr<VirtualMachine>(new (runtime_) VirtualMachine(runtime_, serial)));
     VirtualMachine& vm = *vms_.back();
-    vm.os().set_activity_listener(this);
     awake_.push_back(&vm);
     return vm;
 }
 
 // The host calls in between ticks, on the thread that ticks the cluster.
 void Shard::on_active(Os& os) {
-    // The shard owns every VM it tells its Os to report to.
+    // Every Os of the runtime reports here; only a VM this shard set aside
+    // (idle_since != 0) needs waking, and the shard owns those.
     auto* vm = const_cast<VirtualMachine*>(os.vm());
     if (vm != nullptr && vm->idle_since != 0) woken_.push_back(vm);
 }

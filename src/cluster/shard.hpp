@@ -23,7 +23,9 @@ namespace luaos {
 
 class Shard final : private OsActivityListener {
 public:
-    Shard(const RuntimeOptions& options, std::shared_ptr<MemoryCap> cap) : runtime_(options, std::move(cap)) {}
+    Shard(const RuntimeOptions& options, std::shared_ptr<MemoryCap> cap) : runtime_(options, std::move(cap)) {
+        runtime_.set_activity_listener(this);
+    }
 
     Runtime& runtime() { return runtime_; }
     VirtualMachine& add_vm(std::uint64_t serial);

@@ -82,15 +82,14 @@ int create_thread_protected(lua_State* L) {
 Os::Os(Runtime& runtime, const VirtualMachine* vm)
     : runtime_(runtime),
       vm_(vm),
-      memory_(runtime.allocator().open_account(runtime.options().memory_limit)),
-      processes_(RuntimeAllocator<std::unique_ptr<Process>>(runtime)),
-      runnable_(RuntimeAllocator<Process*>(runtime)) {
+      memory_(runtime.allocator().open_account(runtime.options().memory_limit)) {
     os_library_ensure_installed(runtime.lua());
 }
 
 Os::~Os() {
-    runnable_.clear();
-    processes_.clear();
+    runnable_.release(runtime_);
+    for (Process* process : processes_) delete process;
+    processes_.release(runtime_);
     runtime_.allocator().close_account(memory_);
 }
 
@@ -102,7 +101,10 @@ OsKernel& Os::kernel() {
 std::size_t Os::memory_used() const { return memory_->used; }
 
 VmStats Os::stats() const {
-    VmStats stats = stats_;
+    VmStats stats;
+    usage_.report(stats);
+    stats.processes_spawned = processes_spawned_;
+    stats.turns_sat_out = turns_sat_out_;
     stats.ticks = ticks_;
     stats.memory = memory_->used;
     stats.memory_peak = memory_->peak;
@@ -110,10 +112,7 @@ VmStats Os::stats() const {
 }
 
 void Os::account_slice(const SliceRecord& slice) {
-    stats_.cpu_ns += slice.duration_ns;
-    stats_.instructions += slice.instructions;
-    ++stats_.slices;
-    if (slice.preempted) ++stats_.preemptions;
+    usage_.count_slice(slice);
 }
 
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name, Dialect dialect) {
@@ -125,9 +124,9 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, Dial
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name, const SpawnOptions& options) {
     const Dialect dialect = options.dialect;
     Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
-    auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, std::string(name)));
+    auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, name));
     if (options.parent != 0) process->ensure_io().parent = options.parent;
-    ++stats_.processes_spawned;
+    ++processes_spawned_;
     Allocator::Charging charging(runtime_.allocator(), process->memory_account());
     SpawnResult result{pid, {}};
 
@@ -147,13 +146,14 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
         }
     }
     Process& spawned = *process;
-    processes_.push_back(std::move(process));
+    processes_.push_back(runtime_, process.get());
+    process.release();
     if (!result.ok()) {
         spawned.fail(result.error);
     } else if (ticking_) {
         kernel().woken.push_back(&spawned);
     } else {
-        runnable_.push_back(&spawned);  // PIDs only grow: still in PID order
+        runnable_.push_back(runtime_, &spawned);  // PIDs only grow: still in PID order
     }
     is_finished_ = false;
     if (ProcessObserver* observer = runtime_.observer()) observer->on_spawn(spawned);
@@ -169,7 +169,7 @@ void Os::tick() {
         wake_due_timers();
         if (!kernel_->woken.empty()) {
             const auto middle = static_cast<std::ptrdiff_t>(runnable_.size());
-            runnable_.insert(runnable_.end(), kernel_->woken.begin(), kernel_->woken.end());
+            runnable_.append(runtime_, kernel_->woken);
             kernel_->woken.clear();
             auto by_pid = [](const Process* a, const Process* b) { return a->pid() < b->pid(); };
             std::sort(runnable_.begin() + middle, runnable_.end(), by_pid);
@@ -185,7 +185,7 @@ void Os::tick() {
         }
         if (!process.is_finished() && !(process.io() != nullptr && process.io()->parked)) runnable_[kept++] = &process;
     }
-    runnable_.resize(kept);
+    runnable_.truncate(kept);
     ticking_ = false;
     reap_ended();
     is_finished_ = processes_.empty();
@@ -246,7 +246,8 @@ void Os::wake(Process& process) {
 }
 
 void Os::became_active() {
-    if (listener_ != nullptr && !ticking_) listener_->on_active(*this);
+    OsActivityListener* listener = runtime_.activity_listener();
+    if (listener != nullptr && !ticking_) listener->on_active(*this);
 }
 
 void Os::wake_due_timers() {
@@ -321,7 +322,15 @@ void Os::reap_ended() {
     // reported (and removed) at the next tick.
     auto reported = [&ended](const Process* process) { return std::binary_search(ended.begin(), ended.end(), process->pid()); };
     std::erase_if(kernel.woken, reported);
-    std::erase_if(processes_, [&reported](const std::unique_ptr<Process>& process) { return reported(process.get()); });
+    std::size_t kept = 0;
+    for (Process* process : processes_) {
+        if (reported(process)) {
+            delete process;
+        } else {
+            processes_[kept++] = process;
+        }
+    }
+    processes_.truncate(kept);
 }
 
 double Os::run(std::uint64_t max_ticks) {
@@ -333,8 +342,8 @@ double Os::run(std::uint64_t max_ticks) {
 // processes_ is in PID order: PIDs only grow and spawns append.
 Process* Os::find(Pid pid) const {
     auto it = std::lower_bound(processes_.begin(), processes_.end(), pid,
-                               [](const std::unique_ptr<Process>& process, Pid key) { return process->pid() < key; });
-    return it == processes_.end() || (*it)->pid() != pid ? nullptr : it->get();
+                               [](const Process* process, Pid key) { return process->pid() < key; });
+    return it == processes_.end() || (*it)->pid() != pid ? nullptr : *it;
 }
 
 bool Os::has_runnable() const {

@@ -1,7 +1,6 @@
 #include "luaos/process.hpp"
 
 #include <cassert>
-#include <limits>
 #include <lua.hpp>
 
 #include "luaos/observer.hpp"
@@ -9,8 +8,10 @@
 #include "luaos/runtime.hpp"
 #include "luaos/stats.hpp"
 #include "kernel/process_io.hpp"
+#include "kernel/process_text.hpp"
 #include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
+#include "runtime/process_names.hpp"
 
 namespace luaos {
 
@@ -37,12 +38,12 @@ const char* state_name(ProcessState state) {
     return "not_found";
 }
 
-Process::Process(Os& os, Pid pid, std::string name)
+Process::Process(Os& os, Pid pid, std::string_view name)
     : os_(os),
       pid_(pid),
-      memory_(os.runtime().allocator().open_account(std::numeric_limits<std::size_t>::max(), os.memory_account())),
+      memory_(os.runtime().allocator().open_account(MemoryAccount::kNoLimit, os.memory_account())),
       spawned_at_tick_(os.ticks()),
-      name_(std::move(name)) {}
+      name_(os.runtime().process_names().acquire(name)) {}
 
 void* Process::operator new(std::size_t size, Runtime& runtime) { return runtime.allocator().allocate_object(size); }
 
@@ -59,16 +60,13 @@ void Process::operator delete(Process* process, std::destroying_delete_t) {
 Process::~Process() {
     release_lua();
     os_.runtime().allocator().close_account(memory_);
+    os_.runtime().process_names().release(name_);
 }
 
 ProcessStats Process::stats() const {
     ProcessStats stats;
-    stats.cpu_ns = cpu_ns_;
-    stats.instructions = instructions_;
-    stats.slices = slices_;
-    stats.preemptions = preemptions_;
+    usage_.report(stats);
     stats.ticks_alive = (is_finished() ? ended_at_tick_ : os_.ticks()) - spawned_at_tick_;
-    stats.stdout_bytes = stdout_bytes_;
     stats.memory = memory_->used;
     stats.memory_peak = memory_->peak;
     return stats;
@@ -97,6 +95,19 @@ int Process::exit_code() const {
     return kExitFailed;
 }
 
+namespace {
+const std::string kNoText;
+}  // namespace
+
+const std::string& Process::error() const { return text_ ? text_->error : kNoText; }
+
+const std::string& Process::output() const { return text_ ? text_->output : kNoText; }
+
+ProcessText& Process::ensure_text() {
+    if (!text_) text_ = std::make_unique<ProcessText>();
+    return *text_;
+}
+
 ProcessIo& Process::ensure_io() {
     if (!io_) io_ = std::make_unique<ProcessIo>();
     return *io_;
@@ -105,10 +116,7 @@ ProcessIo& Process::ensure_io() {
 bool Process::gave_up_slice() const { return io_ && io_->block != BlockReason::None; }
 
 void Process::account_slice(const SliceRecord& slice) {
-    cpu_ns_ += slice.duration_ns;
-    instructions_ += slice.instructions;
-    ++slices_;
-    if (slice.preempted) ++preemptions_;
+    usage_.count_slice(slice);
     os_.account_slice(slice);
 }
 
@@ -123,9 +131,10 @@ void Process::attach(lua_State* thread, int thread_ref, int env_ref, CompiledChu
 
 std::string Process::take_output() {
     std::string taken;
-    taken.swap(stdout_);
-    output_pending_ = 0;
-    output_truncated_ = false;
+    if (text_) {
+        taken.swap(text_->output);
+        text_->restart_output_limit();
+    }
     return taken;
 }
 
@@ -136,33 +145,33 @@ std::string Process::take_output() {
 void Process::write_output(std::string_view text) {
     Runtime& runtime = os_.runtime();
     const std::size_t limit = runtime.options().output_limit;
-    if (output_truncated_) return;
+    if (text_ && text_->output_truncated) return;
+    ProcessText& said = ensure_text();
     std::string marker;
-    if (text.size() > limit - output_pending_) {
-        text = text.substr(0, limit - output_pending_);
+    if (text.size() > limit - said.output_pending) {
+        text = text.substr(0, limit - said.output_pending);
         marker = "\n[luaos: output truncated at " + std::to_string(limit) + " bytes]\n";
-        output_truncated_ = true;
+        said.output_truncated = true;
     }
-    output_pending_ += text.size();
+    said.output_pending += text.size();
     for (std::string_view part : {text, std::string_view(marker)}) {
         if (part.empty()) continue;
-        stdout_bytes_ += part.size();
+        usage_.stdout_bytes += part.size();
         os_.account_output(part.size());
-        if (runtime.options().keep_output) stdout_.append(part);
+        if (runtime.options().keep_output) said.output.append(part);
         if (ProcessObserver* observer = runtime.observer()) observer->on_output(*this, part);
     }
 }
 
 void Process::begin_slice() {
-    if (os_.runtime().options().keep_output) return;
-    output_pending_ = 0;
-    output_truncated_ = false;
+    if (os_.runtime().options().keep_output || !text_) return;
+    text_->restart_output_limit();
 }
 
 void Process::doom(ProcessStatus how, std::string reason) {
     if (doomed() || is_finished()) return;
     doom_ = how;
-    error_ = std::move(reason);
+    ensure_text().error = std::move(reason);
 }
 
 void Process::end_doomed(std::string detail) {
@@ -170,7 +179,7 @@ void Process::end_doomed(std::string detail) {
     // A detail that is the reason itself, or its start ("not enough memory"),
     // adds nothing.
     std::string reason;
-    reason.swap(error_);
+    if (text_) reason.swap(text_->error);
     if (!detail.empty() && !std::string_view(reason).starts_with(detail)) {
         detail.append(" (").append(reason).append(")");
         reason.swap(detail);
@@ -193,7 +202,7 @@ void Process::finish() {
 void Process::fail(std::string message) {
     status_ = ProcessStatus::Failed;
     ended_at_tick_ = os_.ticks();
-    error_ = std::move(message);
+    ensure_text().error = std::move(message);
     ended();
 }
 
@@ -201,7 +210,7 @@ void Process::kill(std::string reason) {
     if (is_finished()) return;
     status_ = ProcessStatus::Killed;
     ended_at_tick_ = os_.ticks();
-    error_ = std::move(reason);
+    ensure_text().error = std::move(reason);
     ended();
 }
 

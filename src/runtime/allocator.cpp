@@ -1,5 +1,6 @@
 #include "runtime/allocator.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdlib>
 #include <cstring>
@@ -40,7 +41,7 @@ std::size_t default_memory_cap() {
 
 Allocator::Allocator(std::shared_ptr<MemoryCap> cap, RefusalHandler on_refusal)
     : cap_(std::move(cap)), on_refusal_(std::move(on_refusal)) {
-    host_.limit = std::numeric_limits<std::size_t>::max();
+    host_.limit = MemoryAccount::kNoLimit;
 }
 
 Allocator::~Allocator() {
@@ -57,7 +58,7 @@ MemoryAccount* Allocator::open_account(std::size_t limit, MemoryAccount* parent)
     void* raw = raw_allocate(sizeof(MemoryAccount));
     if (raw == nullptr) throw std::bad_alloc();
     auto* account = new (raw) MemoryAccount;
-    account->limit = limit;
+    account->limit = std::min(limit, MemoryAccount::kNoLimit);
     account->parent = parent;
     return account;
 }

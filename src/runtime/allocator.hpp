@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 
 #include "luaos/memory.hpp"
@@ -25,11 +26,16 @@ namespace luaos {
 // A VM's account, or a process's sub-account within its VM's: a charge to a
 // sub-account counts against its parent's limit too.
 struct MemoryAccount {
+    // The largest limit: 2^63 - 1 bytes, no limit at all in practice. A limit
+    // needs no more than 63 bits, so `closed` shares its word: a million VMs
+    // hold two accounts each, 32 bytes rather than 40.
+    static constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max() >> 1;
+
     std::size_t used = 0;
     std::size_t peak = 0;
-    std::size_t limit = 0;
     MemoryAccount* parent = nullptr;
-    bool closed = false;  // its owner is gone; freed with its last block
+    std::size_t limit : 63 = 0;  // at most kNoLimit
+    std::size_t closed : 1 = 0;  // its owner is gone; freed with its last block
 };
 
 enum class MemoryRefusal : std::uint8_t { AccountLimit, ClusterCap };
@@ -50,7 +56,8 @@ public:
     static void* lua_alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize);
 
     // A new account; with a parent, a sub-account (a parent outlives its
-    // sub-accounts: it is closed after them and holds their bytes).
+    // sub-accounts: it is closed after them and holds their bytes). A limit
+    // over MemoryAccount::kNoLimit is taken as kNoLimit.
     MemoryAccount* open_account(std::size_t limit, MemoryAccount* parent = nullptr);
     // The owner is gone: the account is freed now if empty, else with its last block.
     void close_account(MemoryAccount* account);

@@ -15,6 +15,7 @@
 #include "runtime/cpu_budget.hpp"
 #include "runtime/doom.hpp"
 #include "runtime/preemption.hpp"
+#include "runtime/process_names.hpp"
 #include "runtime/sandbox.hpp"
 
 namespace luaos {
@@ -39,6 +40,7 @@ Runtime::Runtime(RuntimeOptions options, std::shared_ptr<MemoryCap> cap) : optio
     sandbox_install(L_);
     preemption_ = make_preemption(options_);
     chunks_ = std::make_unique<ChunkCache>(L_);
+    process_names_ = std::make_unique<ProcessNames>();
 }
 
 Runtime::~Runtime() {

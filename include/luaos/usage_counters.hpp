@@ -1,0 +1,31 @@
+#pragma once
+// What a process and its VM both count of the work they did: ProcessStats
+// and VmStats report these alongside figures read from elsewhere.
+
+#include <cstdint>
+
+namespace luaos {
+
+struct SliceRecord;
+
+struct UsageCounters {
+    std::uint64_t cpu_ns = 0;
+    std::uint64_t instructions = 0;
+    std::uint64_t slices = 0;
+    std::uint64_t preemptions = 0;
+    std::uint64_t stdout_bytes = 0;
+
+    void count_slice(const SliceRecord& slice);
+
+    // Fills the fields of ProcessStats or VmStats that these count.
+    template <typename Stats>
+    void report(Stats& stats) const {
+        stats.cpu_ns = cpu_ns;
+        stats.instructions = instructions;
+        stats.slices = slices;
+        stats.preemptions = preemptions;
+        stats.stdout_bytes = stdout_bytes;
+    }
+};
+
+}  // namespace luaos

@@ -1,0 +1,27 @@
+#pragma once
+// What a process has to say to the host: why it ended, what it printed that
+// the host has not taken yet, and how much of its output limit that used.
+// Kept apart from Process and created when first written
+// (Process::ensure_text), so that a process that neither failed nor printed
+// costs one null pointer for them.
+
+#include <cstddef>
+#include <string>
+
+namespace luaos {
+
+struct ProcessText {
+    std::string error;   // why it failed or was killed; while doomed, the doom's reason
+    std::string output;  // kept with RuntimeOptions::keep_output
+    // Counted against RuntimeOptions::output_limit: kept and not taken yet,
+    // or, when output is only streamed, written within this slice.
+    std::size_t output_pending = 0;
+    bool output_truncated = false;  // the limit was reached: the rest is dropped
+
+    void restart_output_limit() {
+        output_pending = 0;
+        output_truncated = false;
+    }
+};
+
+}  // namespace luaos
