@@ -27,7 +27,7 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
     assert(process.status() == ProcessStatus::Ready && "only ready processes run");
     assert(runtime.current_process() == nullptr && "slices do not nest");
     std::uint64_t debt = process.slice_debt_ns();
-    if (runtime.preemption().skip_turn(debt)) {
+    if (debt != 0 && runtime.preemption().skip_turn(debt)) {
         process.set_slice_debt_ns(debt);
         process.os().account_turn_sat_out();
         runtime.record_turn_sat_out();

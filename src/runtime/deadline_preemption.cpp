@@ -4,9 +4,11 @@
 // The watchdog notices an overdue slice only when it next looks, and a
 // watchdog kept off the CPU by other load looks late: such a slice runs on,
 // sometimes for several slices' worth. So that this does not turn into an
-// unfair share, the watchdog measures how far past its end each slice ran and
-// the process owes that much CPU time. It repays a whole slice's worth by
-// sitting out a turn, and the rest by slices shortened by up to half.
+// unfair share, the watchdog notes how much CPU time the slice used, after it
+// first saw it, beyond a whole slice: time it certainly overran by. The
+// process owes that, and repays each whole slice's worth by sitting out a
+// turn. A slice ended on time owes nothing: the watchdog's round makes slices
+// a little uneven, but evenly so for every process.
 
 #include <algorithm>
 #include <lua.hpp>
@@ -21,14 +23,14 @@ namespace {
 // boundary), the hook keeps firing every this many instructions to charge
 // them against the CPU budget.
 constexpr int kBudgetStride = 1000;
-// Beyond this many slices' worth, a debt is forgiven: a process that ran long
-// once (on its CPU budget, behind a C call) is not starved for long after.
-constexpr std::uint64_t kMaxDebtSlices = 100;
+// An overrun counts up to this many slices' worth: a process that ran long
+// once (on its CPU budget, behind a C call) is not shut out for long after.
+constexpr std::uint64_t kMaxOverrunSlices = 100;
 
 class DeadlinePreemption final : public Preemption {
 public:
     explicit DeadlinePreemption(std::uint32_t time_slice_us)
-        : length_ns_(std::uint64_t{time_slice_us} * 1000), max_debt_ns_(kMaxDebtSlices * length_ns_) {
+        : length_ns_(std::uint64_t{time_slice_us} * 1000), max_overrun_ns_(kMaxOverrunSlices * length_ns_) {
         slice_.time_slice_us = time_slice_us;
         watchdog_watch(&slice_);
     }
@@ -42,13 +44,7 @@ public:
         return true;
     }
 
-    void arm(lua_State* thread, std::uint64_t debt_ns) override {
-        debt_ns_ = debt_ns;
-        // Half a slice at most: the watchdog cannot end a slice sooner than
-        // its round, half the shortest slice it watches.
-        repaying_ns_ = std::min(debt_ns, length_ns_ / 2);
-        watchdog_begin_slice(&slice_, thread, static_cast<std::int64_t>(length_ns_ - repaying_ns_));
-    }
+    void arm(lua_State* thread) override { watchdog_begin_slice(&slice_, thread); }
 
     // A script that enters a coroutine after its slice expired must be
     // stopped there: the signal set the hook on the thread it left.
@@ -57,17 +53,12 @@ public:
         if (slice_.running_expired()) lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, 1);
     }
 
-    // A slice that yielded before its end neither repaid nor added to the
-    // debt. A hook left on the thread would fire again in its next slice.
+    // A hook left on the thread would fire again in its next slice.
     std::uint64_t disarm(lua_State* thread) override {
-        std::uint64_t debt = debt_ns_;
-        if (slice_.running_expired()) {
-            const std::int64_t owed = static_cast<std::int64_t>(debt - repaying_ns_) + slice_.overrun_ns();
-            debt = std::min(static_cast<std::uint64_t>(std::max<std::int64_t>(owed, 0)), max_debt_ns_);
-        }
+        const std::uint64_t overrun = slice_.running_expired() ? std::min(slice_.overrun_ns(), max_overrun_ns_) : 0;
         watchdog_end_slice(&slice_);
         if (thread != nullptr && lua_gethook(thread) != nullptr) lua_sethook(thread, nullptr, 0, 0);
-        return debt;
+        return overrun;
     }
 
     std::uint64_t hook_fired(lua_State* thread) override {
@@ -87,9 +78,7 @@ public:
 private:
     WatchedSlice slice_;
     const std::uint64_t length_ns_;
-    const std::uint64_t max_debt_ns_;
-    std::uint64_t debt_ns_ = 0;     // what the running slice's process owed when it began
-    std::uint64_t repaying_ns_ = 0;  // how much shorter than a whole slice the running slice is
+    const std::uint64_t max_overrun_ns_;
 };
 
 }  // namespace

@@ -15,7 +15,7 @@ public:
     // Setting the hook also restarts its countdown, so every slice gets a full
     // quantum even if the previous one ended early on an explicit yield.
     // Coroutines a script creates inherit the hook from the thread creating them.
-    void arm(lua_State* thread, std::uint64_t) override { lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, quantum_); }
+    void arm(lua_State* thread) override { lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, quantum_); }
     void switch_thread(lua_State*) override {}
     // A slice is exactly its quantum: nothing is ever owed.
     bool skip_turn(std::uint64_t&) override { return false; }

@@ -25,17 +25,16 @@ namespace luaos {
 class Preemption {
 public:
     virtual ~Preemption() = default;
-    // Whether a process that owes `debt_ns` sits out its turn instead of
-    // running a slice; if so, `debt_ns` becomes what it owes after that.
+    // Whether a process that owes `debt_ns` of CPU time sits out its turn
+    // instead of running a slice; if so, `debt_ns` becomes what it owes after.
     virtual bool skip_turn(std::uint64_t& debt_ns) = 0;
-    // A slice is about to resume `thread` (the innermost coroutine of a
-    // process) for a process that owes `debt_ns` of CPU time: earlier slices
-    // of it ran past their end (only the deadline mode measures that).
-    virtual void arm(lua_State* thread, std::uint64_t debt_ns) = 0;
+    // A slice is about to resume `thread` (the innermost coroutine of a process).
+    virtual void arm(lua_State* thread) = 0;
     // The process moved into or out of one of its coroutines: `thread` runs now.
     virtual void switch_thread(lua_State* thread) = 0;
-    // The slice is over: the scheduler has control again. Returns what the
-    // process owes now.
+    // The slice is over: the scheduler has control again. Returns the CPU
+    // time it certainly ran past its end, which its process owes (only the
+    // deadline mode measures that).
     virtual std::uint64_t disarm(lua_State* thread) = 0;
     // The hook fired on `thread`: the VM instructions that ran since it was
     // set (they count against the CPU budget), or 0 if the hook was left over

@@ -62,11 +62,13 @@ void Runtime::enter_slice(Process& process) {
     slice_instructions_ = 0;
     allocator_->charge_to(process.memory_account());
     process.begin_slice();
-    preemption_->arm(process.running_thread(), process.slice_debt_ns());
+    preemption_->arm(process.running_thread());
 }
 
 void Runtime::leave_slice() {
-    current_->set_slice_debt_ns(preemption_->disarm(current_->running_thread()));
+    if (const std::uint64_t overrun = preemption_->disarm(current_->running_thread())) {
+        current_->set_slice_debt_ns(current_->slice_debt_ns() + overrun);
+    }
     allocator_->charge_to(nullptr);
     current_ = nullptr;
 }

@@ -196,14 +196,13 @@ private:
                 slice->seen_cpu_ns = cpu;
                 continue;
             }
-            // The slice ran for up to a round before it was first seen: half
-            // a round on average.
-            const std::int64_t round_ns = round_.count() * 1000;
-            const std::int64_t length = slice->length_ns.load(std::memory_order_relaxed);
+            // The slice ran for up to a round before it was first seen.
+            const std::int64_t length = std::int64_t{slice->time_slice_us} * 1000;
             const bool measured = cpu >= 0 && slice->seen_cpu_ns >= 0;
-            if (measured && cpu - slice->seen_cpu_ns < length - round_ns) continue;
-            const std::int64_t used = cpu - slice->seen_cpu_ns + round_ns / 2;
-            slice->overrun.store(measured ? used - length : 0, std::memory_order_relaxed);
+            const std::int64_t used = measured ? cpu - slice->seen_cpu_ns : 0;
+            if (measured && used < length - round_.count() * 1000) continue;
+            slice->overrun.store(static_cast<std::uint64_t>(std::max<std::int64_t>(used - length, 0)),
+                                 std::memory_order_relaxed);
             // Sent again each round the slice runs on: the hook only fires
             // when Lua runs an instruction, and a handler may have set it on
             // a thread the script has since left.
@@ -240,11 +239,9 @@ void watchdog_watch(WatchedSlice* slice) {
 
 void watchdog_unwatch(WatchedSlice* slice) { watchdog().unwatch(slice); }
 
-void watchdog_begin_slice(WatchedSlice* slice, lua_State* thread, std::int64_t length_ns) {
-    assert(length_ns * 2 >= std::int64_t{slice->time_slice_us} * 1000 && "a watched slice is at least its round");
+void watchdog_begin_slice(WatchedSlice* slice, lua_State* thread) {
     unblock_signal_once();
     slice->thread.store(thread, std::memory_order_relaxed);
-    slice->length_ns.store(length_ns, std::memory_order_relaxed);
     slice->worker.store(this_thread_id(), std::memory_order_relaxed);
     tls_slice = slice;
     slice->seq.fetch_add(1, std::memory_order_seq_cst);

@@ -6,9 +6,8 @@
 // WatchedSlice: a sequence number that is odd while a slice runs, and the Lua
 // thread running it. The watchdog wakes every half of the shortest time slice
 // it watches. When it first sees a slice running it notes the CPU time of
-// the OS thread running it; once that thread has used the slice's length
-// less a round of CPU time under the same number, the slice is overdue, and
-// the watchdog also notes how far past its end it ran. (CPU time, not
+// the OS thread running it; once that thread has used a further slice less a
+// round of CPU time under the same number, the slice is overdue. (CPU time, not
 // wall time: a worker the OS descheduled has not used its slice, and a slice
 // that yields in time must not be cut short because the machine is busy.)
 // The watchdog marks the slice expired and sends the slice's OS thread a
@@ -36,13 +35,12 @@ struct WatchedSlice {
     std::atomic<std::uint64_t> seq{0};  // odd while a slice runs
     std::atomic<lua_State*> thread{nullptr};
     std::atomic<pid_t> worker{0};  // the kernel's id of the thread running the slice
-    std::atomic<std::int64_t> length_ns{0};  // the running slice's; at least half of time_slice_us
-    // Written by the watchdog: the seq of a slice it found overdue, and how
-    // much CPU time that slice had used past its end when it last looked, by
-    // its estimate (stored before `expired`; negative if it expired early).
+    // Written by the watchdog: the seq of a slice it found overdue, and the
+    // CPU time that slice had used, since the watchdog first saw it, beyond a
+    // whole slice when it last looked (stored before `expired`).
     std::atomic<std::uint64_t> expired{0};
-    std::atomic<std::int64_t> overrun{0};
-    // The length of a whole slice.
+    std::atomic<std::uint64_t> overrun{0};
+    // The slice's length.
     std::uint32_t time_slice_us = 0;
     // The watchdog's own notes.
     std::uint64_t seen_seq = 0;
@@ -53,17 +51,15 @@ struct WatchedSlice {
         return (now & 1) != 0 && expired.load(std::memory_order_acquire) == now;
     }
     // Of the running slice, once running_expired().
-    std::int64_t overrun_ns() const { return overrun.load(std::memory_order_relaxed); }
+    std::uint64_t overrun_ns() const { return overrun.load(std::memory_order_relaxed); }
 };
 
 // Starts watching `slice` (the watchdog thread starts with the first).
 void watchdog_watch(WatchedSlice* slice);
 // Stops watching it (the thread stops with the last).
 void watchdog_unwatch(WatchedSlice* slice);
-// A slice of `length_ns` of CPU time (at least half the watched slice's
-// time_slice_us) is beginning on this thread: publishes it and wakes a
-// dozing watchdog.
-void watchdog_begin_slice(WatchedSlice* slice, lua_State* thread, std::int64_t length_ns);
+// A slice is beginning on this thread: publishes it and wakes a dozing watchdog.
+void watchdog_begin_slice(WatchedSlice* slice, lua_State* thread);
 // The slice on this thread is over.
 void watchdog_end_slice(WatchedSlice* slice);
 
