@@ -3,7 +3,8 @@
 // Fairness: 1,000 VMs whose one process never yields, 600 ticks. Reports
 // Jain's fairness index (1 is perfectly even) and the largest deviation from
 // the mean of the work each VM did (the loop iterations its script counted),
-// first unpaced (every VM has a turn every tick), then with each tick
+// and the largest deviation of the time its slices took (the deadline mode
+// divides time; the same time is not always the same work), first unpaced (every VM has a turn every tick), then with each tick
 // limited to a 60 Hz frame, where only some VMs get a turn per tick and the
 // turns rotate (their counts differ by at most one).
 // Frames: the same load paced at 60 ticks per second: how long ticks really
@@ -46,6 +47,26 @@ double iterations_of(VirtualMachine& vm) {
     return n;
 }
 
+struct Spread {
+    double mean = 0;
+    double deviation = 0;  // the largest, from the mean, relative to it
+    double jain = 0;       // Jain's fairness index: 1 when all are equal
+};
+
+Spread spread_of(const std::vector<double>& shares) {
+    double sum = 0;
+    double squares = 0;
+    for (double share : shares) {
+        sum += share;
+        squares += share * share;
+    }
+    Spread spread;
+    spread.mean = sum / double(shares.size());
+    for (double share : shares) spread.deviation = std::max(spread.deviation, std::abs(share - spread.mean) / spread.mean);
+    spread.jain = sum * sum / (double(shares.size()) * squares);
+    return spread;
+}
+
 void report_fairness(const Mode& mode, int vms, int ticks, bool budgeted) {
     Cluster cluster({.runtime = mode.options, .threads = 1});
     for (int i = 0; i < vms; ++i) cluster.create_vm().os().spawn_process("n = 0 while true do n = n + 1 end", "spin.lua");
@@ -56,25 +77,20 @@ void report_fairness(const Mode& mode, int vms, int ticks, bool budgeted) {
             cluster.tick();
         }
     }
-    std::vector<double> shares;
+    std::vector<double> work;
+    std::vector<double> time;
     std::uint64_t fewest_turns = ~std::uint64_t{0};
     std::uint64_t most_turns = 0;
     cluster.for_each_vm([&](VirtualMachine& vm) {
-        shares.push_back(iterations_of(vm));
-        fewest_turns = std::min(fewest_turns, vm.os().stats().slices);
-        most_turns = std::max(most_turns, vm.os().stats().slices);
+        const VmStats stats = vm.os().stats();
+        work.push_back(iterations_of(vm));
+        time.push_back(double(stats.cpu_ns));
+        fewest_turns = std::min(fewest_turns, stats.slices);
+        most_turns = std::max(most_turns, stats.slices);
     });
-    double sum = 0;
-    double squares = 0;
-    for (double share : shares) {
-        sum += share;
-        squares += share * share;
-    }
-    const double mean = sum / double(shares.size());
-    double deviation = 0;
-    for (double share : shares) deviation = std::max(deviation, std::abs(share - mean) / mean);
-    const double jain = sum * sum / (double(shares.size()) * squares);
-    std::printf("%-34s %10.4f %14.1f%% %16.0f %8llu-%llu\n", mode.name, jain, deviation * 100, mean,
+    const Spread work_spread = spread_of(work);
+    std::printf("%-34s %10.4f %14.1f%% %10.1f%% %12.0f %8llu-%llu\n", mode.name, work_spread.jain,
+                work_spread.deviation * 100, spread_of(time).deviation * 100, work_spread.mean,
                 static_cast<unsigned long long>(fewest_turns), static_cast<unsigned long long>(most_turns));
 }
 
@@ -109,7 +125,8 @@ int main(int argc, char** argv) {
     for (bool budgeted : {false, true}) {
         std::printf("fairness: %d never-yielding VMs, %d ticks, %s, one worker\n", vms, ticks,
                     budgeted ? "each tick at most a 60 Hz frame" : "unpaced");
-        std::printf("%-34s %10s %15s %16s %10s\n", "mode", "Jain index", "max deviation", "mean iterations", "turns");
+        std::printf("%-34s %10s %15s %11s %12s %10s\n", "mode", "Jain index", "max deviation", "of time", "mean work",
+                    "turns");
         for (const Mode& mode : modes) {
             // Unpaced, every VM runs a whole slice every tick: 1000 x 600 slices
             // of a millisecond would take ten minutes.
