@@ -136,9 +136,11 @@ TEST(DeadlinePreemption, ASliceThatOverranIsRepaidBySittingOutTurns) {
     EXPECT_EQ(process.stats().slices, 1u);
     EXPECT_GT(process.slice_debt_ns(), 1'000'000u) << "it owes more than a slice";
     h.run(5);
-    EXPECT_GE(h.os.stats().turns_sat_out, 1u);
-    EXPECT_LT(process.stats().slices, 6u);
-    EXPECT_EQ(h.os.find(bystander)->stats().slices, 6u) << "the bystander had every turn";
+    EXPECT_GE(h.os.stats().turns_sat_out, 4u);
+    EXPECT_LE(process.stats().slices, 2u) << "it owes dozens of slices: it sits its turns out";
+    // A watchdog kept waiting on a busy machine may make the bystander owe a
+    // turn too, but not most of them.
+    EXPECT_GE(h.os.find(bystander)->stats().slices, 4u) << "the bystander keeps its turns";
 }
 
 TEST(DeadlinePreemption, AProcessOwingAWholeSliceSitsOutOneTurn) {
