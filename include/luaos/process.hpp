@@ -107,8 +107,8 @@ public:
     int env_ref() const { return env_ref_; }
     bool preempting() const { return preempting_; }
     void set_preempting(bool value) { preempting_ = value; }
-    // CPU time its slices ran past their end, to be repaid by shorter ones
-    // (runtime/deadline_preemption.cpp).
+    // CPU time its slices certainly ran past their end, repaid a whole slice
+    // at a time by sitting out turns (runtime/deadline_preemption.cpp).
     std::uint64_t slice_debt_ns() const { return slice_debt_ns_; }
     void set_slice_debt_ns(std::uint64_t debt) { slice_debt_ns_ = debt; }
     void attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk);
