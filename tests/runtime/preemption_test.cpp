@@ -41,6 +41,32 @@ TEST(Preemption, SmallerQuantumMeansMoreSlices) {
     EXPECT_GT(fine.tick, 50u * coarse.tick);
 }
 
+// `for i = 1, N do end` is one instruction (FORLOOP) per iteration, so N
+// iterations are N / quantum slices. Lua marks the instruction a hook yielded
+// at so that resuming it does not call the hook again; a countdown restarted
+// on resume would keep that mark for the next firing and double the slice.
+TEST(Preemption, EveryPreemptedSliceRunsExactlyItsQuantum) {
+    Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 100});
+    Pid loop = h.spawn("for i = 1, 100000 do end", "loop.lua");
+    h.run(5000);
+    ASSERT_EQ(h.exit_of(loop).status, ProcessStatus::Finished);
+    const ProcessStats& stats = h.exit_of(loop).stats;
+    EXPECT_EQ(stats.preemptions, 1000u);
+    EXPECT_EQ(stats.slices, 1001u);
+    EXPECT_EQ(stats.instructions, 100000u);
+}
+
+// A slice cut short by an explicit yield leaves the countdown part-spent; the
+// next slice still gets a whole quantum.
+TEST(Preemption, SliceAfterAnExplicitYieldGetsAWholeQuantum) {
+    Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 100});
+    Pid loop = h.spawn("for i = 1, 50 do end coroutine.yield() for i = 1, 1000 do end", "loop.lua");
+    h.run(100);
+    ASSERT_EQ(h.exit_of(loop).status, ProcessStatus::Finished);
+    // 50 iterations and the yield, then 1000 iterations in whole quanta.
+    EXPECT_EQ(h.exit_of(loop).stats.preemptions, 10u);
+}
+
 TEST(Preemption, TopLevelYieldEndsTheSliceEarly) {
     Exit exit = run_script("coroutine.yield() coroutine.yield(1, 2) coroutine.yield() print('done')");
     EXPECT_EQ(exit.status, ProcessStatus::Finished);

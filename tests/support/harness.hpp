@@ -17,6 +17,7 @@ struct Exit {
     std::string error;
     std::string output;
     std::uint64_t tick = 0;  // the tick during which it ended (1-based)
+    ProcessStats stats;      // its final figures
 };
 
 // Records every exit; thread-safe because cluster shards report concurrently.
