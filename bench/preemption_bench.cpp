@@ -1,12 +1,16 @@
 // What preemption costs: a CPU-bound script in each preemption mode against
 // the same script under raw Lua 5.4, and the price of one switch. Each figure
-// is the best of several runs, the baseline measured in the same run.
+// is the best of several runs, the variants taking turns with the baseline
+// (raw Lua 5.4) in the same run.
 //
 // usage: luaos_bench_preemption [iterations]
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "support/measure.hpp"
 
@@ -34,42 +38,56 @@ void report_throughput(long iterations) {
         {"count, quantum 10000", counted(10000)},
         {"count, quantum 100000", counted(100000)},
     };
-    const double raw = raw_lua_ms(loop);
-    std::printf("CPU-bound loop, %ld iterations (best of %d)\n", iterations, kRepeats);
+    std::vector<std::uint64_t> slices(std::size(modes));
+    std::vector<std::function<double()>> variants = {[&] { return raw_lua_once_ms(loop); }};
+    for (std::size_t i = 0; i < std::size(modes); ++i) {
+        variants.push_back([&, i] { return once_ms(loop, modes[i].options, nullptr, &slices[i]); });
+    }
+    const std::vector<double> ms = interleaved_best_ms(variants);
+    const double raw = ms[0];
+    std::printf("CPU-bound loop, %ld iterations (best of %d, the variants taking turns)\n", iterations, kRepeats);
     std::printf("%-28s %10s %10s %10s %12s\n", "mode", "ms", "ns/iter", "vs raw", "slice (us)");
     std::printf("%-28s %10.1f %10.2f %10s %12s\n", "raw Lua 5.4", raw, raw * 1e6 / double(iterations), "1.00x", "-");
-    for (const Mode& mode : modes) {
-        std::uint64_t slices = 0;
-        const double ms = luaos_ms(loop, mode.options, &slices);
-        std::printf("%-28s %10.1f %10.2f %9.3fx %12.2f\n", mode.name.c_str(), ms, ms * 1e6 / double(iterations),
-                    ms / raw, ms * 1e3 / double(slices));
+    for (std::size_t i = 0; i < std::size(modes); ++i) {
+        std::printf("%-28s %10.1f %10.2f %9.3fx %12.2f\n", modes[i].name.c_str(), ms[i + 1],
+                    ms[i + 1] * 1e6 / double(iterations), ms[i + 1] / raw, ms[i + 1] * 1e3 / double(slices[i]));
     }
 }
 
 // A forced switch is the hook yielding a process and the scheduler resuming
 // it. Two quanta run the same loop with the same per-instruction hook cost;
 // their difference, per extra slice, is what one forced switch costs.
-double forced_switch_ns(long iterations, bool accounting) {
-    const std::string loop = "local s = 0 for i = 1, " + std::to_string(iterations) + " do s = s + i end";
-    std::uint64_t fine_slices = 0;
-    std::uint64_t coarse_slices = 0;
-    const double fine = luaos_ms(loop, counted(100, accounting), &fine_slices);
-    const double coarse = luaos_ms(loop, counted(1'000'000, accounting), &coarse_slices);
-    return (fine - coarse) * 1e6 / double(fine_slices - coarse_slices);
-}
-
 void report_switches(long iterations) {
     const long switches = iterations / 20;
+    const std::string loop = "local s = 0 for i = 1, " + std::to_string(iterations) + " do s = s + i end";
     const std::string yielder = "for i = 1, " + std::to_string(switches) + " do coroutine.yield() end";
     const std::string bare = "local co = coroutine.wrap(function() while true do coroutine.yield() end end) for i = 1, " +
                              std::to_string(switches) + " do co() end";
-    const double bare_ns = raw_lua_ms(bare) * 1e6 / double(switches);
-    std::printf("\nswitches (%ld round trips); accounting times each slice (RuntimeOptions::accounting)\n", switches);
+    std::uint64_t fine_slices[2] = {};
+    std::uint64_t coarse_slices[2] = {};
+    std::vector<std::function<double()>> variants = {[&] { return raw_lua_once_ms(bare); }};
+    for (bool accounting : {false, true}) {
+        variants.push_back([&, accounting] { return once_ms(yielder, {.accounting = accounting}, nullptr); });
+        variants.push_back([&, accounting] {
+            return once_ms(loop, counted(100, accounting), nullptr, &fine_slices[accounting]);
+        });
+        variants.push_back([&, accounting] {
+            return once_ms(loop, counted(1'000'000, accounting), nullptr, &coarse_slices[accounting]);
+        });
+    }
+    const int rounds = 2 * kRepeats;
+    const std::vector<double> ms = interleaved_best_ms(variants, rounds);
+    const double bare_ns = ms[0] * 1e6 / double(switches);
+    std::printf("\nswitches (%ld round trips, best of %d, the variants taking turns); accounting times each slice "
+                "(RuntimeOptions::accounting)\n",
+                switches, rounds);
     std::printf("%-52s %8.1f ns\n", "raw Lua coroutine resume/yield round trip", bare_ns);
     for (bool accounting : {false, true}) {
         const char* suffix = accounting ? ", accounting on" : ", accounting off";
-        const double yield_ns = luaos_ms(yielder, {.accounting = accounting}) * 1e6 / double(switches);
-        const double forced_ns = forced_switch_ns(iterations, accounting);
+        const std::size_t at = accounting ? 4 : 1;
+        const double yield_ns = ms[at] * 1e6 / double(switches);
+        const double forced_ns =
+            (ms[at + 1] - ms[at + 2]) * 1e6 / double(fine_slices[accounting] - coarse_slices[accounting]);
         std::printf("%-52s %8.1f ns  (%.2fx)\n", (std::string("luaos slice ended by coroutine.yield()") + suffix).c_str(),
                     yield_ns, yield_ns / bare_ns);
         std::printf("%-52s %8.1f ns  (%.2fx)\n", (std::string("luaos forced preemption") + suffix).c_str(), forced_ns,

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "luaos/luaos.hpp"
 
@@ -27,17 +28,42 @@ inline double best_ms(const std::function<void()>& run) {
     return best;
 }
 
-// `code` in a plain lua_State with the standard libraries.
+// `code` in a plain lua_State with the standard libraries, once.
+inline void raw_lua_run(const std::string& code) {
+    lua_State* L = luaL_newstate();
+    luaL_openlibs(L);
+    if (luaL_loadstring(L, code.c_str()) != LUA_OK || lua_pcall(L, 0, 0, 0) != LUA_OK) {
+        std::fprintf(stderr, "raw lua: %s\n", lua_tostring(L, -1));
+        std::exit(1);
+    }
+    lua_close(L);
+}
+
+// The best of several such runs.
 inline double raw_lua_ms(const std::string& code) {
-    return best_ms([&] {
-        lua_State* L = luaL_newstate();
-        luaL_openlibs(L);
-        if (luaL_loadstring(L, code.c_str()) != LUA_OK || lua_pcall(L, 0, 0, 0) != LUA_OK) {
-            std::fprintf(stderr, "raw lua: %s\n", lua_tostring(L, -1));
-            std::exit(1);
-        }
-        lua_close(L);
-    });
+    return best_ms([&] { raw_lua_run(code); });
+}
+
+// Runs each variant once per round, `rounds` rounds, and returns the best
+// time of each; a variant runs once and returns how long its measured part
+// took, in milliseconds. A shared machine has slow spells that last seconds:
+// run one after another, one variant can meet a slow spell and another none,
+// and their ratio then says more about the machine than about them. Taking
+// turns, every variant meets the same spells.
+inline std::vector<double> interleaved_best_ms(const std::vector<std::function<double()>>& variants,
+                                               int rounds = kRepeats) {
+    std::vector<double> best(variants.size(), 1e300);
+    for (int round = 0; round < rounds; ++round) {
+        for (std::size_t i = 0; i < variants.size(); ++i) best[i] = std::min(best[i], variants[i]());
+    }
+    return best;
+}
+
+// raw_lua_run's time, for interleaved_best_ms.
+inline double raw_lua_once_ms(const std::string& code) {
+    auto start = std::chrono::steady_clock::now();
+    raw_lua_run(code);
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 // One run of `code` as the only process of an Os, ticked until it ends;
