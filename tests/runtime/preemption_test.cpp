@@ -57,14 +57,17 @@ TEST(Preemption, EveryPreemptedSliceRunsExactlyItsQuantum) {
 }
 
 // A slice cut short by an explicit yield leaves the countdown part-spent; the
-// next slice still gets a whole quantum.
+// next slice still gets a whole quantum. The first slice spends some 90 of its
+// 100 instructions before it yields; with the countdown left as it was, the
+// second would be preempted about 10 instructions into its 150-odd, and again
+// 100 later.
 TEST(Preemption, SliceAfterAnExplicitYieldGetsAWholeQuantum) {
     Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 100});
-    Pid loop = h.spawn("for i = 1, 50 do end coroutine.yield() for i = 1, 1000 do end", "loop.lua");
+    Pid loop = h.spawn("for i = 1, 80 do end coroutine.yield() for i = 1, 150 do end", "loop.lua");
     h.run(100);
     ASSERT_EQ(h.exit_of(loop).status, ProcessStatus::Finished);
-    // 50 iterations and the yield, then 1000 iterations in whole quanta.
-    EXPECT_EQ(h.exit_of(loop).stats.preemptions, 10u);
+    EXPECT_EQ(h.exit_of(loop).stats.preemptions, 1u);
+    EXPECT_EQ(h.exit_of(loop).stats.slices, 3u);
 }
 
 TEST(Preemption, TopLevelYieldEndsTheSliceEarly) {
