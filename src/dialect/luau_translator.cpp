@@ -784,7 +784,12 @@ void Parser::interpolated_string() {
     bool first = true;
     auto literal = [&] {
         if (!cur().text.empty()) {
-            emit_token_as((first ? "" : ",") + lua_string_from_interpolated(cur().text));
+            // Appended, not `"," + literal`: g++ 12 with link-time
+            // optimization warns (-Wstringop-overflow) about the memcpy in
+            // prepending to a std::string, a false positive.
+            std::string text = first ? "" : ",";
+            text += lua_string_from_interpolated(cur().text);
+            emit_token_as(text);
             first = false;
         } else {
             line_ += cur().newlines;
