@@ -63,17 +63,22 @@ void report_switches(long iterations) {
     const std::string yielder = "for i = 1, " + std::to_string(switches) + " do coroutine.yield() end";
     const std::string bare = "local co = coroutine.wrap(function() while true do coroutine.yield() end end) for i = 1, " +
                              std::to_string(switches) + " do co() end";
-    std::uint64_t fine_slices[2] = {};
-    std::uint64_t coarse_slices[2] = {};
+    // Per accounting setting (off, on): where its variants are in `variants`,
+    // and the slices its two quanta took.
+    struct Switches {
+        std::size_t yield_at, fine_at, coarse_at;
+        std::uint64_t fine_slices = 0, coarse_slices = 0;
+    } of[2] = {};
     std::vector<std::function<double()>> variants = {[&] { return raw_lua_once_ms(bare); }};
     for (bool accounting : {false, true}) {
+        Switches& mine = of[accounting];
+        mine.yield_at = variants.size();
         variants.push_back([&, accounting] { return once_ms(yielder, {.accounting = accounting}, nullptr); });
-        variants.push_back([&, accounting] {
-            return once_ms(loop, counted(100, accounting), nullptr, &fine_slices[accounting]);
-        });
-        variants.push_back([&, accounting] {
-            return once_ms(loop, counted(1'000'000, accounting), nullptr, &coarse_slices[accounting]);
-        });
+        mine.fine_at = variants.size();
+        variants.push_back([&] { return once_ms(loop, counted(100, accounting), nullptr, &mine.fine_slices); });
+        mine.coarse_at = variants.size();
+        variants.push_back(
+            [&] { return once_ms(loop, counted(1'000'000, accounting), nullptr, &mine.coarse_slices); });
     }
     const int rounds = 2 * kRepeats;
     const std::vector<double> ms = interleaved_best_ms(variants, rounds);
@@ -84,10 +89,10 @@ void report_switches(long iterations) {
     std::printf("%-52s %8.1f ns\n", "raw Lua coroutine resume/yield round trip", bare_ns);
     for (bool accounting : {false, true}) {
         const char* suffix = accounting ? ", accounting on" : ", accounting off";
-        const std::size_t at = accounting ? 4 : 1;
-        const double yield_ns = ms[at] * 1e6 / double(switches);
+        const Switches& mine = of[accounting];
+        const double yield_ns = ms[mine.yield_at] * 1e6 / double(switches);
         const double forced_ns =
-            (ms[at + 1] - ms[at + 2]) * 1e6 / double(fine_slices[accounting] - coarse_slices[accounting]);
+            (ms[mine.fine_at] - ms[mine.coarse_at]) * 1e6 / double(mine.fine_slices - mine.coarse_slices);
         std::printf("%-52s %8.1f ns  (%.2fx)\n", (std::string("luaos slice ended by coroutine.yield()") + suffix).c_str(),
                     yield_ns, yield_ns / bare_ns);
         std::printf("%-52s %8.1f ns  (%.2fx)\n", (std::string("luaos forced preemption") + suffix).c_str(), forced_ns,

@@ -18,14 +18,31 @@ namespace luaos::bench {
 
 inline constexpr int kRepeats = 5;
 
-inline double best_ms(const std::function<void()>& run) {
-    double best = 1e300;
-    for (int i = 0; i < kRepeats; ++i) {
-        auto start = std::chrono::steady_clock::now();
-        run();
-        best = std::min(best, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+// How long one call of `run` takes, in milliseconds.
+inline double timed_ms(const std::function<void()>& run) {
+    auto start = std::chrono::steady_clock::now();
+    run();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Runs each variant once per round, `rounds` rounds, and returns the best
+// time of each; a variant runs once and returns how long its measured part
+// took, in milliseconds. A shared machine has slow spells that last seconds:
+// run one after another, one variant can meet a slow spell and another none,
+// and their ratio then says more about the machine than about them. Taking
+// turns, every variant meets the same spells.
+inline std::vector<double> interleaved_best_ms(const std::vector<std::function<double()>>& variants,
+                                               int rounds = kRepeats) {
+    std::vector<double> best(variants.size(), 1e300);
+    for (int round = 0; round < rounds; ++round) {
+        for (std::size_t i = 0; i < variants.size(); ++i) best[i] = std::min(best[i], variants[i]());
     }
     return best;
+}
+
+// The best of kRepeats calls of `run`.
+inline double best_ms(const std::function<void()>& run) {
+    return interleaved_best_ms({[&] { return timed_ms(run); }})[0];
 }
 
 // `code` in a plain lua_State with the standard libraries, once.
@@ -44,26 +61,9 @@ inline double raw_lua_ms(const std::string& code) {
     return best_ms([&] { raw_lua_run(code); });
 }
 
-// Runs each variant once per round, `rounds` rounds, and returns the best
-// time of each; a variant runs once and returns how long its measured part
-// took, in milliseconds. A shared machine has slow spells that last seconds:
-// run one after another, one variant can meet a slow spell and another none,
-// and their ratio then says more about the machine than about them. Taking
-// turns, every variant meets the same spells.
-inline std::vector<double> interleaved_best_ms(const std::vector<std::function<double()>>& variants,
-                                               int rounds = kRepeats) {
-    std::vector<double> best(variants.size(), 1e300);
-    for (int round = 0; round < rounds; ++round) {
-        for (std::size_t i = 0; i < variants.size(); ++i) best[i] = std::min(best[i], variants[i]());
-    }
-    return best;
-}
-
 // raw_lua_run's time, for interleaved_best_ms.
 inline double raw_lua_once_ms(const std::string& code) {
-    auto start = std::chrono::steady_clock::now();
-    raw_lua_run(code);
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return timed_ms([&] { raw_lua_run(code); });
 }
 
 // One run of `code` as the only process of an Os, ticked until it ends;
@@ -74,14 +74,15 @@ inline double once_ms(const std::string& code, const RuntimeOptions& options, Pr
     runtime.set_observer(observer);
     Os os(runtime);
     os.spawn_process(code, "bench.lua", dialect);
-    auto start = std::chrono::steady_clock::now();
     std::uint64_t ticks = 0;
-    while (!os.is_finished()) {
-        os.tick();
-        ++ticks;
-    }
+    const double ms = timed_ms([&] {
+        while (!os.is_finished()) {
+            os.tick();
+            ++ticks;
+        }
+    });
     if (slices != nullptr) *slices = ticks;
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return ms;
 }
 
 // The best of several such runs.
