@@ -1,5 +1,6 @@
 #include "cluster/shard.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <vector>
 
@@ -70,36 +71,59 @@ std::size_t Shard::tick(std::chrono::steady_clock::time_point deadline) {
         // slice makes progress. The slice clock's last reading is as good as
         // reading the time.
         if (budgeted && turns > 0 && slice_clock_slice_start(runtime_) >= deadline_ns) break;
-        awake_[(next_ + turns) % count]->os().tick();
+        const std::size_t index = (next_ + turns) % count;
+        Os& os = awake_[index]->os();
+        os.tick();
+        // Noted now, while the VM is in cache: looking again after the tick
+        // would miss the cache once more for every VM of a large shard.
+        if (os.is_finished() || !os.has_runnable()) leaving_.push_back(index);
     }
     next_ = count == 0 ? 0 : (next_ + turns) % count;
     settle_after_tick();
     return count - turns;
 }
 
-// Takes the VMs with nothing to run off the awake list and drops finished
-// ones, keeping the round-robin position on the same VM (or the next one
-// still awake).
+// Takes the VMs noted in leaving_ off the awake list: those with nothing to
+// run are set aside, finished ones dropped. The round-robin position stays on
+// the same VM (or the next one still awake). A VM the tick did not reach
+// stays awake: nothing but a tick makes an awake VM finished or leaves it
+// without anything to do.
 void Shard::settle_after_tick() {
+    if (leaving_.empty()) return;
+    std::sort(leaving_.begin(), leaving_.end());
+    std::vector<VirtualMachine*> finished;
     std::size_t kept = 0;
     std::size_t next = 0;
-    bool dropped = false;
+    auto leaving = leaving_.begin();
     for (std::size_t i = 0; i < awake_.size(); ++i) {
         VirtualMachine& vm = *awake_[i];
         if (i == next_) next = kept;
+        if (leaving == leaving_.end() || *leaving != i) {
+            awake_[kept++] = &vm;
+            continue;
+        }
+        ++leaving;
         if (vm.os().is_finished()) {
-            dropped = true;
-            continue;
-        }
-        if (!vm.os().has_runnable()) {
+            finished.push_back(&vm);
+        } else {
             set_aside(vm);
-            continue;
         }
-        awake_[kept++] = &vm;
     }
+    assert(leaving == leaving_.end() && "every VM noted is on the awake list");
+    leaving_.clear();
     awake_.resize(kept);
     next_ = kept == 0 ? 0 : next % kept;
-    if (dropped) std::erase_if(vms_, [](const std::unique_ptr<VirtualMachine>& vm) { return vm->os().is_finished(); });
+    drop(finished);
+}
+
+// Compares pointers only: reading every VM of the shard to find the finished
+// ones would touch memory the tick did not.
+void Shard::drop(std::vector<VirtualMachine*>& finished) {
+    if (finished.empty()) return;
+    std::sort(finished.begin(), finished.end());
+    std::erase_if(vms_, [&](const std::unique_ptr<VirtualMachine>& vm) {
+        return std::binary_search(finished.begin(), finished.end(), vm.get());
+    });
 }
 
 }  // namespace luaos

@@ -46,6 +46,7 @@ private:
     void wake(VirtualMachine& vm);
     void set_aside(VirtualMachine& vm);
     void settle_after_tick();
+    void drop(std::vector<VirtualMachine*>& finished);
 
     Runtime runtime_;  // declared first: the VMs' processes are released into it
     std::vector<std::unique_ptr<VirtualMachine>> vms_;
@@ -53,6 +54,7 @@ private:
     std::size_t next_ = 0;                // index in awake_ of the first turn next tick
     std::set<std::pair<std::uint64_t, VirtualMachine*>> timers_;  // (idle_until, vm)
     std::vector<VirtualMachine*> woken_;  // given work by the host since the last tick
+    std::vector<std::size_t> leaving_;     // indices in awake_ of the VMs this tick left idle or finished
     std::uint64_t ticks_ = 0;
 };
 
