@@ -92,6 +92,8 @@ public:
     Os& os() const { return os_; }
     // What it has cost so far (luaos/stats.hpp).
     ProcessStats stats() const;
+    // Its counters, which its VM's add up (Os::stats).
+    const UsageCounters& usage() const { return usage_; }
     // The process that spawned it with os.spawn (or the host named as its
     // parent); 0 for none.
     Pid parent() const;

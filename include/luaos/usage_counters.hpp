@@ -1,6 +1,7 @@
 #pragma once
-// What a process and its VM both count of the work they did: ProcessStats
-// and VmStats report these alongside figures read from elsewhere.
+// What a process counts of the work it did: ProcessStats reports these
+// alongside figures read from elsewhere, and VmStats their sum over the VM's
+// processes, ended ones included.
 
 #include <cstdint>
 
@@ -16,6 +17,13 @@ struct UsageCounters {
     std::uint64_t stdout_bytes = 0;
 
     void count_slice(const SliceRecord& slice);
+    void add(const UsageCounters& other) {
+        cpu_ns += other.cpu_ns;
+        instructions += other.instructions;
+        slices += other.slices;
+        preemptions += other.preemptions;
+        stdout_bytes += other.stdout_bytes;
+    }
 
     // Fills the fields of ProcessStats or VmStats that these count.
     template <typename Stats>

@@ -117,7 +117,6 @@ bool Process::gave_up_slice() const { return io_ && io_->block != BlockReason::N
 
 void Process::account_slice(const SliceRecord& slice) {
     usage_.count_slice(slice);
-    os_.account_slice(slice);
 }
 
 void Process::attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk) {
@@ -157,7 +156,6 @@ void Process::write_output(std::string_view text) {
     for (std::string_view part : {text, std::string_view(marker)}) {
         if (part.empty()) continue;
         usage_.stdout_bytes += part.size();
-        os_.account_output(part.size());
         if (runtime.options().keep_output) said.output.append(part);
         if (ProcessObserver* observer = runtime.observer()) observer->on_output(*this, part);
     }
