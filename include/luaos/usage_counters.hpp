@@ -1,7 +1,8 @@
 #pragma once
-// What a process counts of the work it did: ProcessStats reports these
-// alongside figures read from elsewhere, and VmStats their sum over the VM's
-// processes, ended ones included.
+// What a process counts of its slices: ProcessStats reports these alongside
+// figures read from elsewhere, and VmStats their sum over the VM's
+// processes, ended ones included. (Output bytes are counted with the output,
+// in ProcessText: most processes never print.)
 
 #include <cstdint>
 
@@ -14,7 +15,6 @@ struct UsageCounters {
     std::uint64_t instructions = 0;
     std::uint64_t slices = 0;
     std::uint64_t preemptions = 0;
-    std::uint64_t stdout_bytes = 0;
 
     void count_slice(const SliceRecord& slice);
     void add(const UsageCounters& other) {
@@ -22,7 +22,6 @@ struct UsageCounters {
         instructions += other.instructions;
         slices += other.slices;
         preemptions += other.preemptions;
-        stdout_bytes += other.stdout_bytes;
     }
 
     // Fills the fields of ProcessStats or VmStats that these count.
@@ -32,7 +31,6 @@ struct UsageCounters {
         stats.instructions = instructions;
         stats.slices = slices;
         stats.preemptions = preemptions;
-        stats.stdout_bytes = stdout_bytes;
     }
 };
 

@@ -47,6 +47,7 @@ struct OsKernel {
     // VmStats's part that live processes no longer hold: the counters of
     // those removed, and turns sat out (rare: only slices that overran).
     UsageCounters ended_usage;
+    std::uint64_t ended_stdout_bytes = 0;
     std::uint64_t turns_sat_out = 0;
 
     OsRecords& ensure_records() {

@@ -103,7 +103,11 @@ std::size_t Os::memory_used() const { return memory_->used; }
 VmStats Os::stats() const {
     VmStats stats;
     UsageCounters usage = kernel_ ? kernel_->ended_usage : UsageCounters{};
-    for (const Process* process : processes_) usage.add(process->usage());
+    stats.stdout_bytes = kernel_ ? kernel_->ended_stdout_bytes : 0;
+    for (const Process* process : processes_) {
+        usage.add(process->usage());
+        stats.stdout_bytes += process->stdout_bytes();
+    }
     usage.report(stats);
     // Every spawn takes the next PID, a failed compile's too.
     stats.processes_spawned = next_pid_.load(std::memory_order_relaxed) - 1;
@@ -326,6 +330,7 @@ void Os::reap_ended() {
     for (Process* process : processes_) {
         if (reported(process)) {
             kernel.ended_usage.add(process->usage());
+            kernel.ended_stdout_bytes += process->stdout_bytes();
             delete process;
         } else {
             processes_[kept++] = process;
