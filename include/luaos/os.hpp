@@ -18,7 +18,7 @@ namespace luaos {
 
 class Runtime;
 class VirtualMachine;
-struct MemoryAccount;
+class MemoryAccount;
 struct OsKernel;
 
 struct SpawnResult {

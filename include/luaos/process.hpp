@@ -19,7 +19,7 @@ namespace luaos {
 class Os;
 class Runtime;
 struct CompiledChunk;
-struct MemoryAccount;
+class MemoryAccount;
 struct ProcessStats;
 struct SliceRecord;
 struct ProcessIo;

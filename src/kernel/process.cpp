@@ -41,7 +41,7 @@ const char* state_name(ProcessState state) {
 Process::Process(Os& os, Pid pid, std::string_view name)
     : os_(os),
       pid_(pid),
-      memory_(os.runtime().allocator().open_account(MemoryAccount::kNoLimit, os.memory_account())),
+      memory_(os.runtime().allocator().open_sub_account(os.memory_account())),
       ticks_(os.ticks()),
       name_(os.runtime().process_names().acquire(name)) {}
 
