@@ -19,7 +19,7 @@ namespace luaos {
 class Os;
 class Runtime;
 struct CompiledChunk;
-struct MemoryAccount;
+class MemoryAccount;
 struct ProcessStats;
 struct SliceRecord;
 struct ProcessIo;
@@ -92,6 +92,9 @@ public:
     Os& os() const { return os_; }
     // What it has cost so far (luaos/stats.hpp).
     ProcessStats stats() const;
+    // Its counters, which its VM's add up (Os::stats).
+    const UsageCounters& usage() const { return usage_; }
+    std::uint64_t stdout_bytes() const;
     // The process that spawned it with os.spawn (or the host named as its
     // parent); 0 for none.
     Pid parent() const;
@@ -138,6 +141,7 @@ public:
     bool gave_up_slice() const;
 
 private:
+    void end_as(ProcessStatus status);
     void ended();
     void release_lua();
     ProcessText& ensure_text();
@@ -155,8 +159,9 @@ private:
     lua_State* running_ = nullptr;  // innermost coroutine executing, where a slice resumes
     CompiledChunk* chunk_ = nullptr;
     MemoryAccount* memory_;  // a sub-account of its VM's: what it allocated
-    std::uint64_t spawned_at_tick_;
-    std::uint64_t ended_at_tick_ = 0;
+    // While it lives, its Os's tick when it was spawned; once it has ended,
+    // the ticks it lived (ProcessStats::ticks_alive): one field for both.
+    std::uint64_t ticks_;
     UsageCounters usage_;
     std::uint64_t slice_debt_ns_ = 0;
     const std::string* name_;  // shared by the processes of its runtime that bear it (runtime/process_names.hpp)

@@ -1,6 +1,8 @@
 #pragma once
-// What a process and its VM both count of the work they did: ProcessStats
-// and VmStats report these alongside figures read from elsewhere.
+// What a process counts of its slices: ProcessStats reports these alongside
+// figures read from elsewhere, and VmStats their sum over the VM's
+// processes, ended ones included. (Output bytes are counted with the output,
+// in ProcessText: most processes never print.)
 
 #include <cstdint>
 
@@ -13,9 +15,14 @@ struct UsageCounters {
     std::uint64_t instructions = 0;
     std::uint64_t slices = 0;
     std::uint64_t preemptions = 0;
-    std::uint64_t stdout_bytes = 0;
 
     void count_slice(const SliceRecord& slice);
+    void add(const UsageCounters& other) {
+        cpu_ns += other.cpu_ns;
+        instructions += other.instructions;
+        slices += other.slices;
+        preemptions += other.preemptions;
+    }
 
     // Fills the fields of ProcessStats or VmStats that these count.
     template <typename Stats>
@@ -24,7 +31,6 @@ struct UsageCounters {
         stats.instructions = instructions;
         stats.slices = slices;
         stats.preemptions = preemptions;
-        stats.stdout_bytes = stdout_bytes;
     }
 };
 

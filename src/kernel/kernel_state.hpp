@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "luaos/os.hpp"
+#include "luaos/usage_counters.hpp"
 
 namespace luaos {
 
@@ -43,6 +44,11 @@ struct OsKernel {
     std::vector<Timer> timers;    // min-heap on tick
     std::size_t live_timers = 0;
     std::unique_ptr<OsRecords> records;  // created on first use too
+    // VmStats's part that live processes no longer hold: the counters of
+    // those removed, and turns sat out (rare: only slices that overran).
+    UsageCounters ended_usage;
+    std::uint64_t ended_stdout_bytes = 0;
+    std::uint64_t turns_sat_out = 0;
 
     OsRecords& ensure_records() {
         if (!records) records = std::make_unique<OsRecords>();

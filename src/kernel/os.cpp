@@ -102,18 +102,23 @@ std::size_t Os::memory_used() const { return memory_->used; }
 
 VmStats Os::stats() const {
     VmStats stats;
-    usage_.report(stats);
-    stats.processes_spawned = processes_spawned_;
-    stats.turns_sat_out = turns_sat_out_;
+    UsageCounters usage = kernel_ ? kernel_->ended_usage : UsageCounters{};
+    stats.stdout_bytes = kernel_ ? kernel_->ended_stdout_bytes : 0;
+    for (const Process* process : processes_) {
+        usage.add(process->usage());
+        stats.stdout_bytes += process->stdout_bytes();
+    }
+    usage.report(stats);
+    // Every spawn takes the next PID, a failed compile's too.
+    stats.processes_spawned = next_pid_.load(std::memory_order_relaxed) - 1;
+    stats.turns_sat_out = kernel_ ? kernel_->turns_sat_out : 0;
     stats.ticks = ticks_;
     stats.memory = memory_->used;
     stats.memory_peak = memory_->peak;
     return stats;
 }
 
-void Os::account_slice(const SliceRecord& slice) {
-    usage_.count_slice(slice);
-}
+void Os::account_turn_sat_out() { ++kernel().turns_sat_out; }
 
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name, Dialect dialect) {
     SpawnOptions options;
@@ -126,7 +131,6 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
     Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
     auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, name));
     if (options.parent != 0) process->ensure_io().parent = options.parent;
-    ++processes_spawned_;
     Allocator::Charging charging(runtime_.allocator(), process->memory_account());
     SpawnResult result{pid, {}};
 
@@ -325,6 +329,8 @@ void Os::reap_ended() {
     std::size_t kept = 0;
     for (Process* process : processes_) {
         if (reported(process)) {
+            kernel.ended_usage.add(process->usage());
+            kernel.ended_stdout_bytes += process->stdout_bytes();
             delete process;
         } else {
             processes_[kept++] = process;

@@ -41,8 +41,8 @@ const char* state_name(ProcessState state) {
 Process::Process(Os& os, Pid pid, std::string_view name)
     : os_(os),
       pid_(pid),
-      memory_(os.runtime().allocator().open_account(MemoryAccount::kNoLimit, os.memory_account())),
-      spawned_at_tick_(os.ticks()),
+      memory_(os.runtime().allocator().open_sub_account(os.memory_account())),
+      ticks_(os.ticks()),
       name_(os.runtime().process_names().acquire(name)) {}
 
 void* Process::operator new(std::size_t size, Runtime& runtime) { return runtime.allocator().allocate_object(size); }
@@ -66,7 +66,8 @@ Process::~Process() {
 ProcessStats Process::stats() const {
     ProcessStats stats;
     usage_.report(stats);
-    stats.ticks_alive = (is_finished() ? ended_at_tick_ : os_.ticks()) - spawned_at_tick_;
+    stats.stdout_bytes = stdout_bytes();
+    stats.ticks_alive = is_finished() ? ticks_ : os_.ticks() - ticks_;
     stats.memory = memory_->used;
     stats.memory_peak = memory_->peak;
     return stats;
@@ -113,11 +114,12 @@ ProcessIo& Process::ensure_io() {
     return *io_;
 }
 
+std::uint64_t Process::stdout_bytes() const { return text_ ? text_->stdout_bytes : 0; }
+
 bool Process::gave_up_slice() const { return io_ && io_->block != BlockReason::None; }
 
 void Process::account_slice(const SliceRecord& slice) {
     usage_.count_slice(slice);
-    os_.account_slice(slice);
 }
 
 void Process::attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk) {
@@ -156,8 +158,7 @@ void Process::write_output(std::string_view text) {
     said.output_pending += text.size();
     for (std::string_view part : {text, std::string_view(marker)}) {
         if (part.empty()) continue;
-        usage_.stdout_bytes += part.size();
-        os_.account_output(part.size());
+        said.stdout_bytes += part.size();
         if (runtime.options().keep_output) said.output.append(part);
         if (ProcessObserver* observer = runtime.observer()) observer->on_output(*this, part);
     }
@@ -194,24 +195,26 @@ void Process::end_doomed(std::string detail) {
 }
 
 void Process::finish() {
-    status_ = ProcessStatus::Finished;
-    ended_at_tick_ = os_.ticks();
+    end_as(ProcessStatus::Finished);
     ended();
 }
 
 void Process::fail(std::string message) {
-    status_ = ProcessStatus::Failed;
-    ended_at_tick_ = os_.ticks();
+    end_as(ProcessStatus::Failed);
     ensure_text().error = std::move(message);
     ended();
 }
 
 void Process::kill(std::string reason) {
     if (is_finished()) return;
-    status_ = ProcessStatus::Killed;
-    ended_at_tick_ = os_.ticks();
+    end_as(ProcessStatus::Killed);
     ensure_text().error = std::move(reason);
     ended();
+}
+
+void Process::end_as(ProcessStatus status) {
+    if (!is_finished()) ticks_ = os_.ticks() - ticks_;  // from its spawn tick to its lifetime
+    status_ = status;
 }
 
 // An ended process gives its thread, globals and compiled code back at once:

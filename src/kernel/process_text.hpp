@@ -1,6 +1,7 @@
 #pragma once
 // What a process has to say to the host: why it ended, what it printed that
-// the host has not taken yet, and how much of its output limit that used.
+// the host has not taken yet, how much of its output limit that used and how
+// much it printed in all.
 // Kept apart from Process and created when first written
 // (Process::ensure_text), so that a process that neither failed nor printed
 // costs one null pointer for them.
@@ -17,6 +18,7 @@ struct ProcessText {
     // or, when output is only streamed, written within this slice.
     std::size_t output_pending = 0;
     bool output_truncated = false;  // the limit was reached: the rest is dropped
+    std::uint64_t stdout_bytes = 0;  // accepted so far (ProcessStats::stdout_bytes)
 
     void restart_output_limit() {
         output_pending = 0;

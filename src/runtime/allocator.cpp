@@ -40,9 +40,7 @@ std::size_t default_memory_cap() {
 }
 
 Allocator::Allocator(std::shared_ptr<MemoryCap> cap, RefusalHandler on_refusal)
-    : cap_(std::move(cap)), on_refusal_(std::move(on_refusal)) {
-    host_.limit = MemoryAccount::kNoLimit;
-}
+    : cap_(std::move(cap)), on_refusal_(std::move(on_refusal)) {}
 
 Allocator::~Allocator() {
     assert(used_ == 0 && "the Lua state is closed before its allocator");
@@ -54,13 +52,12 @@ void* Allocator::lua_alloc(void* ud, void* ptr, std::size_t osize, std::size_t n
 }
 
 // Accounts come from the block pool too: a million VMs hold two each.
-MemoryAccount* Allocator::open_account(std::size_t limit, MemoryAccount* parent) {
-    void* raw = raw_allocate(sizeof(MemoryAccount));
-    if (raw == nullptr) throw std::bad_alloc();
-    auto* account = new (raw) MemoryAccount;
-    account->limit = std::min(limit, MemoryAccount::kNoLimit);
-    account->parent = parent;
-    return account;
+MemoryAccount* Allocator::open_account(std::size_t limit) {
+    return new (allocate_object(sizeof(MemoryAccount))) MemoryAccount(limit);
+}
+
+MemoryAccount* Allocator::open_sub_account(MemoryAccount* parent) {
+    return new (allocate_object(sizeof(MemoryAccount))) MemoryAccount(parent);
 }
 
 void Allocator::delete_account(MemoryAccount* account) {
@@ -73,7 +70,7 @@ void Allocator::close_account(MemoryAccount* account) {
     if (account->used == 0) {
         delete_account(account);
     } else {
-        account->closed = true;
+        account->close();
     }
 }
 
@@ -153,8 +150,8 @@ void* Allocator::raw_reallocate(void* raw, std::size_t old_size, std::size_t new
 }
 
 bool Allocator::admit(MemoryAccount& account, std::size_t bytes) {
-    for (MemoryAccount* level = &account; level != nullptr; level = level->parent) {
-        if (bytes > level->limit - level->used) return refuse(*level, MemoryRefusal::AccountLimit);
+    for (MemoryAccount* level = &account; level != nullptr; level = level->parent()) {
+        if (bytes > level->limit() - level->used) return refuse(*level, MemoryRefusal::AccountLimit);
     }
     if (used_ + bytes > reserved_) {
         std::size_t missing = used_ + bytes - reserved_;
@@ -164,7 +161,7 @@ bool Allocator::admit(MemoryAccount& account, std::size_t bytes) {
     }
     refused_last_ = false;
     used_ += bytes;
-    for (MemoryAccount* level = &account; level != nullptr; level = level->parent) {
+    for (MemoryAccount* level = &account; level != nullptr; level = level->parent()) {
         level->used += bytes;
         if (level->used > level->peak) level->peak = level->used;
     }
@@ -190,8 +187,8 @@ void Allocator::release(MemoryAccount& account, std::size_t bytes) {
     while (level != nullptr) {
         assert(level->used >= bytes && "a parent holds its sub-accounts' bytes");
         level->used -= bytes;
-        MemoryAccount* parent = level->parent;
-        if (level->closed && level->used == 0) delete_account(level);
+        MemoryAccount* parent = level->parent();
+        if (level->closed() && level->used == 0) delete_account(level);
         level = parent;
     }
 }

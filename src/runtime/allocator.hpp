@@ -12,6 +12,7 @@
 // MemoryCap, taken in 1 MiB slices so that the shared atomic is touched
 // rarely.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -25,17 +26,39 @@ namespace luaos {
 
 // A VM's account, or a process's sub-account within its VM's: a charge to a
 // sub-account counts against its parent's limit too.
-struct MemoryAccount {
-    // The largest limit: 2^63 - 1 bytes, no limit at all in practice. A limit
-    // needs no more than 63 bits, so `closed` shares its word: a million VMs
-    // hold two accounts each, 32 bytes rather than 40.
-    static constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max() >> 1;
+//
+// A million VMs hold two accounts each, so an account is 24 bytes: a VM's
+// account has a limit and no parent, a process's sub-account a parent and no
+// limit of its own, and one word holds either beside two flags (a parent is
+// 8-byte aligned; a limit needs no more than 62 bits).
+class MemoryAccount {
+public:
+    // The largest limit: 2^62 - 1 bytes, no limit at all in practice.
+    static constexpr std::size_t kNoLimit = std::numeric_limits<std::size_t>::max() >> 2;
+
+    // A top account; a limit over kNoLimit is taken as kNoLimit.
+    explicit MemoryAccount(std::size_t limit) : word_(std::min(limit, kNoLimit) << kFlagBits) {}
+    // A sub-account of `parent`.
+    explicit MemoryAccount(MemoryAccount* parent) : word_(reinterpret_cast<std::uintptr_t>(parent) | kSub) {}
 
     std::size_t used = 0;
     std::size_t peak = 0;
-    MemoryAccount* parent = nullptr;
-    std::size_t limit : 63 = 0;  // at most kNoLimit
-    std::size_t closed : 1 = 0;  // its owner is gone; freed with its last block
+
+    MemoryAccount* parent() const {
+        return (word_ & kSub) != 0 ? reinterpret_cast<MemoryAccount*>(word_ & ~kFlags) : nullptr;
+    }
+    std::size_t limit() const { return (word_ & kSub) != 0 ? kNoLimit : word_ >> kFlagBits; }
+    // Its owner is gone; it is freed with its last block.
+    bool closed() const { return (word_ & kClosed) != 0; }
+    void close() { word_ |= kClosed; }
+
+private:
+    static constexpr std::uintptr_t kClosed = 1;
+    static constexpr std::uintptr_t kSub = 2;
+    static constexpr std::uintptr_t kFlags = kClosed | kSub;
+    static constexpr int kFlagBits = 2;
+
+    std::uintptr_t word_;
 };
 
 enum class MemoryRefusal : std::uint8_t { AccountLimit, ClusterCap };
@@ -55,10 +78,11 @@ public:
     // The lua_Alloc function; its user data is the Allocator.
     static void* lua_alloc(void* ud, void* ptr, std::size_t osize, std::size_t nsize);
 
-    // A new account; with a parent, a sub-account (a parent outlives its
-    // sub-accounts: it is closed after them and holds their bytes). A limit
-    // over MemoryAccount::kNoLimit is taken as kNoLimit.
-    MemoryAccount* open_account(std::size_t limit, MemoryAccount* parent = nullptr);
+    // A new account, limited to `limit` bytes.
+    MemoryAccount* open_account(std::size_t limit);
+    // A new sub-account of `parent` (a parent outlives its sub-accounts: it
+    // is closed after them and holds their bytes).
+    MemoryAccount* open_sub_account(MemoryAccount* parent);
     // The owner is gone: the account is freed now if empty, else with its last block.
     void close_account(MemoryAccount* account);
 
@@ -106,7 +130,7 @@ private:
     BlockPool large_blocks_{1024};
     std::shared_ptr<MemoryCap> cap_;
     RefusalHandler on_refusal_;
-    MemoryAccount host_;  // the runtime's own allocations: no limit but the cap
+    MemoryAccount host_{MemoryAccount::kNoLimit};  // the runtime's own allocations: no limit but the cap
     MemoryAccount* charging_ = &host_;
     std::size_t used_ = 0;      // bytes charged on this runtime
     std::size_t reserved_ = 0;  // bytes taken from the cap for them
