@@ -146,27 +146,31 @@ private:
     void release_lua();
     ProcessText& ensure_text();
 
-    Os& os_;
-    Pid pid_;
+    // What every slice reads or writes comes first, together: a tick of a
+    // large cluster visits each process once, and every cache line of it
+    // that the slice touches is a miss.
     ProcessStatus status_ = ProcessStatus::Ready;
     ProcessStatus doom_ = ProcessStatus::Ready;
     bool preempting_ = false;
     Dialect dialect_ = Dialect::Lua;
+    Pid pid_;
+    lua_State* thread_ = nullptr;
+    lua_State* running_ = nullptr;  // innermost coroutine executing, where a slice resumes
+    MemoryAccount* memory_;  // a sub-account of its VM's: what it allocated
+    std::unique_ptr<ProcessIo> io_;
+    std::uint64_t slice_debt_ns_ = 0;
+    UsageCounters usage_;
+    // The rest is read when the process starts, ends or is looked at.
+    Os& os_;
     static constexpr int kNoRef = -2;  // LUA_NOREF, without including Lua here
     int thread_ref_ = kNoRef;
     int env_ref_ = kNoRef;
-    lua_State* thread_ = nullptr;
-    lua_State* running_ = nullptr;  // innermost coroutine executing, where a slice resumes
     CompiledChunk* chunk_ = nullptr;
-    MemoryAccount* memory_;  // a sub-account of its VM's: what it allocated
     // While it lives, its Os's tick when it was spawned; once it has ended,
     // the ticks it lived (ProcessStats::ticks_alive): one field for both.
     std::uint64_t ticks_;
-    UsageCounters usage_;
-    std::uint64_t slice_debt_ns_ = 0;
     const std::string* name_;  // shared by the processes of its runtime that bear it (runtime/process_names.hpp)
     std::unique_ptr<ProcessText> text_;  // error and output, created when first written
-    std::unique_ptr<ProcessIo> io_;
 };
 
 }  // namespace luaos

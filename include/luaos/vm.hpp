@@ -27,6 +27,12 @@ public:
     Os& os() { return os_; }
     const Os& os() const { return os_; }
 
+private:
+    // First, so that the part of a VM every tick touches (the start of its
+    // Os) starts its block.
+    Os os_;
+
+public:
     // Engine internals (src/cluster/shard.cpp): a VM with nothing to run is
     // set aside by its shard until a timer or the host wakes it.
     std::uint64_t idle_since = 0;  // the shard's tick when it was set aside; 0 while awake
@@ -35,7 +41,6 @@ public:
 private:
     Uuid id_;
     std::uint64_t serial_;
-    Os os_;
 };
 
 }  // namespace luaos

@@ -6,7 +6,7 @@
 namespace luaos {
 
 VirtualMachine::VirtualMachine(Runtime& runtime, std::uint64_t serial)
-    : id_(Uuid::random_v4()), serial_(serial), os_(runtime, this) {}
+    : os_(runtime, this), id_(Uuid::random_v4()), serial_(serial) {}
 
 void* VirtualMachine::operator new(std::size_t size, Runtime& runtime) {
     return runtime.allocator().allocate_object(size);

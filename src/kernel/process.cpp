@@ -39,9 +39,9 @@ const char* state_name(ProcessState state) {
 }
 
 Process::Process(Os& os, Pid pid, std::string_view name)
-    : os_(os),
-      pid_(pid),
+    : pid_(pid),
       memory_(os.runtime().allocator().open_sub_account(os.memory_account())),
+      os_(os),
       ticks_(os.ticks()),
       name_(os.runtime().process_names().acquire(name)) {}
 
