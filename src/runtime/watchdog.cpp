@@ -50,7 +50,12 @@ void on_signal(int signal, siginfo_t* info, void* context) {
         // lua_sethook walks the thread's whole call chain, so a deep
         // recursion makes it slow; were it repeated for every resent signal,
         // the handler could take the whole thread and the hook never fire.
-        if (thread != nullptr && lua_gethook(thread) == nullptr) {
+        // The mask, not the hook function, says whether a hook is active:
+        // lua_sethook(thread, nullptr, 0, 0) clears the function first and
+        // the mask last, and a handler that interrupts it in between and
+        // saw no function would leave a function with an empty mask behind,
+        // which never fires and stops every later signal from setting it.
+        if (thread != nullptr && lua_gethookmask(thread) == 0) {
             lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, 1);
         }
     } else {
