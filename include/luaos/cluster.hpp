@@ -19,14 +19,26 @@ namespace luaos {
 
 class ProcessObserver;
 class Shard;
+class ShardGroup;
 class WorkerPool;
 
 // The upstream game loop's rate.
 inline constexpr double kDefaultTicksPerSecond = 60.0;
 
+// VMs one shard (one Lua state) holds at most, by default. Lua's collector
+// ends each cycle with an atomic step that visits every thread of the state
+// at once, inside whichever slice's allocation triggers it. With a script
+// that allocates, the longest slice grew by about 0.5 us per VM of the
+// shard: 8 ms at 16,000 VMs, 2 to 3 ms at 4,000. Smaller shards cost a Lua
+// state (about 43 KB) each (docs/scheduling.md).
+inline constexpr std::size_t kDefaultShardVms = 4000;
+
 struct ClusterOptions {
     RuntimeOptions runtime;
-    unsigned threads = 1;  // worker shards; each ticks on its own thread
+    unsigned threads = 1;  // worker threads; each ticks its own shards
+    // VMs per shard at most; a worker opens more shards as needed. 0 means
+    // kDefaultShardVms.
+    std::size_t shard_vms = 0;
     // Bytes of Lua memory all VMs together may hold; 0 means three quarters
     // of the machine's physical memory (default_memory_cap()).
     std::size_t memory_cap = 0;
@@ -78,7 +90,8 @@ public:
     // The figures of the last tick().
     const TickStats& last_tick() const { return last_tick_; }
     std::uint64_t ticks() const { return ticks_; }
-    unsigned shard_count() const { return static_cast<unsigned>(shards_.size()); }
+    // Lua states: at least one per worker thread, more as VMs fill them.
+    unsigned shard_count() const;
     const MemoryCap& memory_cap() const { return *memory_cap_; }
     void set_observer(ProcessObserver* observer);
     // Visits live VMs, shard by shard, each shard in creation order.
@@ -87,12 +100,13 @@ public:
 private:
     void merge_tick_stats(std::chrono::steady_clock::duration wall);
     void tick_shards(std::chrono::steady_clock::time_point deadline);
+    void for_each_shard(const std::function<void(Shard&)>& visit) const;
 
     ClusterOptions options_;
     std::shared_ptr<MemoryCap> memory_cap_;
-    std::vector<std::unique_ptr<Shard>> shards_;
+    std::vector<std::unique_ptr<ShardGroup>> groups_;  // one per worker thread
     std::unique_ptr<WorkerPool> pool_;
-    std::vector<std::size_t> deferred_;  // per shard, in the last tick
+    std::vector<std::size_t> deferred_;  // per worker, in the last tick
     std::uint64_t next_serial_ = 0;
     std::uint64_t ticks_ = 0;
     TickStats last_tick_;

@@ -40,6 +40,7 @@ struct RawRunOptions {
     std::optional<std::string> ticks;
     std::optional<std::string> quantum;
     std::optional<std::string> slice_us;
+    std::optional<std::string> shard_vms;
     std::optional<std::string> tps;
     std::optional<std::string> threads;
     std::optional<std::string> memory_limit;
@@ -141,6 +142,7 @@ RunCommand validate(const RawRunOptions& raw) {
     if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
     command.threads = raw.threads ? static_cast<unsigned>(parse_integer("--threads", *raw.threads, 1, kMaxThreads))
                                   : default_threads();
+    if (raw.shard_vms) command.shard_vms = parse_integer("--shard-vms", *raw.shard_vms, 1, kNoUpperBound);
     if (raw.dialect) {
         if (*raw.dialect != "luau" && *raw.dialect != "lua") {
             throw UsageError("--dialect expects luau or lua, got '" + *raw.dialect + "'");
@@ -192,6 +194,10 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
     run.add_option("--tps", raw.tps, "Pace the game loop at N ticks per second (default: unpaced)")->type_name("N");
     run.add_option("--threads", raw.threads,
                    "Worker threads ticking VMs, 1 to " + std::to_string(kMaxThreads) + " (default: the number of cores)")
+        ->type_name("N");
+    run.add_option("--shard-vms", raw.shard_vms,
+                   "VMs one Lua state holds at most; a worker opens more as VMs fill them (default " +
+                       std::to_string(kDefaultShardVms) + ")")
         ->type_name("N");
     run.add_option("--program", raw.programs,
                    "Install FILE on every VM as the program NAME, for os.spawn (repeatable)")

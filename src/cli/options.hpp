@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "luaos/cluster.hpp"
 #include "luaos/dialect.hpp"
 #include "luaos/runtime.hpp"
 
@@ -24,6 +25,7 @@ struct RunCommand {
     bool json = false;
     double ticks_per_second = 0;  // 0: unpaced
     unsigned threads = 1;
+    std::size_t shard_vms = kDefaultShardVms;
     std::optional<std::string> trace;     // --trace FILE: Chrome trace-event JSON
     std::optional<std::string> timeline;  // --timeline FILE.svg
     bool top = false;                     // --top: the busiest processes, on stderr

@@ -41,6 +41,7 @@ ClusterOptions cluster_options(const RunCommand& command) {
     options.runtime.keep_output = command.json;
     // A shard without a VM would only cost a Lua state and an idle thread.
     options.threads = static_cast<unsigned>(std::min<std::uint64_t>(command.threads, command.vms));
+    options.shard_vms = command.shard_vms;
     return options;
 }
 

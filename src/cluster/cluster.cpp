@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "cluster/shard.hpp"
+#include "cluster/shard_group.hpp"
 #include "cluster/worker_pool.hpp"
 
 namespace luaos {
@@ -11,18 +12,21 @@ namespace luaos {
 Cluster::Cluster(ClusterOptions options)
     : options_(options),
       memory_cap_(std::make_shared<MemoryCap>(options.memory_cap != 0 ? options.memory_cap : default_memory_cap())) {
-    unsigned shards = options_.threads == 0 ? 1 : options_.threads;
-    for (unsigned i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>(options_.runtime, memory_cap_));
-    if (shards > 1) pool_ = std::make_unique<WorkerPool>(shards);
+    const unsigned workers = options_.threads == 0 ? 1 : options_.threads;
+    const std::size_t shard_vms = options_.shard_vms != 0 ? options_.shard_vms : kDefaultShardVms;
+    for (unsigned i = 0; i < workers; ++i) {
+        groups_.push_back(std::make_unique<ShardGroup>(options_.runtime, memory_cap_, shard_vms));
+    }
+    if (workers > 1) pool_ = std::make_unique<WorkerPool>(workers);
 }
 
 Cluster::~Cluster() = default;
 
-// New VMs go round-robin over the shards, which keeps shards within one VM of
-// each other as long as VMs finish at similar rates.
+// New VMs go round-robin over the workers, which keeps workers within one VM
+// of each other as long as VMs finish at similar rates.
 VirtualMachine& Cluster::create_vm() {
     std::uint64_t serial = next_serial_++;
-    return shards_[serial % shards_.size()]->add_vm(serial);
+    return groups_[serial % groups_.size()]->add_vm(serial);
 }
 
 void Cluster::tick() { tick(std::chrono::steady_clock::time_point::max()); }
@@ -36,12 +40,12 @@ void Cluster::tick(std::chrono::steady_clock::time_point deadline) {
 
 void Cluster::tick_shards(std::chrono::steady_clock::time_point deadline) {
     std::vector<std::size_t>& deferred = deferred_;
-    deferred.assign(shards_.size(), 0);
+    deferred.assign(groups_.size(), 0);
     if (pool_) {
-        assert(pool_->size() == shards_.size() && "one worker per shard");
-        pool_->run([&](unsigned index) { deferred[index] = shards_[index]->tick(deadline); });
+        assert(pool_->size() == groups_.size() && "one worker per shard group");
+        pool_->run([&](unsigned index) { deferred[index] = groups_[index]->tick(deadline); });
     } else {
-        deferred.front() = shards_.front()->tick(deadline);
+        deferred.front() = groups_.front()->tick(deadline);
     }
 }
 
@@ -50,8 +54,8 @@ void Cluster::merge_tick_stats(std::chrono::steady_clock::duration wall) {
     last_tick_.tick = ticks_;
     last_tick_.wall_ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count());
     for (std::size_t deferred : deferred_) last_tick_.vms_deferred += deferred;
-    for (auto& shard : shards_) {
-        TickStats share = shard->runtime().take_tick_stats();
+    for_each_shard([&](Shard& shard) {
+        TickStats share = shard.runtime().take_tick_stats();
         last_tick_.processes_run += share.processes_run;
         last_tick_.turns_sat_out += share.turns_sat_out;
         if (share.processes_run > 0 && share.longest_slice_ns >= last_tick_.longest_slice_ns) {
@@ -60,36 +64,48 @@ void Cluster::merge_tick_stats(std::chrono::steady_clock::duration wall) {
             last_tick_.longest_pid = share.longest_pid;
             last_tick_.longest_name = std::move(share.longest_name);
         }
-    }
+    });
 }
 
 std::size_t Cluster::process_count() const {
     std::size_t count = 0;
-    for (const auto& shard : shards_) {
-        for (const auto& vm : shard->vms()) count += vm->os().processes().size();
-    }
+    for_each_shard([&](const Shard& shard) {
+        for (const auto& vm : shard.vms()) count += vm->os().processes().size();
+    });
     return count;
 }
 
 std::size_t Cluster::awake_vm_count() const {
     std::size_t count = 0;
-    for (const auto& shard : shards_) count += shard->awake_count();
+    for (const auto& group : groups_) count += group->awake_count();
     return count;
 }
 
 std::size_t Cluster::vm_count() const {
     std::size_t count = 0;
-    for (const auto& shard : shards_) count += shard->vm_count();
+    for (const auto& group : groups_) count += group->vm_count();
     return count;
 }
 
 void Cluster::set_observer(ProcessObserver* observer) {
-    for (auto& shard : shards_) shard->runtime().set_observer(observer);
+    for (auto& group : groups_) group->set_observer(observer);
 }
 
 void Cluster::for_each_vm(const std::function<void(VirtualMachine&)>& visit) {
-    for (auto& shard : shards_) {
-        for (auto& vm : shard->vms()) visit(*vm);
+    for_each_shard([&](Shard& shard) {
+        for (auto& vm : shard.vms()) visit(*vm);
+    });
+}
+
+unsigned Cluster::shard_count() const {
+    std::size_t count = 0;
+    for (const auto& group : groups_) count += group->shards().size();
+    return static_cast<unsigned>(count);
+}
+
+void Cluster::for_each_shard(const std::function<void(Shard&)>& visit) const {
+    for (const auto& group : groups_) {
+        for (const auto& shard : group->shards()) visit(*shard);
     }
 }
 

@@ -52,52 +52,49 @@ void Shard::set_aside(VirtualMachine& vm) {
     timers_.insert({vm.idle_until, &vm});
 }
 
-// Turns go round-robin from `next_`: a tick the frame budget cut short
-// resumes with the first VM it did not reach, so every VM gets the same
-// number of turns over time, however little fits in a frame.
-std::size_t Shard::tick(std::chrono::steady_clock::time_point deadline) {
+void Shard::begin_tick() {
     ++ticks_;
     wake_due_vms();
-    const std::size_t count = awake_.size();
+}
+
+std::size_t Shard::run_turns(std::size_t from, std::size_t to, std::chrono::steady_clock::time_point deadline,
+                             bool first_turn_free) {
+    assert(from <= to && to <= awake_.size());
     const bool budgeted = deadline != std::chrono::steady_clock::time_point::max();
     const auto deadline_ns = budgeted ? static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                                                        deadline.time_since_epoch())
                                                                        .count())
                                       : 0;
-    std::size_t turns = 0;
     SliceClockScope clock(runtime_);
-    for (; turns < count; ++turns) {
-        // The first turn always runs, so that even a budget smaller than one
-        // slice makes progress. The slice clock's last reading is as good as
-        // reading the time.
-        if (budgeted && turns > 0 && slice_clock_slice_start(runtime_) >= deadline_ns) break;
-        const std::size_t index = (next_ + turns) % count;
+    std::size_t index = from;
+    for (; index < to; ++index) {
+        // The slice clock's last reading is as good as reading the time.
+        const bool free = first_turn_free && index == from;
+        if (budgeted && !free && slice_clock_slice_start(runtime_) >= deadline_ns) break;
         Os& os = awake_[index]->os();
         os.tick();
         // Noted now, while the VM is in cache: looking again after the tick
         // would miss the cache once more for every VM of a large shard.
         if (os.is_finished() || !os.has_runnable()) leaving_.push_back(index);
     }
-    next_ = count == 0 ? 0 : (next_ + turns) % count;
-    settle_after_tick();
-    return count - turns;
+    return index - from;
 }
 
 // Takes the VMs noted in leaving_ off the awake list: those with nothing to
-// run are set aside, finished ones dropped. The round-robin position stays on
-// the same VM (or the next one still awake). A VM the tick did not reach
-// stays awake: nothing but a tick makes an awake VM finished or leaves it
-// without anything to do.
-void Shard::settle_after_tick() {
+// run are set aside, finished ones dropped. The cursor stays on the same VM
+// (or the next one still awake). A VM the tick did not reach stays awake:
+// nothing but a tick makes an awake VM finished or leaves it without
+// anything to do.
+void Shard::end_tick() {
     if (leaving_.empty()) return;
     std::sort(leaving_.begin(), leaving_.end());
     std::vector<VirtualMachine*> finished;
     std::size_t kept = 0;
-    std::size_t next = 0;
+    std::size_t cursor = 0;
     auto leaving = leaving_.begin();
     for (std::size_t i = 0; i < awake_.size(); ++i) {
         VirtualMachine& vm = *awake_[i];
-        if (i == next_) next = kept;
+        if (i == cursor_) cursor = kept;
         if (leaving == leaving_.end() || *leaving != i) {
             awake_[kept++] = &vm;
             continue;
@@ -112,7 +109,7 @@ void Shard::settle_after_tick() {
     assert(leaving == leaving_.end() && "every VM noted is on the awake list");
     leaving_.clear();
     awake_.resize(kept);
-    next_ = kept == 0 ? 0 : next % kept;
+    cursor_ = kept == 0 ? 0 : cursor % kept;
     drop(finished);
 }
 

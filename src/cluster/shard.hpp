@@ -9,6 +9,7 @@
 // by tick) or the host gives it work (OsActivityListener). Its Os then skips
 // the ticks it missed, so sleeps still count in ticks.
 
+#include <cassert>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -23,18 +24,37 @@ namespace luaos {
 
 class Shard final : private OsActivityListener {
 public:
-    Shard(const RuntimeOptions& options, std::shared_ptr<MemoryCap> cap) : runtime_(options, std::move(cap)) {
+    // Room for `capacity` VMs is reserved at once: lists grown by doubling
+    // leave their old buffers behind as holes between the shards' blocks.
+    Shard(const RuntimeOptions& options, std::shared_ptr<MemoryCap> cap, std::size_t capacity)
+        : runtime_(options, std::move(cap)) {
         runtime_.set_activity_listener(this);
+        vms_.reserve(capacity);
+        awake_.reserve(capacity);
     }
 
     Runtime& runtime() { return runtime_; }
     VirtualMachine& add_vm(std::uint64_t serial);
-    // Wakes the VMs whose timers are due or that the host gave work, then
-    // ticks each awake VM's Os once, starting where the last tick stopped,
-    // until every awake VM had its turn or `deadline` passed; sets aside the
-    // VMs left with nothing to run and drops those whose Os is finished.
-    // Returns how many awake VMs were left without a turn.
-    std::size_t tick(std::chrono::steady_clock::time_point deadline);
+    // A tick of the shard comes in three steps, so that a worker can give
+    // the turns of several shards in one round-robin (shard_group.hpp):
+    // begin_tick counts the tick and wakes the VMs whose timers are due or
+    // that the host gave work;
+    void begin_tick();
+    // run_turns ticks the Os of the awake VMs at [from, to) of the awake
+    // list, in order, until `deadline` passes, and returns how many had their
+    // turn; with `first_turn_free` the first turn runs even past the
+    // deadline, so that a budget smaller than one slice still makes progress;
+    std::size_t run_turns(std::size_t from, std::size_t to, std::chrono::steady_clock::time_point deadline,
+                          bool first_turn_free);
+    // end_tick sets aside the VMs left with nothing to run and drops those
+    // whose Os is finished, keeping the cursor on the same VM.
+    void end_tick();
+    // The index in the awake list where the next round of turns starts.
+    std::size_t cursor() const { return cursor_; }
+    void set_cursor(std::size_t index) {
+        assert(index <= awake_.size());
+        cursor_ = index == awake_.size() ? 0 : index;
+    }
     std::size_t vm_count() const { return vms_.size(); }
     // VMs that will be ticked next tick, as far as known now.
     std::size_t awake_count() const { return awake_.size(); }
@@ -45,16 +65,15 @@ private:
     void wake_due_vms();
     void wake(VirtualMachine& vm);
     void set_aside(VirtualMachine& vm);
-    void settle_after_tick();
     void drop(std::vector<VirtualMachine*>& finished);
 
     Runtime runtime_;  // declared first: the VMs' processes are released into it
     std::vector<std::unique_ptr<VirtualMachine>> vms_;
     std::vector<VirtualMachine*> awake_;  // round-robin order
-    std::size_t next_ = 0;                // index in awake_ of the first turn next tick
+    std::size_t cursor_ = 0;              // index in awake_ of the first turn of the next round
     std::set<std::pair<std::uint64_t, VirtualMachine*>> timers_;  // (idle_until, vm)
     std::vector<VirtualMachine*> woken_;  // given work by the host since the last tick
-    std::vector<std::size_t> leaving_;     // indices in awake_ of the VMs this tick left idle or finished
+    std::vector<std::size_t> leaving_;    // indices in awake_ of the VMs this tick left idle or finished
     std::uint64_t ticks_ = 0;
 };
 

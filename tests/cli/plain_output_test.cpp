@@ -31,19 +31,22 @@ TEST(PlainOutput, PreemptedProcessesInterleave) {
     EXPECT_EQ(result.out, interleaved_counts(1));
 }
 
-TEST(PlainOutput, ThreadCountDoesNotChangeTheOutput) {
+TEST(PlainOutput, ThreadAndShardCountsDoNotChangeTheOutput) {
     std::vector<std::string> files = {script("count_a.lua"), script("count_b.lua"), script("runtime_error.lua")};
-    auto run_with_threads = [&](const char* threads) {
-        std::vector<std::string> args = {"run", "--quantum", "100", "--vms", "4", "--threads", threads};
+    auto run_with = [&](const char* threads, const char* shard_vms) {
+        std::vector<std::string> args = {"run", "--quantum", "100", "--vms", "4", "--threads", threads,
+                                         "--shard-vms", shard_vms};
         args.insert(args.end(), files.begin(), files.end());
         return run_luaos(args);
     };
-    CliResult one = run_with_threads("1");
-    CliResult two = run_with_threads("2");
-    CliResult four = run_with_threads("4");
+    CliResult one = run_with("1", "4");
+    CliResult two = run_with("2", "4");
+    CliResult four = run_with("4", "4");
+    CliResult small_shards = run_with("1", "1");
     ASSERT_EQ(one.exit_code, 1) << one.err;
     EXPECT_EQ(two.exit_code, 1) << two.err;
     EXPECT_EQ(four.exit_code, 1) << four.err;
+    EXPECT_EQ(small_shards.exit_code, 1) << small_shards.err;
 
     // Tick 1: each VM's A1, B1 and "before" (pid 3), VM by VM.
     std::string first_tick;
@@ -51,9 +54,11 @@ TEST(PlainOutput, ThreadCountDoesNotChangeTheOutput) {
     ASSERT_EQ(one.out.substr(0, first_tick.size()), first_tick);
     EXPECT_EQ(two.out, one.out);
     EXPECT_EQ(four.out, one.out);
+    EXPECT_EQ(small_shards.out, one.out);
     // The diagnostics name each VM, in VM order.
     EXPECT_EQ(two.err, one.err);
     EXPECT_EQ(four.err, one.err);
+    EXPECT_EQ(small_shards.err, one.err);
     EXPECT_LT(one.err.find("vm 0, process 3"), one.err.find("vm 3, process 3")) << one.err;
 }
 

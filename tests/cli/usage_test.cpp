@@ -48,6 +48,8 @@ INSTANTIATE_TEST_SUITE_P(
                     BadUsage{{"--quantum", "100", "--slice-us", "100"}, "choose different preemption modes"},
                     BadUsage{{"--threads", "0"}, "--threads expects"},
                     BadUsage{{"--threads", "100000"}, "--threads expects"},
+                    BadUsage{{"--shard-vms", "0"}, "--shard-vms expects"},
+                    BadUsage{{"--shard-vms", "many"}, "--shard-vms expects"},
                     BadUsage{{"--tps", "0"}, "--tps expects"},
                     BadUsage{{"--tps", "fast"}, "--tps expects"},
                     BadUsage{{"--memory-limit", "lots"}, "--memory-limit expects"},
@@ -102,9 +104,9 @@ TEST(Usage, NoSubcommandPrintsUsageAndExitsTwo) {
     EXPECT_NE(result.err.find("run"), std::string::npos) << result.err;
 }
 
-const std::vector<std::string> kSupportedOptions = {"--vms",     "--ticks",        "--quantum", "--json",
-                                                    "--tps",     "--threads",      "--trace",   "--timeline",
-                                                    "--top",     "--memory-limit", "--dialect", "--program"};
+const std::vector<std::string> kSupportedOptions = {
+    "--vms",      "--ticks", "--quantum", "--slice-us",     "--json",    "--tps",     "--threads",
+    "--shard-vms", "--trace", "--timeline", "--top", "--memory-limit", "--dialect", "--program"};
 const std::vector<std::string> kPendingOptions = {};
 
 // The help line that documents `option`, or "" when there is none.

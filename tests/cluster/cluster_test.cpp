@@ -69,7 +69,7 @@ TEST(Cluster, VmsCannotSeeEachOthersGlobals) {
 }
 
 // Every VM's outcome, keyed by serial, for comparing runs.
-std::map<std::uint64_t, std::string> outcomes(unsigned threads) {
+std::map<std::uint64_t, std::string> outcomes(unsigned threads, std::size_t shard_vms = 0) {
     struct Observer : ProcessObserver {
         std::mutex mutex;
         std::map<std::uint64_t, std::string> by_vm;
@@ -78,7 +78,9 @@ std::map<std::uint64_t, std::string> outcomes(unsigned threads) {
             by_vm[process.os().vm()->serial()] += std::to_string(process.pid()) + ":" + process.output() + process.error();
         }
     } observer;
-    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 50}, .threads = threads});
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 50},
+                     .threads = threads,
+                     .shard_vms = shard_vms});
     cluster.set_observer(&observer);
     for (int i = 0; i < 40; ++i) {
         VirtualMachine& vm = cluster.create_vm();
@@ -97,6 +99,8 @@ TEST(Cluster, ShardsOnSeveralThreadsGiveTheSameResults) {
     EXPECT_EQ(single.size(), 40u);
     EXPECT_EQ(single, parallel);
     EXPECT_EQ(single, wide);
+    EXPECT_EQ(single, outcomes(1, 3)) << "14 shards on one worker";
+    EXPECT_EQ(single, outcomes(2, 7)) << "3 shards on each of two workers";
 }
 
 TEST(Cluster, PacedRunKeepsTheRate) {
@@ -123,18 +127,6 @@ TEST(Cluster, PacedRunPrintsProgressLines) {
     int count = 0;
     for (std::string text; std::getline(lines, text); ++count) EXPECT_TRUE(std::regex_match(text, line)) << text;
     EXPECT_EQ(count, 3);
-}
-
-// The fewest and the most turns any live VM has had: slices run, and turns sat out.
-std::pair<std::uint64_t, std::uint64_t> turns_per_vm(Cluster& cluster) {
-    std::uint64_t fewest = ~std::uint64_t{0};
-    std::uint64_t most = 0;
-    cluster.for_each_vm([&](VirtualMachine& vm) {
-        const VmStats stats = vm.os().stats();
-        fewest = std::min(fewest, stats.slices + stats.turns_sat_out);
-        most = std::max(most, stats.slices + stats.turns_sat_out);
-    });
-    return {fewest, most};
 }
 
 // Twenty VMs that never yield, 50 us slices, and a frame budget of 200 us:
@@ -198,12 +190,15 @@ std::uint64_t ticks_to_finish_alone(const char* code) {
     return ticks;
 }
 
-TEST(IdleVms, ASleepingVmIsSetAsideAndWakesOnItsTick) {
+// With shard_vms = 1, the busy VM and the sleeper are in shards of their own.
+class SleeperTest : public testing::TestWithParam<std::size_t> {};
+
+TEST_P(SleeperTest, ASleepingVmIsSetAsideAndWakesOnItsTick) {
     const char* sleeper = "os.sleep(3) coroutine.yield() os.sleep(5) print('done')";
-    Cluster cluster;
+    Cluster cluster({.shard_vms = GetParam()});
+    cluster.create_vm().os().spawn_process("while true do end", "busy.lua");
     VirtualMachine& sleeping = cluster.create_vm();
     sleeping.os().spawn_process(sleeper, "sleeper.lua");
-    cluster.create_vm().os().spawn_process("while true do end", "busy.lua");
     std::uint64_t finished_at = 0;
     bool seen_aside = false;
     for (std::uint64_t tick = 1; tick <= 30 && finished_at == 0; ++tick) {
@@ -214,6 +209,8 @@ TEST(IdleVms, ASleepingVmIsSetAsideAndWakesOnItsTick) {
     EXPECT_TRUE(seen_aside);
     EXPECT_EQ(finished_at, ticks_to_finish_alone(sleeper));
 }
+
+INSTANTIATE_TEST_SUITE_P(IdleVms, SleeperTest, testing::Values(0, 1));
 
 TEST(IdleVms, HostWorkWakesAVmSetAside) {
     Cluster cluster;

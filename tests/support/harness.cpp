@@ -1,5 +1,7 @@
 #include "support/harness.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace luaos::test {
@@ -52,6 +54,17 @@ std::string output_of(std::string_view code) {
     Exit exit = run_script(code);
     EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
     return exit.output;
+}
+
+std::pair<std::uint64_t, std::uint64_t> turns_per_vm(Cluster& cluster) {
+    std::uint64_t fewest = ~std::uint64_t{0};
+    std::uint64_t most = 0;
+    cluster.for_each_vm([&](VirtualMachine& vm) {
+        const VmStats stats = vm.os().stats();
+        fewest = std::min(fewest, stats.slices + stats.turns_sat_out);
+        most = std::max(most, stats.slices + stats.turns_sat_out);
+    });
+    return {fewest, most};
 }
 
 }  // namespace luaos::test

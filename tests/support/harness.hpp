@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "luaos/luaos.hpp"
@@ -53,5 +54,9 @@ Exit run_script(std::string_view code, RuntimeOptions options = {});
 
 // What a script that must finish printed (a test failure if it did not finish).
 std::string output_of(std::string_view code);
+
+// The fewest and the most turns any live VM of `cluster` has had: slices
+// run, and turns sat out.
+std::pair<std::uint64_t, std::uint64_t> turns_per_vm(Cluster& cluster);
 
 }  // namespace luaos::test

@@ -1,0 +1,92 @@
+#include "cluster/shard_group.hpp"
+
+#include <cassert>
+
+#include "cluster/shard.hpp"
+
+namespace luaos {
+
+ShardGroup::ShardGroup(const RuntimeOptions& options, std::shared_ptr<MemoryCap> cap, std::size_t shard_vms)
+    : options_(options), cap_(std::move(cap)), shard_vms_(shard_vms) {
+    assert(shard_vms_ > 0 && "a shard holds at least one VM");
+    open_shard();
+}
+
+ShardGroup::~ShardGroup() = default;
+
+VirtualMachine& ShardGroup::add_vm(std::uint64_t serial) { return shard_with_room().add_vm(serial); }
+
+// The shard being filled takes VMs until it is full; only then are the
+// others searched (VMs may have finished there), once per shard_vms VMs.
+Shard& ShardGroup::shard_with_room() {
+    if (shards_[filling_]->vm_count() < shard_vms_) return *shards_[filling_];
+    for (std::size_t i = 0; i < shards_.size(); ++i) {
+        if (shards_[i]->vm_count() < shard_vms_) {
+            filling_ = i;
+            return *shards_[i];
+        }
+    }
+    return open_shard();
+}
+
+Shard& ShardGroup::open_shard() {
+    shards_.push_back(std::make_unique<Shard>(options_, cap_, shard_vms_));
+    shards_.back()->runtime().set_observer(observer_);
+    filling_ = shards_.size() - 1;
+    return *shards_.back();
+}
+
+// The awake VMs of the group's shards, shard after shard, make one ring, and
+// a tick gives one round of it from the cursor: the tail of the cursor's
+// shard, the other shards whole, then the head of the cursor's shard. Where
+// the deadline stops it, the cursor stays.
+std::size_t ShardGroup::tick(std::chrono::steady_clock::time_point deadline) {
+    for (auto& shard : shards_) shard->begin_tick();
+    const std::size_t count = shards_.size();
+    const std::size_t start = cursor_shard_;
+    const std::size_t resume = shards_[start]->cursor();
+    std::size_t turns = 0;
+    bool cut = false;
+    auto run = [&](std::size_t index, std::size_t from, std::size_t to) {
+        if (cut) return;
+        Shard& shard = *shards_[index];
+        // Only the group's first turn is free of the deadline: one free turn
+        // per shard would let a worker with many shards overrun its frame by
+        // as many slices.
+        const std::size_t ran = shard.run_turns(from, to, deadline, turns == 0);
+        turns += ran;
+        if (from + ran == to) return;
+        cut = true;
+        cursor_shard_ = index;
+        for (auto& other : shards_) other->set_cursor(0);
+        shard.set_cursor(from + ran);
+    };
+    run(start, resume, shards_[start]->awake_count());
+    for (std::size_t i = 1; i < count; ++i) {
+        const std::size_t index = (start + i) % count;
+        run(index, 0, shards_[index]->awake_count());
+    }
+    run(start, 0, resume);
+    const std::size_t deferred = awake_count() - turns;
+    for (auto& shard : shards_) shard->end_tick();
+    return deferred;
+}
+
+void ShardGroup::set_observer(ProcessObserver* observer) {
+    observer_ = observer;
+    for (auto& shard : shards_) shard->runtime().set_observer(observer);
+}
+
+std::size_t ShardGroup::vm_count() const {
+    std::size_t count = 0;
+    for (const auto& shard : shards_) count += shard->vm_count();
+    return count;
+}
+
+std::size_t ShardGroup::awake_count() const {
+    std::size_t count = 0;
+    for (const auto& shard : shards_) count += shard->awake_count();
+    return count;
+}
+
+}  // namespace luaos

@@ -1,0 +1,105 @@
+// How a worker spreads its VMs over Lua states: each shard holds at most
+// ClusterOptions::shard_vms VMs, and a worker ticks its shards one after
+// another within one frame budget.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <vector>
+
+#include "support/harness.hpp"
+
+namespace luaos::test {
+namespace {
+
+constexpr const char* kSpin = "while true do end";
+
+TEST(Shards, AWorkerOpensAShardWhenItsShardsAreFull) {
+    Cluster cluster({.threads = 1, .shard_vms = 3});
+    std::vector<const Runtime*> runtimes;
+    for (int i = 0; i < 7; ++i) runtimes.push_back(&cluster.create_vm().os().runtime());
+    EXPECT_EQ(cluster.shard_count(), 3u);
+    EXPECT_EQ(runtimes[0], runtimes[2]);
+    EXPECT_NE(runtimes[2], runtimes[3]);
+    EXPECT_EQ(runtimes[3], runtimes[5]);
+    EXPECT_NE(runtimes[5], runtimes[6]);
+}
+
+TEST(Shards, EachWorkerFillsShardsOfItsOwn) {
+    Cluster cluster({.threads = 2, .shard_vms = 2});
+    std::vector<const Runtime*> runtimes;
+    for (int i = 0; i < 8; ++i) runtimes.push_back(&cluster.create_vm().os().runtime());
+    EXPECT_EQ(cluster.shard_count(), 4u);
+    // VMs alternate between the workers: 0, 2 share one worker's first shard.
+    EXPECT_EQ(runtimes[0], runtimes[2]);
+    EXPECT_NE(runtimes[0], runtimes[1]);
+    EXPECT_EQ(runtimes[1], runtimes[3]);
+    EXPECT_NE(runtimes[2], runtimes[4]);
+}
+
+TEST(Shards, ANewVmTakesTheRoomOfOneThatFinished) {
+    Cluster cluster({.threads = 1, .shard_vms = 2});
+    cluster.create_vm().os().spawn_process("while true do coroutine.yield() end", "stay.lua");
+    cluster.create_vm().os().spawn_process("coroutine.yield()", "quick.lua");
+    cluster.create_vm().os().spawn_process("while true do coroutine.yield() end", "stay.lua");
+    ASSERT_EQ(cluster.shard_count(), 2u);
+    cluster.tick();
+    cluster.tick();
+    ASSERT_EQ(cluster.vm_count(), 2u) << "quick.lua finished";
+    cluster.create_vm();
+    cluster.create_vm();
+    EXPECT_EQ(cluster.shard_count(), 2u) << "the second shard's room, then the first's";
+    cluster.create_vm();
+    EXPECT_EQ(cluster.shard_count(), 3u);
+}
+
+TEST(Shards, AnObserverHearsShardsOpenedAfterIt) {
+    Cluster cluster({.threads = 1, .shard_vms = 1});
+    ExitRecorder recorder;
+    cluster.set_observer(&recorder);
+    for (int i = 0; i < 4; ++i) cluster.create_vm().os().spawn_process("print('hi')", "hi.lua");
+    EXPECT_EQ(cluster.shard_count(), 4u);
+    cluster.run({});
+    ASSERT_EQ(recorder.exits().size(), 4u);
+    for (const Exit& exit : recorder.exits()) EXPECT_EQ(exit.output, "hi\n");
+}
+
+// Past the deadline, only the worker's first turn runs, not one per shard:
+// a frame overruns by one slice at most, however many shards a worker has.
+TEST(ShardFrameBudget, PastTheDeadlineOneTurnRunsPerWorkerNotPerShard) {
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 100},
+                     .threads = 1,
+                     .shard_vms = 2});
+    for (int i = 0; i < 10; ++i) cluster.create_vm().os().spawn_process(kSpin, "spin.lua");
+    ASSERT_EQ(cluster.shard_count(), 5u);
+    for (int tick = 0; tick < 10; ++tick) {
+        cluster.tick(std::chrono::steady_clock::now() - std::chrono::seconds(1));
+        EXPECT_EQ(cluster.last_tick().processes_run, 1u);
+        EXPECT_EQ(cluster.last_tick().vms_deferred, 9u);
+    }
+    const auto [fewest, most] = turns_per_vm(cluster);
+    EXPECT_EQ(fewest, 1u) << "ten ticks of one turn each went to ten different VMs";
+    EXPECT_EQ(most, 1u);
+}
+
+// The shard a deadline cut goes first next tick, so the VMs of the shards
+// after it are not starved by those before it.
+TEST(ShardFrameBudget, TurnsRotateAcrossShards) {
+    Cluster cluster({.runtime = {.time_slice_us = kMinTimeSliceUs}, .threads = 1, .shard_vms = 3});
+    for (int i = 0; i < 20; ++i) cluster.create_vm().os().spawn_process(kSpin, "spin.lua");
+    ASSERT_EQ(cluster.shard_count(), 7u);
+    std::uint64_t deferred_ticks = 0;
+    for (int tick = 0; tick < 100; ++tick) {
+        cluster.tick(std::chrono::steady_clock::now() + std::chrono::microseconds(200));
+        const TickStats& stats = cluster.last_tick();
+        EXPECT_EQ(stats.processes_run + stats.turns_sat_out + stats.vms_deferred, 20u);
+        if (stats.vms_deferred > 0) ++deferred_ticks;
+    }
+    EXPECT_GT(deferred_ticks, 50u) << "twenty 50 us slices cannot fit in 200 us";
+    const auto [fewest, most] = turns_per_vm(cluster);
+    EXPECT_GT(fewest, 0u);
+    EXPECT_LE(most - fewest, 1u);
+}
+
+}  // namespace
+}  // namespace luaos::test
