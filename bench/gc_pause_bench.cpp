@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "support/measure.hpp"
+#include "support/raw_coroutines.hpp"
 
 using namespace luaos;
 using namespace luaos::bench;
@@ -58,37 +59,20 @@ std::uint64_t now_ns() {
         std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count());
 }
 
-void yield_hook(lua_State* L, lua_Debug*) { lua_yield(L, 0); }
-
-// Raw Lua 5.4: one state, a coroutine per VM with the same count hook (set
-// once, as in the stress bench), each resume timed.
+// Raw Lua 5.4: a coroutine per VM with the same count hook, each resume timed.
 Slices raw_lua(std::size_t vms, int ticks) {
-    lua_State* L = luaL_newstate();
-    luaL_openlibs(L);
-    luaL_loadstring(L, kGarbage);
-    std::vector<lua_State*> threads;
-    threads.reserve(vms);
-    for (std::size_t i = 0; i < vms; ++i) {
-        lua_State* thread = lua_newthread(L);
-        lua_sethook(thread, yield_hook, LUA_MASKCOUNT, kQuantum);
-        lua_pushvalue(L, 1);
-        lua_xmove(L, thread, 1);
-        luaL_ref(L, LUA_REGISTRYINDEX);
-        threads.push_back(thread);
-    }
+    RawCoroutines coroutines(kGarbage, vms, kQuantum);
     std::vector<std::uint64_t> durations;
     durations.reserve(vms * static_cast<std::size_t>(ticks));
     const auto start = Clock::now();
     for (int tick = 0; tick < ticks; ++tick) {
-        for (lua_State* thread : threads) {
+        coroutines.tick([&](auto&& resume) {
             const std::uint64_t begin = now_ns();
-            int results = 0;
-            lua_resume(thread, L, 0, &results);
+            resume();
             durations.push_back(now_ns() - begin);
-        }
+        });
     }
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    lua_close(L);
     return summarize(durations, ms);
 }
 

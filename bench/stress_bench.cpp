@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "support/measure.hpp"
+#include "support/raw_coroutines.hpp"
 
 using namespace luaos;
 using namespace luaos::bench;
@@ -38,44 +39,6 @@ double ms_since(Clock::time_point start) {
 
 constexpr const char* kForever = "while true do end";
 constexpr int kQuantum = 10;
-
-void yield_hook(lua_State* L, lua_Debug*) { lua_yield(L, 0); }
-
-// Raw Lua 5.4: one state, a coroutine per process with the same count hook,
-// resumed round-robin from C. What any engine on this interpreter pays at least.
-// The hook is set once: set again after it yielded, it would skip its next
-// firing (runtime/instruction_count_preemption.cpp) and every slice would run
-// two quanta.
-class RawCoroutines {
-public:
-    explicit RawCoroutines(std::size_t processes) : L_(luaL_newstate()) {
-        luaL_openlibs(L_);
-        luaL_loadstring(L_, kForever);
-        threads_.reserve(processes);
-        for (std::size_t i = 0; i < processes; ++i) {
-            lua_State* thread = lua_newthread(L_);
-            lua_sethook(thread, yield_hook, LUA_MASKCOUNT, kQuantum);
-            lua_pushvalue(L_, 1);
-            lua_xmove(L_, thread, 1);
-            luaL_ref(L_, LUA_REGISTRYINDEX);
-            threads_.push_back(thread);
-        }
-    }
-    ~RawCoroutines() { lua_close(L_); }
-    RawCoroutines(const RawCoroutines&) = delete;
-    RawCoroutines& operator=(const RawCoroutines&) = delete;
-
-    void tick() {
-        for (lua_State* thread : threads_) {
-            int results = 0;
-            lua_resume(thread, L_, 0, &results);
-        }
-    }
-
-private:
-    lua_State* L_;
-    std::vector<lua_State*> threads_;
-};
 
 struct Run {
     double setup_ms;
@@ -97,7 +60,7 @@ Run raw_run(std::size_t processes, int ticks, unsigned workers) {
     std::vector<std::thread> threads;
     for (unsigned w = 0; w < workers; ++w) {
         threads.emplace_back([&, w] {
-            states[w] = std::make_unique<RawCoroutines>(processes / workers);
+            states[w] = std::make_unique<RawCoroutines>(kForever, processes / workers, kQuantum);
             step.arrive_and_wait();  // set up
             for (int tick = 0; tick < ticks; ++tick) states[w]->tick();
             step.arrive_and_wait();  // the first ticks
