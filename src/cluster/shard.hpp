@@ -9,6 +9,7 @@
 // by tick) or the host gives it work (OsActivityListener). Its Os then skips
 // the ticks it missed, so sleeps still count in ticks.
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
 #include <cstdint>
@@ -24,13 +25,14 @@ namespace luaos {
 
 class Shard final : private OsActivityListener {
 public:
-    // Room for `capacity` VMs is reserved at once: lists grown by doubling
-    // leave their old buffers behind as holes between the shards' blocks.
+    // Room for `capacity` VMs (up to kMaxReservedVms) is reserved at once:
+    // lists grown by doubling leave their old buffers behind as holes
+    // between the shards' blocks.
     Shard(const RuntimeOptions& options, std::shared_ptr<MemoryCap> cap, std::size_t capacity)
         : runtime_(options, std::move(cap)) {
         runtime_.set_activity_listener(this);
-        vms_.reserve(capacity);
-        awake_.reserve(capacity);
+        vms_.reserve(std::min(capacity, kMaxReservedVms));
+        awake_.reserve(std::min(capacity, kMaxReservedVms));
     }
 
     Runtime& runtime() { return runtime_; }
@@ -61,6 +63,8 @@ public:
     const std::vector<std::unique_ptr<VirtualMachine>>& vms() const { return vms_; }
 
 private:
+    static constexpr std::size_t kMaxReservedVms = std::size_t{1} << 16;
+
     void on_active(Os& os) override;
     void wake_due_vms();
     void wake(VirtualMachine& vm);

@@ -67,6 +67,16 @@ INSTANTIATE_TEST_SUITE_P(
                     BadUsage{{"--program", "a=/", "--json"}, "cannot read /"},
                     BadUsage{{"--program", "a=x.lua", "--program", "a=y.lua"}, "--program a is given twice"}));
 
+// A shard reserves room for its VMs up front, but not for more than it can
+// ever need: a huge --shard-vms must not exhaust memory.
+TEST(Usage, ShardVmsTakesAnyPositiveCount) {
+    for (const char* shard_vms : {"1", "18446744073709551615"}) {
+        CliResult result = run_luaos({"run", "--shard-vms", shard_vms, "--vms", "3", script("hello.lua")});
+        EXPECT_EQ(result.exit_code, 0) << shard_vms << ": " << result.err;
+        EXPECT_EQ(result.err, "");
+    }
+}
+
 TEST(Usage, MissingOptionValueIsBadUsage) {
     CliResult result = run_luaos({"run", script("hello.lua"), "--ticks"});
     EXPECT_EQ(result.exit_code, 2);
