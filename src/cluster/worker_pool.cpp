@@ -3,6 +3,15 @@
 #include <cassert>
 
 namespace luaos {
+namespace {
+
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+}  // namespace
 
 WorkerPool::WorkerPool(unsigned size) {
     assert(size >= 1 && "a pool has at least the calling thread");
@@ -10,43 +19,52 @@ WorkerPool::WorkerPool(unsigned size) {
 }
 
 WorkerPool::~WorkerPool() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    start_.notify_all();
+    stopping_.store(true, std::memory_order_release);
+    notify(start_);
     for (auto& thread : threads_) thread.join();
 }
 
-void WorkerPool::run(const std::function<void(unsigned)>& job) {
-    {
-        std::lock_guard lock(mutex_);
-        assert(pending_ == 0 && "run() does not overlap itself");
-        job_ = &job;
-        pending_ = static_cast<unsigned>(threads_.size());
-        ++generation_;
+template <typename Done>
+void WorkerPool::wait_until(std::condition_variable& wake, Done done) {
+    const auto give_up = std::chrono::steady_clock::now() + kSpin;
+    for (unsigned spins = 0; !done(); ++spins) {
+        cpu_relax();
+        if (spins % 64 == 63 && std::chrono::steady_clock::now() >= give_up) {
+            std::unique_lock lock(mutex_);
+            wake.wait(lock, done);
+            return;
+        }
     }
-    start_.notify_all();
+}
+
+// The lock orders the change before a sleeper's test of its condition: a
+// thread either saw the change before sleeping, or is asleep and woken here.
+void WorkerPool::notify(std::condition_variable& wake) {
+    { std::lock_guard lock(mutex_); }
+    wake.notify_all();
+}
+
+void WorkerPool::run(const std::function<void(unsigned)>& job) {
+    assert(pending_.load() == 0 && "run() does not overlap itself");
+    job_ = &job;
+    pending_.store(static_cast<unsigned>(threads_.size()), std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
+    notify(start_);
     job(0);
-    std::unique_lock lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
+    wait_until(done_, [this] { return pending_.load(std::memory_order_acquire) == 0; });
     job_ = nullptr;
 }
 
 void WorkerPool::worker_loop(unsigned index) {
     std::uint64_t seen = 0;
     for (;;) {
-        const std::function<void(unsigned)>* job = nullptr;
-        {
-            std::unique_lock lock(mutex_);
-            start_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-            if (stopping_) return;
-            seen = generation_;
-            job = job_;
-        }
-        (*job)(index);
-        std::lock_guard lock(mutex_);
-        if (--pending_ == 0) done_.notify_one();
+        wait_until(start_, [&] {
+            return generation_.load(std::memory_order_acquire) != seen || stopping_.load(std::memory_order_acquire);
+        });
+        if (stopping_.load(std::memory_order_acquire)) return;
+        seen = generation_.load(std::memory_order_acquire);
+        (*job_)(index);
+        if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) notify(done_);
     }
 }
 
