@@ -5,11 +5,11 @@
 // Why more than one shard per worker: Lua's collector ends every cycle with
 // an atomic step that visits every thread of the state at once, and a
 // script that allocates can make that step happen inside its slice. The
-// step's length grows with the threads of the state (about 0.3 us each:
-// 30 ms for 100,000 VMs), so a Lua state must stay small for a frame to stay
-// on time, however many VMs a worker has. A shard holds at most
-// ClusterOptions::shard_vms VMs; the group opens another shard when its
-// shards are full.
+// step's length grows with the threads of the state (0.3 to 0.5 us each:
+// 30 ms for 100,000 VMs, 2 to 4 ms for 4,000), so a Lua state must stay
+// small for a frame to stay on time, however many VMs a worker has. A shard
+// holds at most ClusterOptions::shard_vms VMs; the group opens another
+// shard when its shards are full.
 //
 // Fairness across shards: the frame budget may run out in the middle of the
 // group's VMs. The round-robin is over all of them, shard after shard, and
