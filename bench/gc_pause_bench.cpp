@@ -14,11 +14,11 @@
 #include <lua.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
 
+#include "kernel/slice_clock.hpp"
 #include "support/measure.hpp"
 #include "support/raw_coroutines.hpp"
 
@@ -26,8 +26,6 @@ using namespace luaos;
 using namespace luaos::bench;
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 constexpr const char* kGarbage = "while true do local t = {} end";
 constexpr int kQuantum = 100;
@@ -54,25 +52,20 @@ Slices summarize(std::vector<std::uint64_t>& durations_ns, double ticks_ms) {
     return {longest_ms, p999_ms, ticks_ms};
 }
 
-std::uint64_t now_ns() {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count());
-}
-
 // Raw Lua 5.4: a coroutine per VM with the same count hook, each resume timed.
 Slices raw_lua(std::size_t vms, int ticks) {
     RawCoroutines coroutines(kGarbage, vms, kQuantum);
     std::vector<std::uint64_t> durations;
     durations.reserve(vms * static_cast<std::size_t>(ticks));
-    const auto start = Clock::now();
-    for (int tick = 0; tick < ticks; ++tick) {
-        coroutines.tick([&](auto&& resume) {
-            const std::uint64_t begin = now_ns();
-            resume();
-            durations.push_back(now_ns() - begin);
-        });
-    }
-    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    const double ms = timed_ms([&] {
+        for (int tick = 0; tick < ticks; ++tick) {
+            coroutines.tick([&](auto&& resume) {
+                const std::uint64_t begin = slice_clock_steady_ns();
+                resume();
+                durations.push_back(slice_clock_steady_ns() - begin);
+            });
+        }
+    });
     return summarize(durations, ms);
 }
 
@@ -90,9 +83,9 @@ Slices luaos_run(std::size_t vms, int ticks, std::size_t shard_vms) {
     slices.durations.reserve(vms * static_cast<std::size_t>(ticks));
     cluster.set_observer(&slices);
     for (std::size_t i = 0; i < vms; ++i) cluster.create_vm().os().spawn_process(kGarbage, "garbage.lua");
-    const auto start = Clock::now();
-    for (int tick = 0; tick < ticks; ++tick) cluster.tick();
-    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    const double ms = timed_ms([&] {
+        for (int tick = 0; tick < ticks; ++tick) cluster.tick();
+    });
     return summarize(slices.durations, ms);
 }
 

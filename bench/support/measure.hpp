@@ -18,11 +18,16 @@ namespace luaos::bench {
 
 inline constexpr int kRepeats = 5;
 
+// Milliseconds since `start`.
+inline double ms_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
 // How long one call of `run` takes, in milliseconds.
 inline double timed_ms(const std::function<void()>& run) {
     auto start = std::chrono::steady_clock::now();
     run();
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return ms_since(start);
 }
 
 // Runs each variant once per round, `rounds` rounds, and returns the best
