@@ -14,6 +14,7 @@
 #include <lua.hpp>
 
 #include <algorithm>
+#include <array>
 #include <barrier>
 #include <chrono>
 #include <cstdio>
@@ -51,30 +52,28 @@ constexpr int kRounds = 3;
 // two cores of this work, the baseline of the engine's scaling.
 Run raw_run(std::size_t processes, int ticks, unsigned workers) {
     std::vector<std::unique_ptr<RawCoroutines>> states(workers);
-    auto start = Clock::now();
-    std::barrier step(workers + 1);
+    // When the last worker arrives, before any goes on: the end of one phase
+    // (set-up, the first ticks, the steady ticks) is the start of the next
+    // for every worker alike. A clock read by a thread after the barrier
+    // would be late whenever that thread is scheduled late.
+    std::array<Clock::time_point, 4> phase{Clock::now()};
+    std::size_t phases = 1;
+    std::barrier step(workers, [&]() noexcept { phase[phases++] = Clock::now(); });
     std::vector<std::thread> threads;
     for (unsigned w = 0; w < workers; ++w) {
         threads.emplace_back([&, w] {
             states[w] = std::make_unique<RawCoroutines>(kForever, processes / workers, kQuantum);
-            step.arrive_and_wait();  // set up
+            step.arrive_and_wait();
             for (int tick = 0; tick < ticks; ++tick) states[w]->tick();
-            step.arrive_and_wait();  // the first ticks
+            step.arrive_and_wait();
             for (int tick = 0; tick < kSteadyTicks; ++tick) states[w]->tick();
-            step.arrive_and_wait();  // the steady ticks
+            step.arrive_and_wait();
             states[w].reset();
         });
     }
-    step.arrive_and_wait();
-    Run run{ms_since(start), 0, 0};
-    start = Clock::now();
-    step.arrive_and_wait();
-    run.tick_ms = ms_since(start);
-    start = Clock::now();
-    step.arrive_and_wait();
-    run.steady_ms = ms_since(start);
     for (auto& thread : threads) thread.join();
-    return run;
+    auto ms = [&](std::size_t i) { return std::chrono::duration<double, std::milli>(phase[i + 1] - phase[i]).count(); };
+    return {ms(0), ms(1), ms(2)};
 }
 
 Run luaos_run(std::size_t vms, int ticks, unsigned threads) {
