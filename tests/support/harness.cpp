@@ -67,4 +67,13 @@ std::pair<std::uint64_t, std::uint64_t> turns_per_vm(Cluster& cluster) {
     return {fewest, most};
 }
 
+void expect_a_turn_every_tick(const Harness& harness, const Exit& exit, std::uint64_t slices) {
+    EXPECT_EQ(exit.stats.slices, slices + exit.stats.preemptions);
+    EXPECT_GE(exit.tick, exit.stats.slices);
+    EXPECT_LE(exit.tick, exit.stats.slices + harness.os.stats().turns_sat_out);
+    if (harness.runtime.options().preemption == PreemptionMode::InstructionCount) {
+        EXPECT_EQ(exit.tick, slices);
+    }
+}
+
 }  // namespace luaos::test

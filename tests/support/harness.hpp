@@ -59,4 +59,11 @@ std::string output_of(std::string_view code);
 // run, and turns sat out.
 std::pair<std::uint64_t, std::uint64_t> turns_per_vm(Cluster& cluster);
 
+// Checks that `exit`'s process, which needed `slices` slices of its own, had a
+// turn every tick beside a process that never yields. In the deadline mode a
+// busy machine can stretch any slice past its deadline, however short the
+// work: each slice the deadline cut costs one more tick, and an overrun may
+// be repaid by a turn sat out, so the tick is exact only in the count mode.
+void expect_a_turn_every_tick(const Harness& harness, const Exit& exit, std::uint64_t slices);
+
 }  // namespace luaos::test
