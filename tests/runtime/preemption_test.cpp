@@ -159,7 +159,10 @@ TEST(DeadlinePreemption, ASliceThatOverranIsRepaidBySittingOutTurns) {
         while true do end
     )lua",
                              "overrunner.lua");
-    Pid bystander = h.spawn("while true do end", "bystander.lua");
+    // The bystander yields at once, so that its own slices never overrun: a
+    // spinning one relies on the watchdog, which a busy machine (ctest -j2)
+    // keeps waiting long enough to make it owe turns of its own.
+    Pid bystander = h.spawn("while true do coroutine.yield() end", "bystander.lua");
     h.tick();
     Process& process = *h.os.find(overrunner);
     EXPECT_EQ(process.stats().slices, 1u);
@@ -167,9 +170,9 @@ TEST(DeadlinePreemption, ASliceThatOverranIsRepaidBySittingOutTurns) {
     h.run(5);
     EXPECT_GE(h.os.stats().turns_sat_out, 4u);
     EXPECT_LE(process.stats().slices, 2u) << "it owes dozens of slices: it sits its turns out";
-    // A watchdog kept waiting on a busy machine may make the bystander owe a
-    // turn too, but not most of them.
-    EXPECT_GE(h.os.find(bystander)->stats().slices, 4u) << "the bystander keeps its turns";
+    // The machine can still stall a thread mid-slice for a millisecond, so a
+    // turn of the six may be owed, but not most of them.
+    EXPECT_GE(h.os.find(bystander)->stats().slices, 5u) << "the bystander keeps its turns";
 }
 
 TEST(DeadlinePreemption, AProcessOwingAWholeSliceSitsOutOneTurn) {
