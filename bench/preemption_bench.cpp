@@ -56,7 +56,11 @@ void report_throughput(long iterations) {
 
 // A forced switch is the hook yielding a process and the scheduler resuming
 // it. Two quanta run the same loop with the same per-instruction hook cost;
-// their difference, per extra slice, is what one forced switch costs.
+// their difference, per extra slice, is what one forced switch costs. The
+// fine quantum is 10 so that the switches are most of its run: at quantum
+// 100 they were a sixth of it, and a busy machine's noise in either run, a
+// few percent, moved the difference so much that the figure ranged from a
+// negative cost to 1.5x between two runs of the benchmark.
 void report_switches(long iterations) {
     const long switches = iterations / 20;
     const std::string loop = "local s = 0 for i = 1, " + std::to_string(iterations) + " do s = s + i end";
@@ -75,7 +79,7 @@ void report_switches(long iterations) {
         mine.yield_at = variants.size();
         variants.push_back([&, accounting] { return once_ms(yielder, {.accounting = accounting}, nullptr); });
         mine.fine_at = variants.size();
-        variants.push_back([&] { return once_ms(loop, counted(100, accounting), nullptr, &mine.fine_slices); });
+        variants.push_back([&] { return once_ms(loop, counted(10, accounting), nullptr, &mine.fine_slices); });
         mine.coarse_at = variants.size();
         variants.push_back(
             [&] { return once_ms(loop, counted(1'000'000, accounting), nullptr, &mine.coarse_slices); });
