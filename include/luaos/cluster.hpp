@@ -100,6 +100,7 @@ public:
 private:
     void merge_tick_stats(std::chrono::steady_clock::duration wall);
     void tick_shards(std::chrono::steady_clock::time_point deadline);
+    void tick_shards_shared();
     void for_each_shard(const std::function<void(Shard&)>& visit) const;
 
     ClusterOptions options_;

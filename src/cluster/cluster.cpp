@@ -41,12 +41,29 @@ void Cluster::tick(std::chrono::steady_clock::time_point deadline) {
 void Cluster::tick_shards(std::chrono::steady_clock::time_point deadline) {
     std::vector<std::size_t>& deferred = deferred_;
     deferred.assign(groups_.size(), 0);
-    if (pool_) {
+    if (pool_ && deadline == std::chrono::steady_clock::time_point::max()) {
+        tick_shards_shared();
+    } else if (pool_) {
         assert(pool_->size() == groups_.size() && "one worker per shard group");
         pool_->run([&](unsigned index) { deferred[index] = groups_[index]->tick(deadline); });
     } else {
         deferred.front() = groups_.front()->tick(deadline);
     }
+}
+
+// Without a frame budget the workers share the shards (shard_group.hpp):
+// each runs its own group's, then helps the others with theirs.
+void Cluster::tick_shards_shared() {
+    for (auto& group : groups_) group->begin_shared_tick();
+    pool_->run([&](unsigned index) {
+        while (groups_[index]->run_own_shard()) {
+        }
+        for (std::size_t k = 1; k < groups_.size(); ++k) {
+            ShardGroup& other = *groups_[(index + k) % groups_.size()];
+            while (other.run_other_shard()) {
+            }
+        }
+    });
 }
 
 void Cluster::merge_tick_stats(std::chrono::steady_clock::duration wall) {

@@ -72,6 +72,48 @@ std::size_t ShardGroup::tick(std::chrono::steady_clock::time_point deadline) {
     return deferred;
 }
 
+// Relaxed order is enough for the claims: the word only has to hand each
+// shard out once. What a worker did to a shard is seen by the next tick's
+// worker through the worker pool's barrier between ticks.
+void ShardGroup::begin_shared_tick() {
+    unclaimed_.store(shards_.size() << 32, std::memory_order_relaxed);
+}
+
+std::size_t ShardGroup::claim_front() {
+    std::uint64_t range = unclaimed_.load(std::memory_order_relaxed);
+    while (true) {
+        const std::uint64_t front = range & 0xFFFFFFFFu;
+        if (front == range >> 32) return kNoShard;
+        if (unclaimed_.compare_exchange_weak(range, range + 1, std::memory_order_relaxed)) return front;
+    }
+}
+
+std::size_t ShardGroup::claim_back() {
+    std::uint64_t range = unclaimed_.load(std::memory_order_relaxed);
+    while (true) {
+        const std::uint64_t back = range >> 32;
+        if ((range & 0xFFFFFFFFu) == back) return kNoShard;
+        if (unclaimed_.compare_exchange_weak(range, range - (std::uint64_t{1} << 32), std::memory_order_relaxed)) {
+            return back - 1;
+        }
+    }
+}
+
+// Position `position` of the ring, from the cursor's shard: its turns from
+// its cursor round to just before it. With no deadline nothing is cut, so
+// the cursors stay where they are.
+bool ShardGroup::run_claimed(std::size_t position) {
+    if (position == kNoShard) return false;
+    Shard& shard = *shards_[(cursor_shard_ + position) % shards_.size()];
+    const auto none = std::chrono::steady_clock::time_point::max();
+    const std::size_t resume = shard.cursor();
+    shard.begin_tick();
+    shard.run_turns(resume, shard.awake_count(), none, false);
+    shard.run_turns(0, resume, none, false);
+    shard.end_tick();
+    return true;
+}
+
 void ShardGroup::set_observer(ProcessObserver* observer) {
     observer_ = observer;
     for (auto& shard : shards_) shard->runtime().set_observer(observer);

@@ -16,7 +16,18 @@
 // the next tick resumes at the VM it did not reach; so every VM gets one
 // turn per tick at most, and as many as any other over time, wherever its
 // shard is.
+//
+// Sharing work between workers: a tick with no frame budget cannot be cut
+// short, so the order of its turns matters to nobody, and its shards may be
+// run by any worker. Each worker then takes its own group's shards one at a
+// time from the front of the group's ring, and a worker that has run out
+// takes the other groups' from the back, until none is left. A shard is
+// taken whole, by one worker, so only one thread touches it in a tick. What
+// that buys: on a shared machine one worker's CPU is now and then taken away
+// for a while, and every tick waited for the slowest worker; its shards are
+// now run by the others.
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -44,6 +55,14 @@ public:
     // round-robin across the shards that resumes where the last tick's
     // deadline stopped it. Returns how many awake VMs were left without one.
     std::size_t tick(std::chrono::steady_clock::time_point deadline);
+    // A tick without a frame budget, shared between workers: begin_shared_tick
+    // on the thread that ticks the cluster, before the workers start; then,
+    // on any worker, run_own_shard and run_other_shard each tick one shard
+    // not taken yet, from the front and from the back of the ring, and say
+    // whether there was one. Every awake VM has its turn: none is deferred.
+    void begin_shared_tick();
+    bool run_own_shard() { return run_claimed(claim_front()); }
+    bool run_other_shard() { return run_claimed(claim_back()); }
     void set_observer(ProcessObserver* observer);
 
     const std::vector<std::unique_ptr<Shard>>& shards() const { return shards_; }
@@ -51,8 +70,13 @@ public:
     std::size_t awake_count() const;
 
 private:
+    static constexpr std::size_t kNoShard = ~std::size_t{0};
+
     Shard& shard_with_room();
     Shard& open_shard();
+    std::size_t claim_front();
+    std::size_t claim_back();
+    bool run_claimed(std::size_t position);
 
     RuntimeOptions options_;
     std::shared_ptr<MemoryCap> cap_;
@@ -61,6 +85,11 @@ private:
     std::vector<std::unique_ptr<Shard>> shards_;
     std::size_t filling_ = 0;  // the shard new VMs go to while it has room
     std::size_t cursor_shard_ = 0;  // the shard whose cursor starts the next round
+    // A shared tick's positions in the ring from cursor_shard_ on: the next
+    // shard to take from the front (low half) and one past the next to take
+    // from the back (high half), in one word so that one compare-and-swap
+    // takes a shard.
+    std::atomic<std::uint64_t> unclaimed_{0};
 };
 
 }  // namespace luaos

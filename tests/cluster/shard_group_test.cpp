@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <vector>
 
 #include "support/harness.hpp"
@@ -99,6 +103,56 @@ TEST(ShardFrameBudget, TurnsRotateAcrossShards) {
     const auto [fewest, most] = turns_per_vm(cluster);
     EXPECT_GT(fewest, 0u);
     EXPECT_LE(most - fewest, 1u);
+}
+
+// Which threads ran the slices of each VM, by serial.
+class SliceThreads : public ProcessObserver {
+public:
+    void on_slice(const Process& process, const SliceRecord&) override {
+        std::lock_guard lock(mutex_);
+        ++slices_[process.os().vm()->serial()][std::this_thread::get_id()];
+    }
+    std::map<std::uint64_t, std::map<std::thread::id, int>> slices() const {
+        std::lock_guard lock(mutex_);
+        return slices_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::uint64_t, std::map<std::thread::id, int>> slices_;
+};
+
+// Without a frame budget a worker that runs out of shards of its own runs
+// another worker's: here one worker's VMs all sleep, and it helps the other
+// with its CPU-bound ones, each of which still has one turn per tick.
+TEST(SharedTicks, AWorkerWithNothingToDoRunsAnotherWorkersShards) {
+    Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 200'000},
+                     .threads = 2,
+                     .shard_vms = 1});
+    SliceThreads threads;
+    cluster.set_observer(&threads);
+    // Serials alternate between the workers: the even ones are worker 0's.
+    for (int i = 0; i < 16; ++i) {
+        cluster.create_vm().os().spawn_process(i % 2 == 0 ? kSpin : "os.sleep(math.maxinteger)", "vm.lua");
+    }
+    constexpr int kTicks = 6;
+    for (int tick = 0; tick < kTicks; ++tick) cluster.tick();
+    cluster.set_observer(nullptr);
+
+    std::set<std::thread::id> busy_workers;
+    int busy_vms = 0;
+    for (const auto& [serial, by_thread] : threads.slices()) {
+        if (serial % 2 != 0) continue;
+        ++busy_vms;
+        int slices = 0;
+        for (const auto& [thread, count] : by_thread) {
+            busy_workers.insert(thread);
+            slices += count;
+        }
+        EXPECT_EQ(slices, kTicks) << "VM " << serial;
+    }
+    EXPECT_EQ(busy_vms, 8);
+    EXPECT_EQ(busy_workers.size(), 2u) << "the idle worker ran some of the busy one's shards";
 }
 
 }  // namespace
