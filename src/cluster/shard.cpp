@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernel/slice_clock.hpp"
+#include "runtime/preemption.hpp"
 
 namespace luaos {
 
@@ -66,17 +67,24 @@ std::size_t Shard::run_turns(std::size_t from, std::size_t to, std::chrono::stea
                                                                        .count())
                                       : 0;
     SliceClockScope clock(runtime_);
+    Preemption& preemption = runtime_.preemption();
+    const std::uint64_t slice_ns = std::uint64_t{runtime_.options().time_slice_us} * 1000;
     std::size_t index = from;
     for (; index < to; ++index) {
         // The slice clock's last reading is as good as reading the time.
         const bool free = first_turn_free && index == from;
-        if (budgeted && !free && slice_clock_slice_start(runtime_) >= deadline_ns) break;
+        const std::uint64_t start = budgeted ? slice_clock_slice_start(runtime_) : 0;
+        if (budgeted && !free && start >= deadline_ns) break;
+        // A turn that may end past the budget must not wait for the
+        // watchdog to end it (runtime/deadline_preemption.cpp).
+        if (budgeted) preemption.set_ends_frame(start + slice_ns > deadline_ns);
         Os& os = awake_[index]->os();
         os.tick();
         // Noted now, while the VM is in cache: looking again after the tick
         // would miss the cache once more for every VM of a large shard.
         if (os.is_finished() || !os.has_runnable()) leaving_.push_back(index);
     }
+    if (budgeted) preemption.set_ends_frame(false);
     return index - from;
 }
 

@@ -9,8 +9,19 @@
 // process owes that, and repays each whole slice's worth by sitting out a
 // turn. A slice ended on time owes nothing: the watchdog's round makes slices
 // a little uneven, but evenly so for every process.
+//
+// A late watchdog matters most at the end of a frame: the slice that runs
+// past the frame budget makes the whole tick late, and a watchdog on an idle
+// virtual CPU wakes hundreds of microseconds late, sometimes milliseconds.
+// So a slice that may end past the frame budget (the shard says which) is
+// also watched from inside: it runs with a count hook that reads the clock
+// every kBackstopStride instructions and ends the slice once its length has
+// passed by the wall clock, the frame's clock. The hook makes that slice
+// about twice as slow (every instruction goes through Lua's hook trap),
+// which only the last slice or so of an overloaded frame pays.
 
 #include <algorithm>
+#include <chrono>
 #include <lua.hpp>
 
 #include "runtime/preemption.hpp"
@@ -26,6 +37,15 @@ constexpr int kBudgetStride = 1000;
 // An overrun counts up to this many slices' worth: a process that ran long
 // once (on its CPU budget, behind a C call) is not shut out for long after.
 constexpr std::uint64_t kMaxOverrunSlices = 100;
+// A slice that ends the frame reads the clock every this many instructions:
+// a few microseconds apart, and a clock read costs about 20 ns.
+constexpr int kBackstopStride = 1000;
+
+std::uint64_t steady_now_ns() {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::steady_clock::now().time_since_epoch())
+                                          .count());
+}
 
 class DeadlinePreemption final : public Preemption {
 public:
@@ -44,25 +64,50 @@ public:
         return true;
     }
 
-    void arm(lua_State* thread) override { watchdog_begin_slice(&slice_, thread); }
+    void set_ends_frame(bool ends_frame) override { ends_frame_ = ends_frame; }
+
+    void arm(lua_State* thread) override {
+        watchdog_begin_slice(&slice_, thread);
+        if (!ends_frame_) return;
+        backstop_end_ns_ = steady_now_ns() + length_ns_;
+        lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, kBackstopStride);
+    }
 
     // A script that enters a coroutine after its slice expired must be
-    // stopped there: the signal set the hook on the thread it left.
+    // stopped there: the signal set the hook on the thread it left. A slice
+    // watched from inside is watched in its coroutines too.
     void switch_thread(lua_State* thread) override {
         slice_.thread.store(thread, std::memory_order_relaxed);
-        if (slice_.running_expired()) lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, 1);
+        if (expired()) {
+            lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, 1);
+        } else if (backstop_end_ns_ != 0) {
+            lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, kBackstopStride);
+        }
     }
 
     // A hook left on the thread would fire again in its next slice.
     std::uint64_t disarm(lua_State* thread) override {
         const std::uint64_t overrun = slice_.running_expired() ? std::min(slice_.overrun_ns(), max_overrun_ns_) : 0;
         watchdog_end_slice(&slice_);
+        backstop_end_ns_ = 0;
+        backstop_passed_ = false;
         if (thread != nullptr && lua_gethook(thread) != nullptr) lua_sethook(thread, nullptr, 0, 0);
         return overrun;
     }
 
     std::uint64_t hook_fired(lua_State* thread) override {
-        if (!slice_.running_expired()) return 0;
+        if (!expired()) {
+            if (backstop_end_ns_ == 0) {
+                lua_sethook(thread, nullptr, 0, 0);  // a leftover of an earlier slice
+            } else if (lua_gethookcount(thread) != kBackstopStride) {
+                // A leftover firing every instruction, on a coroutine the
+                // script entered: back to reading the clock now and then.
+                lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, kBackstopStride);
+            }
+            return 0;
+        }
+        // A hook counting in strides (the CPU budget's, or the frame end's
+        // clock reads) charges the instructions of a stride.
         const int count = lua_gethookcount(thread);
         if (count != 1) return static_cast<std::uint64_t>(count);
         // The first firing since the deadline. A process that can yield is
@@ -76,7 +121,18 @@ public:
     }
 
 private:
+    // Over, by the watchdog's word or by the slice's own clock.
+    bool expired() {
+        if (slice_.running_expired()) return true;
+        if (backstop_end_ns_ == 0) return false;
+        if (!backstop_passed_) backstop_passed_ = steady_now_ns() >= backstop_end_ns_;
+        return backstop_passed_;
+    }
+
     WatchedSlice slice_;
+    bool ends_frame_ = false;
+    std::uint64_t backstop_end_ns_ = 0;  // when a slice watched from inside ends; 0 for none
+    bool backstop_passed_ = false;
     const std::uint64_t length_ns_;
     const std::uint64_t max_overrun_ns_;
 };

@@ -14,10 +14,7 @@ void preemption_hook(lua_State* L, lua_Debug* ar) {
     if (process == nullptr) return;
     if (!process->doomed()) {
         const std::uint64_t instructions = runtime.preemption().hook_fired(L);
-        if (instructions == 0) {
-            lua_sethook(L, nullptr, 0, 0);  // a leftover: this slice has time left
-            return;
-        }
+        if (instructions == 0) return;  // this slice has time left
         const bool within_budget = runtime.charge_instructions(instructions);
         if (lua_isyieldable(L)) {
             // The flag tells the preemption-aware coroutine.resume that this

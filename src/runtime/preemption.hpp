@@ -10,7 +10,9 @@
 //     instruction through its hook trap while a count hook is set;
 //   - deadline (deadline_preemption.cpp): no hook is set while the slice is
 //     young; a watchdog thread notices a slice that has outlived its time and
-//     has the hook set then, so scripts run at raw Lua speed.
+//     has the hook set then, so scripts run at raw Lua speed. Only a slice
+//     that may end past a paced tick's frame budget runs under a hook that
+//     reads the clock, so that a late watchdog cannot make the frame late.
 
 #include <cstdint>
 #include <memory>
@@ -37,9 +39,12 @@ public:
     // deadline mode measures that).
     virtual std::uint64_t disarm(lua_State* thread) = 0;
     // The hook fired on `thread`: the VM instructions that ran since it was
-    // set (they count against the CPU budget), or 0 if the hook was left over
-    // from an earlier slice and the slice must go on.
+    // set (they count against the CPU budget), or 0 if the slice must go on
+    // (a hook left over from an earlier slice is then cleared).
     virtual std::uint64_t hook_fired(lua_State* thread) = 0;
+    // Whether the slices that follow may end past the frame budget, so that
+    // they must end on time even if the watchdog is late (the deadline mode).
+    virtual void set_ends_frame(bool ends_frame) { (void)ends_frame; }
 };
 
 std::unique_ptr<Preemption> make_preemption(const RuntimeOptions& options);

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <mutex>
 #include <set>
@@ -103,6 +106,68 @@ TEST(ShardFrameBudget, TurnsRotateAcrossShards) {
     const auto [fewest, most] = turns_per_vm(cluster);
     EXPECT_GT(fewest, 0u);
     EXPECT_LE(most - fewest, 1u);
+}
+
+// The slice that may run past the frame budget watches its own clock, so
+// that it ends on time even when the watchdog's signal is late: here it
+// cannot reach the thread at all. Also when the script loops in a coroutine
+// of its own, or where Lua cannot yield (there its CPU budget ends it).
+struct FrameEndCase {
+    const char* code;
+    ProcessStatus status;
+};
+
+class FrameEndTest : public testing::TestWithParam<FrameEndCase> {};
+
+TEST_P(FrameEndTest, TheSliceThatEndsTheFrameEndsOnTimeWithoutTheWatchdog) {
+    Cluster cluster({.runtime = {.time_slice_us = 2000, .cpu_budget = 200'000}, .threads = 1});
+    // A first slice lets the engine unblock the watchdog's signal on this
+    // thread, which it does once per thread.
+    cluster.create_vm().os().spawn_process("while true do coroutine.yield() end", "first.lua");
+    cluster.tick();
+    VirtualMachine& vm = cluster.create_vm();
+    const Pid pid = vm.os().spawn_process(GetParam().code, "spin.lua").pid;
+    ExitRecorder recorder;
+    cluster.set_observer(&recorder);
+    sigset_t watchdog_signal;
+    sigset_t previous;
+    sigemptyset(&watchdog_signal);
+    sigaddset(&watchdog_signal, SIGURG);
+    pthread_sigmask(SIG_BLOCK, &watchdog_signal, &previous);
+    const auto start = std::chrono::steady_clock::now();
+    cluster.tick(start + std::chrono::microseconds(500));
+    const auto took = std::chrono::steady_clock::now() - start;
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    cluster.set_observer(nullptr);
+    EXPECT_LT(took, std::chrono::milliseconds(50)) << "a 2 ms slice, which nothing else would end";
+    if (GetParam().status == ProcessStatus::Ready) {
+        ASSERT_NE(vm.os().find(pid), nullptr);
+        EXPECT_EQ(vm.os().find(pid)->stats().preemptions, 1u);
+    } else {
+        ASSERT_EQ(recorder.exits().size(), 1u);
+        EXPECT_EQ(recorder.exits()[0].status, GetParam().status) << recorder.exits()[0].error;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ShardFrameBudget, FrameEndTest,
+    testing::Values(FrameEndCase{kSpin, ProcessStatus::Ready},
+                    FrameEndCase{"local co = coroutine.create(function() while true do end end) coroutine.resume(co)",
+                                 ProcessStatus::Ready},
+                    FrameEndCase{"table.sort({3, 2, 1}, function() while true do end end)", ProcessStatus::Killed}));
+
+// Only that slice pays for a hook: one far from the frame's end runs without
+// any until the watchdog finds it overdue, and that hook fires once (one
+// instruction counted); the clock-reading hook counts in strides of 1,000.
+TEST(ShardFrameBudget, OnlyTheSliceThatMayEndPastTheFrameRunsWithAHook) {
+    Cluster cluster({.runtime = {.time_slice_us = 1000}, .threads = 1});
+    VirtualMachine& vm = cluster.create_vm();
+    const Process& process = *vm.os().find(vm.os().spawn_process(kSpin, "spin.lua").pid);
+    cluster.tick(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    EXPECT_EQ(process.stats().instructions, 1u);
+    cluster.tick(std::chrono::steady_clock::now() + std::chrono::microseconds(100));
+    EXPECT_EQ(process.stats().instructions, 1001u);
+    EXPECT_EQ(process.stats().preemptions, 2u);
 }
 
 // Which threads ran the slices of each VM, by serial.
