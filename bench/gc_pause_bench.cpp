@@ -18,7 +18,7 @@
 #include <cstdlib>
 #include <vector>
 
-#include "kernel/slice_clock.hpp"
+#include "runtime/steady_clock.hpp"
 #include "support/measure.hpp"
 #include "support/raw_coroutines.hpp"
 
@@ -60,9 +60,9 @@ Slices raw_lua(std::size_t vms, int ticks) {
     const double ms = timed_ms([&] {
         for (int tick = 0; tick < ticks; ++tick) {
             coroutines.tick([&](auto&& resume) {
-                const std::uint64_t begin = slice_clock_steady_ns();
+                const std::uint64_t begin = steady_clock_ns();
                 resume();
-                durations.push_back(slice_clock_steady_ns() - begin);
+                durations.push_back(steady_clock_ns() - begin);
             });
         }
     });

@@ -7,18 +7,13 @@
 #include "luaos/os.hpp"
 #include "luaos/stats.hpp"
 #include "luaos/vm.hpp"
+#include "runtime/steady_clock.hpp"
 
 namespace luaos::cli {
 namespace {
 
 // An error can be as long as a script makes it; the trace keeps its start.
 constexpr std::size_t kMaxErrorBytes = 1024;
-
-std::uint64_t steady_now_ns() {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-            .count());
-}
 
 // A JSON string literal; invalid UTF-8 (script names and errors are whatever
 // bytes they are) becomes U+FFFD rather than an exception.
@@ -46,11 +41,11 @@ std::string thread_ids(const Process& process) {
 }  // namespace
 
 TraceWriter::TraceWriter(std::ostream& out, std::size_t max_events)
-    : out_(out), max_events_(max_events), start_ns_(steady_now_ns()) {
+    : out_(out), max_events_(max_events), start_ns_(steady_clock_ns()) {
     out_ << "{\"traceEvents\":[";
 }
 
-std::uint64_t TraceWriter::now_ns() const { return steady_now_ns(); }
+std::uint64_t TraceWriter::now_ns() const { return steady_clock_ns(); }
 
 std::uint64_t TraceWriter::ns_since_start(std::uint64_t steady_ns) const {
     return steady_ns > start_ns_ ? steady_ns - start_ns_ : 0;

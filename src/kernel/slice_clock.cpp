@@ -1,27 +1,20 @@
 #include "kernel/slice_clock.hpp"
 
-#include <chrono>
-
 #include "luaos/runtime.hpp"
+#include "runtime/steady_clock.hpp"
 
 namespace luaos {
 
-std::uint64_t slice_clock_steady_ns() {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-            .count());
-}
-
 std::uint64_t slice_clock_now(Runtime& runtime) {
     Runtime::SliceClock& clock = runtime.slice_clock();
-    const std::uint64_t now = slice_clock_steady_ns();
+    const std::uint64_t now = steady_clock_ns();
     if (clock.ticking) clock.now_ns = now;
     return now;
 }
 
 std::uint64_t slice_clock_slice_start(Runtime& runtime) {
     Runtime::SliceClock& clock = runtime.slice_clock();
-    return clock.ticking ? clock.now_ns : slice_clock_steady_ns();
+    return clock.ticking ? clock.now_ns : steady_clock_ns();
 }
 
 SliceClockScope::SliceClockScope(Runtime& runtime)
@@ -29,7 +22,7 @@ SliceClockScope::SliceClockScope(Runtime& runtime)
     if (!outermost_) return;
     Runtime::SliceClock& clock = runtime_.slice_clock();
     clock.ticking = true;
-    clock.now_ns = slice_clock_steady_ns();
+    clock.now_ns = steady_clock_ns();
 }
 
 SliceClockScope::~SliceClockScope() {

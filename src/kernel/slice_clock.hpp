@@ -13,9 +13,6 @@ namespace luaos {
 
 class Runtime;
 
-// Monotonic nanoseconds (std::chrono::steady_clock), as SliceRecord uses.
-std::uint64_t slice_clock_steady_ns();
-
 // Now; within a SliceClockScope also the start of the runtime's next slice.
 std::uint64_t slice_clock_now(Runtime& runtime);
 // When a slice starting now starts: the last reading within a scope.

@@ -21,10 +21,10 @@
 // which only the last slice or so of an overloaded frame pays.
 
 #include <algorithm>
-#include <chrono>
 #include <lua.hpp>
 
 #include "runtime/preemption.hpp"
+#include "runtime/steady_clock.hpp"
 #include "runtime/watchdog.hpp"
 
 namespace luaos {
@@ -40,12 +40,6 @@ constexpr std::uint64_t kMaxOverrunSlices = 100;
 // A slice that ends the frame reads the clock every this many instructions:
 // a few microseconds apart, and a clock read costs about 20 ns.
 constexpr int kBackstopStride = 1000;
-
-std::uint64_t steady_now_ns() {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                          std::chrono::steady_clock::now().time_since_epoch())
-                                          .count());
-}
 
 class DeadlinePreemption final : public Preemption {
 public:
@@ -69,7 +63,7 @@ public:
     void arm(lua_State* thread) override {
         watchdog_begin_slice(&slice_, thread);
         if (!ends_frame_) return;
-        backstop_end_ns_ = steady_now_ns() + length_ns_;
+        backstop_end_ns_ = steady_clock_ns() + length_ns_;
         lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, kBackstopStride);
     }
 
@@ -125,7 +119,7 @@ private:
     bool expired() {
         if (slice_.running_expired()) return true;
         if (backstop_end_ns_ == 0) return false;
-        if (!backstop_passed_) backstop_passed_ = steady_now_ns() >= backstop_end_ns_;
+        if (!backstop_passed_) backstop_passed_ = steady_clock_ns() >= backstop_end_ns_;
         return backstop_passed_;
     }
 
