@@ -71,13 +71,15 @@ std::size_t Shard::run_turns(std::size_t from, std::size_t to, std::chrono::stea
     const std::uint64_t slice_ns = std::uint64_t{runtime_.options().time_slice_us} * 1000;
     std::size_t index = from;
     for (; index < to; ++index) {
-        // The slice clock's last reading is as good as reading the time.
-        const bool free = first_turn_free && index == from;
-        const std::uint64_t start = budgeted ? slice_clock_slice_start(runtime_) : 0;
-        if (budgeted && !free && start >= deadline_ns) break;
-        // A turn that may end past the budget must not wait for the
-        // watchdog to end it (runtime/deadline_preemption.cpp).
-        if (budgeted) preemption.set_ends_frame(start + slice_ns > deadline_ns);
+        if (budgeted) {
+            // The slice clock's last reading is as good as reading the time.
+            const std::uint64_t start = slice_clock_slice_start(runtime_);
+            const bool free = first_turn_free && index == from;
+            if (!free && start >= deadline_ns) break;
+            // A turn that may end past the budget must not wait for the
+            // watchdog to end it (runtime/deadline_preemption.cpp).
+            preemption.set_ends_frame(start + slice_ns > deadline_ns);
+        }
         Os& os = awake_[index]->os();
         os.tick();
         // Noted now, while the VM is in cache: looking again after the tick

@@ -84,7 +84,6 @@ public:
         const std::uint64_t overrun = slice_.running_expired() ? std::min(slice_.overrun_ns(), max_overrun_ns_) : 0;
         watchdog_end_slice(&slice_);
         backstop_end_ns_ = 0;
-        backstop_passed_ = false;
         if (thread != nullptr && lua_gethook(thread) != nullptr) lua_sethook(thread, nullptr, 0, 0);
         return overrun;
     }
@@ -116,17 +115,14 @@ public:
 
 private:
     // Over, by the watchdog's word or by the slice's own clock.
-    bool expired() {
+    bool expired() const {
         if (slice_.running_expired()) return true;
-        if (backstop_end_ns_ == 0) return false;
-        if (!backstop_passed_) backstop_passed_ = steady_clock_ns() >= backstop_end_ns_;
-        return backstop_passed_;
+        return backstop_end_ns_ != 0 && steady_clock_ns() >= backstop_end_ns_;
     }
 
     WatchedSlice slice_;
     bool ends_frame_ = false;
     std::uint64_t backstop_end_ns_ = 0;  // when a slice watched from inside ends; 0 for none
-    bool backstop_passed_ = false;
     const std::uint64_t length_ns_;
     const std::uint64_t max_overrun_ns_;
 };
