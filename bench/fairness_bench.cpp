@@ -36,14 +36,19 @@ struct Mode {
     RuntimeOptions options;
 };
 
-// The global `n` of the VM's process: how many iterations it ran.
+// The global `n` of the VM's process: how many iterations it ran. Its
+// globals are its main function's first parameter, _ENV
+// (src/runtime/chunk_cache.hpp), and the main function is the only frame of
+// its thread: the loop is preempted in it.
 double iterations_of(VirtualMachine& vm) {
-    const Process& process = *vm.os().processes().front();
-    lua_State* L = vm.os().runtime().lua();
-    lua_rawgeti(L, LUA_REGISTRYINDEX, process.env_ref());
-    lua_getfield(L, -1, "n");
-    const double n = double(lua_tointeger(L, -1));
-    lua_pop(L, 2);
+    lua_State* thread = vm.os().processes().front()->thread();
+    lua_Debug main;
+    lua_checkstack(thread, 2);
+    lua_getstack(thread, 0, &main);
+    lua_getlocal(thread, &main, 1);
+    lua_getfield(thread, -1, "n");
+    const double n = double(lua_tointeger(thread, -1));
+    lua_pop(thread, 2);
     return n;
 }
 

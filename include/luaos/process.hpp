@@ -107,14 +107,13 @@ public:
     lua_State* thread() const { return thread_; }
     lua_State* running_thread() const { return running_; }
     void set_running_thread(lua_State* thread) { running_ = thread; }
-    int env_ref() const { return env_ref_; }
     bool preempting() const { return preempting_; }
     void set_preempting(bool value) { preempting_ = value; }
     // CPU time its slices certainly ran past their end, repaid a whole slice
     // at a time by sitting out turns (runtime/deadline_preemption.cpp).
     std::uint64_t slice_debt_ns() const { return slice_debt_ns_; }
     void set_slice_debt_ns(std::uint64_t debt) { slice_debt_ns_ = debt; }
-    void attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk);
+    void attach(lua_State* thread, int thread_ref, CompiledChunk* chunk);
     MemoryAccount* memory_account() const { return memory_; }
     Dialect dialect() const { return dialect_; }
     void set_dialect(Dialect dialect) { dialect_ = dialect; }
@@ -164,7 +163,6 @@ private:
     Os& os_;
     static constexpr int kNoRef = -2;  // LUA_NOREF, without including Lua here
     int thread_ref_ = kNoRef;
-    int env_ref_ = kNoRef;
     CompiledChunk* chunk_ = nullptr;
     // While it lives, its Os's tick when it was spawned; once it has ended,
     // the ticks it lived (ProcessStats::ticks_alive): one field for both.

@@ -17,13 +17,15 @@ namespace luaos::luau {
 
 inline constexpr int kMaxLuauDepth = 200;  // as Lua's own parser: LUAI_MAXCCALLS
 
-// The translated code calls three helpers, locals of the chunk's factory
-// bound from the table `__luau_rt` (runtime/luau_library.cpp):
+// The translated code calls three helpers, locals of the chunk that wraps
+// the script's main function (runtime/chunk_cache.hpp), bound from the table
+// `__luau_rt` (runtime/luau_library.cpp):
 //   __luau_cat(a, b, ...)     a .. b .. ..., numbers formatted as Luau does
 //   __luau_interp(...)        `...{x}...`: the tostring of each part, joined
 //   __luau_iter(f, s, c)      generalized iteration: `for k, v in t do`
 // Identifiers of the script that begin with `__luau_` are renamed, so none
-// can shadow them.
+// can shadow them, nor assign them: they are upvalues that every process of
+// the chunk shares.
 inline constexpr std::string_view kLuauHelperPrologue =
     "local __luau_cat, __luau_interp, __luau_iter = __luau_rt.cat, __luau_rt.interp, __luau_rt.iter; ";
 

@@ -16,64 +16,51 @@
 #include "runtime/chunk_cache.hpp"
 #include "runtime/doom.hpp"
 #include "runtime/error_text.hpp"
-#include "runtime/luau_library.hpp"
 #include "runtime/sandbox.hpp"
 
 namespace luaos {
 namespace {
 
 struct ThreadRequest {
-    int factory_ref;
+    int main_ref;
     Dialect dialect;
     const SpawnOptions* options = nullptr;
     std::string_view name;
     lua_State* thread = nullptr;
     int thread_ref = LUA_NOREF;
-    int env_ref = LUA_NOREF;
 };
 
-int start_finished(lua_State* L, int, lua_KContext) { return lua_gettop(L); }
-
-// A process started with arguments begins here: upvalue 1 is its main
-// function, upvalue 2 the table {[0] = name, args...}. Calling main with the
-// arguments (rather than resuming the thread with them) keeps the scheduler's
-// resume the same for every process.
-int start_with_args(lua_State* L) {
-    lua_pushvalue(L, lua_upvalueindex(1));
-    const auto count = static_cast<int>(lua_rawlen(L, lua_upvalueindex(2)));
-    luaL_checkstack(L, count, "too many arguments");
-    for (int i = 1; i <= count; ++i) lua_rawgeti(L, lua_upvalueindex(2), i);
-    lua_callk(L, count, LUA_MULTRET, 0, start_finished);
-    return lua_gettop(L);
-}
-
 // Runs under lua_pcall: any allocation here may raise a memory error.
+// Leaves the new thread holding the chunk's shared main function, the
+// process's globals and its arguments: the first slice calls
+// main(globals, args...) (scheduler_run_slice).
 int create_thread_protected(lua_State* L) {
     auto* request = static_cast<ThreadRequest*>(lua_touserdata(L, 1));
-    sandbox_push_globals(L, request->dialect);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, request->factory_ref);
-    lua_pushvalue(L, -2);
-    luau_push_helpers(L);  // a Lua chunk's factory ignores them
-    lua_call(L, 2, 1);  // globals, main
     const SpawnOptions& options = *request->options;
+    const auto count = static_cast<int>(options.args.size());
+    luaL_checkstack(L, count + 4, "too many arguments");
+    lua_State* thread = lua_newthread(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, request->main_ref);
+    sandbox_push_globals(L, request->dialect);
+    const int globals = lua_gettop(L);
     if (!options.args.empty() || options.set_arg) {
-        lua_createtable(L, static_cast<int>(options.args.size()), 1);
+        lua_createtable(L, count, 1);
         lua_pushlstring(L, request->name.data(), request->name.size());
         lua_rawseti(L, -2, 0);
-        for (std::size_t i = 0; i < options.args.size(); ++i) {
-            lua_pushlstring(L, options.args[i].data(), options.args[i].size());
-            lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+        for (int i = 1; i <= count; ++i) {
+            const std::string& arg = options.args[static_cast<std::size_t>(i - 1)];
+            lua_pushlstring(L, arg.data(), arg.size());
+            lua_rawseti(L, -2, i);
         }
         lua_pushvalue(L, -1);
-        lua_setfield(L, -4, "arg");    // globals, main, args
-        lua_pushcclosure(L, start_with_args, 2);  // globals, start
+        lua_setfield(L, globals, "arg");
+        for (int i = 1; i <= count; ++i) lua_rawgeti(L, globals + 1, i);
+        lua_remove(L, globals + 1);
     }
-    lua_State* thread = lua_newthread(L);
-    lua_rotate(L, -2, 1);  // globals, thread, main
-    lua_xmove(L, thread, 1);
+    if (!lua_checkstack(thread, count + 2)) return luaL_error(L, "too many arguments");
+    lua_xmove(L, thread, count + 2);  // main, globals, args
     request->thread = thread;
     request->thread_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-    request->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
@@ -138,11 +125,11 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
     CompiledChunk* chunk = runtime_.chunks().acquire(code, name, dialect, result.error);
     if (chunk != nullptr) {
         lua_State* L = runtime_.lua();
-        ThreadRequest request{chunk->factory_ref, dialect, &options, name};
+        ThreadRequest request{chunk->main_ref, dialect, &options, name};
         lua_pushcfunction(L, create_thread_protected);
         lua_pushlightuserdata(L, &request);
         if (lua_pcall(L, 1, 0, 0) == LUA_OK) {
-            process->attach(request.thread, request.thread_ref, request.env_ref, chunk);
+            process->attach(request.thread, request.thread_ref, chunk);
         } else {
             result.error = error_text(L, -1);
             lua_pop(L, 1);

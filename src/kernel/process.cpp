@@ -122,12 +122,11 @@ void Process::account_slice(const SliceRecord& slice) {
     usage_.count_slice(slice);
 }
 
-void Process::attach(lua_State* thread, int thread_ref, int env_ref, CompiledChunk* chunk) {
+void Process::attach(lua_State* thread, int thread_ref, CompiledChunk* chunk) {
     assert(thread_ == nullptr && "a process is attached to its thread once");
     thread_ = thread;
     running_ = thread;
     thread_ref_ = thread_ref;
-    env_ref_ = env_ref;
     chunk_ = chunk;
 }
 
@@ -230,9 +229,8 @@ void Process::release_lua() {
     Runtime& runtime = os_.runtime();
     lua_State* L = runtime.lua();
     if (thread_ref_ != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, thread_ref_);
-    if (env_ref_ != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, env_ref_);
     runtime.chunks().release(chunk_);
-    thread_ref_ = env_ref_ = LUA_NOREF;
+    thread_ref_ = LUA_NOREF;
     thread_ = running_ = nullptr;
     chunk_ = nullptr;
 }

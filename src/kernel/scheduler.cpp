@@ -21,6 +21,15 @@ void account_slice(Runtime& runtime, Process& process, const SliceRecord& slice)
     if (ProcessObserver* observer = runtime.observer()) observer->on_slice(process, slice);
 }
 
+// A process's first slice calls its main function with its globals and its
+// arguments, which wait on its thread above the function (Os::spawn_process);
+// every later slice resumes a yield and passes nothing.
+int arguments_to_resume(lua_State* thread) {
+    lua_Debug frame;
+    if (lua_status(thread) != LUA_OK || lua_getstack(thread, 0, &frame) != 0) return 0;
+    return lua_gettop(thread) - 1;
+}
+
 }  // namespace
 
 void scheduler_run_slice(Runtime& runtime, Process& process) {
@@ -39,7 +48,7 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
 
     runtime.enter_slice(process);
     int results = 0;
-    int status = lua_resume(thread, runtime.lua(), 0, &results);
+    int status = lua_resume(thread, runtime.lua(), arguments_to_resume(thread), &results);
     const bool preempted = status == LUA_YIELD && process.preempting() && !process.doomed() && !process.gave_up_slice();
     runtime.leave_slice();
     process.set_preempting(false);

@@ -4,15 +4,16 @@
 
 #include "dialect/luau_translator.hpp"
 #include "runtime/error_text.hpp"
+#include "runtime/luau_library.hpp"
 
 namespace luaos {
 namespace {
 
 struct CompileRequest {
     std::string_view source;   // the script as written, for its syntax errors
-    std::string_view factory;  // the same script wrapped as a factory
+    std::string_view wrapped;  // the same script as the main function of a chunk that returns it
     std::string chunkname;
-    int factory_ref = LUA_NOREF;
+    int main_ref = LUA_NOREF;
 };
 
 // A `#` first line (a shebang) is skipped as the standalone interpreter does;
@@ -28,15 +29,17 @@ int compile_protected(lua_State* L) {
     auto* request = static_cast<CompileRequest*>(lua_touserdata(L, 1));
     const char* name = request->chunkname.c_str();
     // The script alone first, so its syntax errors read as they would in plain
-    // Lua rather than mention the factory around it.
+    // Lua rather than mention the function wrapped around it.
     if (luaL_loadbufferx(L, request->source.data(), request->source.size(), name, "t") != LUA_OK) {
         return lua_error(L);
     }
     lua_pop(L, 1);
-    if (luaL_loadbufferx(L, request->factory.data(), request->factory.size(), name, "t") != LUA_OK) {
+    if (luaL_loadbufferx(L, request->wrapped.data(), request->wrapped.size(), name, "t") != LUA_OK) {
         return lua_error(L);
     }
-    request->factory_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    luau_push_helpers(L);  // a Lua chunk ignores them
+    lua_call(L, 1, 1);
+    request->main_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     return 0;
 }
 
@@ -58,7 +61,7 @@ CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name,
     }
 
     std::string_view source = strip_shebang(code);
-    std::string factory;
+    std::string wrapped;
     luau::LuauTranslation translation;
     if (dialect == Dialect::Luau) {
         translation = luau::translate_luau(source, name);
@@ -67,12 +70,10 @@ CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name,
             return nullptr;
         }
         source = translation.lua;
-        factory.append("local _ENV, __luau_rt = ...; ").append(luau::kLuauHelperPrologue);
-    } else {
-        factory = "local _ENV = ...; ";
+        wrapped.append("local __luau_rt = ...; ").append(luau::kLuauHelperPrologue);
     }
-    factory.append("return function(...) ").append(source).append("\nend");
-    CompileRequest request{source, factory, std::string("@").append(name)};
+    wrapped.append("return function(_ENV, ...) ").append(source).append("\nend");
+    CompileRequest request{source, wrapped, std::string("@").append(name)};
     lua_pushcfunction(L_, compile_protected);
     lua_pushlightuserdata(L_, &request);
     if (lua_pcall(L_, 1, 0, 0) != LUA_OK) {
@@ -81,7 +82,7 @@ CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name,
         return nullptr;
     }
     auto [it, inserted] = chunks_.emplace(key, CompiledChunk{});
-    it->second.factory_ref = request.factory_ref;
+    it->second.main_ref = request.main_ref;
     it->second.users = 1;
     it->second.key = &it->first;
     return &it->second;
@@ -89,7 +90,7 @@ CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name,
 
 void ChunkCache::release(CompiledChunk* chunk) {
     if (chunk == nullptr || --chunk->users > 0) return;
-    luaL_unref(L_, LUA_REGISTRYINDEX, chunk->factory_ref);
+    luaL_unref(L_, LUA_REGISTRYINDEX, chunk->main_ref);
     chunks_.erase(*chunk->key);
 }
 

@@ -3,14 +3,17 @@
 // script shares one compiled prototype.
 //
 // A Lua chunk's main function has _ENV as its only upvalue, so one compiled
-// function cannot serve two processes with different globals. Each source is
-// therefore compiled as a factory, `local _ENV = ...; return function(...)
-// <source> end`, all on the source's own first line so line numbers hold.
-// Calling the factory with a globals table returns a new closure of the shared
-// prototype, bound to those globals: a spawn costs a call, not a compile.
+// main function could not serve two processes with different globals. Each
+// source is therefore compiled as `return function(_ENV, ...) <source> end`,
+// all on the source's own first line so line numbers hold: _ENV becomes the
+// main function's first parameter, and every process runs the one closure
+// that chunk returns, with its own globals passed in. A spawn allocates no
+// closure and no upvalue; a process's main function costs it nothing but its
+// stack frame.
 // Luau sources are translated to Lua first (dialect/luau_translator.hpp),
-// once per distinct source too: the factory's second argument is the table
-// of helpers the translated code calls, bound to locals of the factory.
+// once per distinct source too: the chunk around the main function receives
+// the table of helpers the translated code calls and binds them to locals,
+// upvalues that every process shares and no script can name.
 
 #include <cstddef>
 #include <string>
@@ -24,7 +27,7 @@ struct lua_State;
 namespace luaos {
 
 struct CompiledChunk {
-    int factory_ref = -1;  // LUA_NOREF until compiled
+    int main_ref = -1;  // the shared main function, `function(_ENV, ...)`; LUA_NOREF until compiled
     std::size_t users = 0;
     const std::string* key = nullptr;
 };

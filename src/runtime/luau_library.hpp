@@ -18,7 +18,8 @@ namespace luaos {
 // (__luau_cat, __luau_interp, __luau_iter) in the registry.
 void luau_library_build(lua_State* L, int lua_library);
 
-// Pushes the helpers' table: the second argument of every chunk's factory.
+// Pushes the helpers' table, which every compiled chunk receives once
+// (runtime/chunk_cache.hpp).
 void luau_push_helpers(lua_State* L);
 
 // string.format made dialect-aware, and string.split, in the raw string

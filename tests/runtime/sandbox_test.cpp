@@ -57,6 +57,16 @@ TEST(Sandbox, LoadDefaultsToTheCallersGlobals) {
     EXPECT_EQ(output_of("x = 5 load('y = x + 1')() print(y, load('return string.upper')()('ok'))"), "6\tOK\n");
 }
 
+TEST(Sandbox, LoadFindsTheProcessGlobalsAtAnyDepthAndInCoroutines) {
+    EXPECT_EQ(output_of(R"(
+        x = 'mine'
+        local function deep(n) if n == 0 then return load('return x')() end return (deep(n - 1)) end
+        local inner = coroutine.wrap(function() coroutine.yield(load('return x')()) end)
+        print(deep(1000), inner(), coroutine.wrap(function() return deep(10) end)())
+    )"),
+              "mine\tmine\tmine\n");
+}
+
 TEST(Sandbox, LoadTakesAnExplicitEnvironment) {
     EXPECT_EQ(output_of("local env = {v = 7} print(load('return v', 'c', 't', env)(), v)"), "7\tnil\n");
 }
