@@ -1,8 +1,13 @@
 #pragma once
 // A vector of pointers for the lists every VM keeps (its processes, the
-// runnable ones): 16 bytes where a std::vector with its RuntimeAllocator
-// takes 32, and with room for one element inside, so that a VM with one
-// process needs no storage block for either list: 48 bytes less per VM.
+// runnable ones): one word, where a std::vector with its RuntimeAllocator
+// takes 32 bytes, and with room for one element inside, so that a VM with
+// one process needs no storage block for either list: 64 bytes less per VM.
+//
+// The word is null when the vector is empty and holds the element itself
+// while there is one and no storage. Otherwise it is the address of a
+// storage block (size, capacity, elements) with its lowest bit set:
+// elements are at least 2-byte aligned and never null, so theirs is clear.
 //
 // To stay that small it does not keep its allocator: its owner passes its
 // Runtime to each call that may allocate, and must call release() before the
@@ -22,75 +27,102 @@ namespace luaos {
 
 template <typename T>
 class PointerVector {
+    static_assert(alignof(T) >= 2, "the lowest bit of an element's address tells it from the storage's");
+
 public:
     PointerVector() = default;
-    ~PointerVector() { assert(capacity_ == kInline && "release() gives the storage back first"); }
+    ~PointerVector() { assert(storage() == nullptr && "release() gives the storage back first"); }
     PointerVector(const PointerVector&) = delete;
     PointerVector& operator=(const PointerVector&) = delete;
 
-    std::size_t size() const { return size_; }
-    bool empty() const { return size_ == 0; }
+    std::size_t size() const {
+        if (const Storage* heap = storage()) return heap->size;
+        return one_ != nullptr ? 1 : 0;
+    }
+    bool empty() const { return size() == 0; }
     T** begin() { return data(); }
-    T** end() { return data() + size_; }
+    T** end() { return data() + size(); }
     T* const* begin() const { return data(); }
-    T* const* end() const { return data() + size_; }
+    T* const* end() const { return data() + size(); }
     T*& operator[](std::size_t index) {
-        assert(index < size_);
+        assert(index < size());
         return data()[index];
     }
     T* operator[](std::size_t index) const {
-        assert(index < size_);
+        assert(index < size());
         return data()[index];
     }
     T* front() const { return (*this)[0]; }
-    T* back() const { return (*this)[size_ - 1]; }
+    T* back() const { return (*this)[size() - 1]; }
 
     void push_back(Runtime& runtime, T* item) {
-        reserve(runtime, std::size_t{size_} + 1);
-        data()[size_++] = item;
+        assert(item != nullptr && "an element is never null");
+        if (one_ == nullptr) {
+            one_ = item;
+            return;
+        }
+        Storage* heap = reserve(runtime, size() + 1);
+        elements(heap)[heap->size++] = item;
     }
     void append(Runtime& runtime, std::span<T* const> items) {
-        reserve(runtime, std::size_t{size_} + items.size());
-        std::copy(items.begin(), items.end(), end());
-        size_ += static_cast<std::uint32_t>(items.size());
+        if (size() + items.size() > 1) reserve(runtime, size() + items.size());
+        for (T* item : items) push_back(runtime, item);
     }
     // Keeps the first `count` elements (at most size()); the storage stays.
     void truncate(std::size_t count) {
-        assert(count <= size_);
-        size_ = static_cast<std::uint32_t>(count);
+        assert(count <= size());
+        if (Storage* heap = storage()) {
+            heap->size = static_cast<std::uint32_t>(count);
+        } else if (count == 0) {
+            one_ = nullptr;
+        }
     }
     // Empties the vector and gives its storage back to `runtime`.
     void release(Runtime& runtime) noexcept {
-        if (capacity_ != kInline) runtime_deallocate(runtime, heap_, capacity_ * sizeof(T*));
+        if (Storage* heap = storage()) runtime_deallocate(runtime, heap, bytes_for(heap->capacity));
         one_ = nullptr;
-        size_ = 0;
-        capacity_ = kInline;
     }
 
 private:
-    static constexpr std::uint32_t kInline = 1;
+    struct alignas(T*) Storage {
+        std::uint32_t size;
+        std::uint32_t capacity;
+    };
+    static constexpr std::uintptr_t kStorageTag = 1;
 
-    T** data() { return capacity_ == kInline ? &one_ : heap_; }
-    T* const* data() const { return capacity_ == kInline ? &one_ : heap_; }
+    static T** elements(Storage* heap) { return reinterpret_cast<T**>(heap + 1); }
+    static std::size_t bytes_for(std::size_t capacity) { return sizeof(Storage) + capacity * sizeof(T*); }
 
-    // Room for `count` elements, at least doubling, as std::vector grows.
-    void reserve(Runtime& runtime, std::size_t count) {
-        if (count <= capacity_) return;
-        if (count > UINT32_MAX) throw std::length_error("PointerVector: more than 2^32 - 1 elements");
-        const std::size_t capacity = std::min<std::size_t>(std::max<std::size_t>(count, 2 * std::size_t{capacity_}), UINT32_MAX);
-        auto** storage = static_cast<T**>(runtime_allocate(runtime, capacity * sizeof(T*)));
-        std::copy(begin(), end(), storage);
-        if (capacity_ != kInline) runtime_deallocate(runtime, heap_, capacity_ * sizeof(T*));
-        heap_ = storage;
-        capacity_ = static_cast<std::uint32_t>(capacity);
+    Storage* storage() const {
+        const auto word = reinterpret_cast<std::uintptr_t>(one_);
+        return (word & kStorageTag) != 0 ? reinterpret_cast<Storage*>(word & ~kStorageTag) : nullptr;
+    }
+    T** data() {
+        Storage* heap = storage();
+        return heap != nullptr ? elements(heap) : &one_;
+    }
+    T* const* data() const {
+        Storage* heap = storage();
+        return heap != nullptr ? elements(heap) : &one_;
     }
 
-    union {
-        T* one_ = nullptr;  // the element, while capacity_ is kInline
-        T** heap_;
-    };
-    std::uint32_t size_ = 0;
-    std::uint32_t capacity_ = kInline;
+    // Storage with room for `count` elements, at least doubling, as std::vector grows.
+    Storage* reserve(Runtime& runtime, std::size_t count) {
+        Storage* old = storage();
+        if (old != nullptr && count <= old->capacity) return old;
+        const std::size_t capacity = old != nullptr ? old->capacity : 1;
+        if (count > UINT32_MAX) throw std::length_error("PointerVector: more than 2^32 - 1 elements");
+        const std::size_t grown = std::min<std::size_t>(std::max<std::size_t>(count, 2 * capacity), UINT32_MAX);
+        auto* heap = static_cast<Storage*>(runtime_allocate(runtime, bytes_for(grown)));
+        heap->size = static_cast<std::uint32_t>(size());
+        heap->capacity = static_cast<std::uint32_t>(grown);
+        std::copy(begin(), end(), elements(heap));
+        if (old != nullptr) runtime_deallocate(runtime, old, bytes_for(old->capacity));
+        one_ = reinterpret_cast<T*>(reinterpret_cast<std::uintptr_t>(heap) | kStorageTag);
+        return heap;
+    }
+
+    T* one_ = nullptr;  // the element, the storage's tagged address, or null
 };
 
 }  // namespace luaos
