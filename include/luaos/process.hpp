@@ -2,6 +2,7 @@
 // A Process is one player script: its own Lua thread and its own globals,
 // resumed one slice per tick by its Os.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -110,9 +111,13 @@ public:
     bool preempting() const { return preempting_; }
     void set_preempting(bool value) { preempting_ = value; }
     // CPU time its slices certainly ran past their end, repaid a whole slice
-    // at a time by sitting out turns (runtime/deadline_preemption.cpp).
+    // at a time by sitting out turns (runtime/deadline_preemption.cpp). Kept
+    // to 32 bits, saturating: over 4 s of debt already means thousands of
+    // turns to sit out.
     std::uint64_t slice_debt_ns() const { return slice_debt_ns_; }
-    void set_slice_debt_ns(std::uint64_t debt) { slice_debt_ns_ = debt; }
+    void set_slice_debt_ns(std::uint64_t debt) {
+        slice_debt_ns_ = static_cast<std::uint32_t>(std::min<std::uint64_t>(debt, UINT32_MAX));
+    }
     void attach(lua_State* thread, int thread_ref, CompiledChunk* chunk);
     MemoryAccount* memory_account() const { return memory_; }
     Dialect dialect() const { return dialect_; }
@@ -157,12 +162,12 @@ private:
     lua_State* running_ = nullptr;  // innermost coroutine executing, where a slice resumes
     MemoryAccount* memory_;  // a sub-account of its VM's: what it allocated
     std::unique_ptr<ProcessIo> io_;
-    std::uint64_t slice_debt_ns_ = 0;
+    std::uint32_t slice_debt_ns_ = 0;
+    static constexpr int kNoRef = -2;  // LUA_NOREF, without including Lua here
+    int thread_ref_ = kNoRef;
     UsageCounters usage_;
     // The rest is read when the process starts, ends or is looked at.
     Os& os_;
-    static constexpr int kNoRef = -2;  // LUA_NOREF, without including Lua here
-    int thread_ref_ = kNoRef;
     CompiledChunk* chunk_ = nullptr;
     // While it lives, its Os's tick when it was spawned; once it has ended,
     // the ticks it lived (ProcessStats::ticks_alive): one field for both.
