@@ -1,13 +1,12 @@
 #include "runtime/base_library.hpp"
 
-#include <cassert>
-#include <cstdint>
 #include <cstring>
 #include <lua.hpp>
 
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/cpu_budget.hpp"
+#include "runtime/process_globals.hpp"
 #include "runtime/readonly.hpp"
 
 namespace luaos {
@@ -16,49 +15,6 @@ namespace {
 void push_lua_text(lua_State* L, int index) { luaL_tolstring(L, index, nullptr); }
 
 int base_print(lua_State* L) { return print_values(L, push_lua_text); }
-
-// The level of the bottom frame of `thread`, or -1 if the CPU budget runs
-// out first. Lua reaches a frame by walking down from the top, so the bottom
-// is found by doubling the level until it is past the bottom, then halving
-// the gap: about d (2 + log2 d) steps for a stack d frames deep, each charged.
-int bottom_level(lua_State* L, lua_State* thread) {
-    lua_Debug frame;
-    bool paid = true;
-    auto exists = [&](int level) {
-        paid = paid && cpu_budget_charge(L, static_cast<std::uint64_t>(level));
-        return paid && lua_getstack(thread, level, &frame) != 0;
-    };
-    int present = 0;  // level 0 is the top frame, always there
-    int absent = 1;
-    while (exists(absent)) {
-        present = absent;
-        absent *= 2;
-    }
-    while (paid && absent - present > 1) {
-        const int middle = present + (absent - present) / 2;
-        (exists(middle) ? present : absent) = middle;
-    }
-    return paid ? present : -1;
-}
-
-// The running process's globals are the first parameter, _ENV, of its main
-// function (runtime/chunk_cache.hpp), the bottom frame of its thread.
-void push_process_globals(lua_State* L) {
-    Process* process = Runtime::of(L).current_process();
-    if (process == nullptr) {
-        lua_pushnil(L);
-        return;
-    }
-    lua_State* thread = process->thread();
-    const int bottom = bottom_level(L, thread);
-    if (bottom < 0) luaL_error(L, "stack too deep to find the globals");
-    if (thread != L && !lua_checkstack(thread, 1)) luaL_error(L, "not enough memory");
-    lua_Debug frame;
-    lua_getstack(thread, bottom, &frame);
-    [[maybe_unused]] const char* name = lua_getlocal(thread, &frame, 1);
-    assert(name != nullptr && std::strcmp(name, "_ENV") == 0 && "a process's main function takes _ENV first");
-    lua_xmove(thread, L, 1);
-}
 
 // load(chunk [, chunkname [, mode [, env]]]) for text only: a binary chunk can
 // forge bytecode that breaks the VM's invariants, and a reader function would
@@ -82,7 +38,7 @@ int base_load(lua_State* L) {
         return 2;
     }
     if (lua_isnone(L, 4)) {
-        push_process_globals(L);
+        process_globals_push(L);
     } else {
         lua_pushvalue(L, 4);
     }

@@ -7,6 +7,7 @@
 #include "runtime/coroutines.hpp"
 #include "runtime/luau_library.hpp"
 #include "runtime/patterns.hpp"
+#include "runtime/process_globals.hpp"
 #include "runtime/readonly.hpp"
 
 namespace luaos {
@@ -89,7 +90,12 @@ void install_os(lua_State* L, int library) {
 }
 
 // Pops the library table on top into a new globals metatable kept at `key`.
+// The library falls back on process_globals_fallback, which answers `_G`.
 void store_globals_metatable(lua_State* L, const char* key) {
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, process_globals_fallback);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
     lua_newtable(L);
     lua_insert(L, -2);
     lua_setfield(L, -2, "__index");
@@ -131,9 +137,7 @@ void sandbox_push_library(lua_State* L, Dialect dialect) {
 }
 
 void sandbox_push_globals(lua_State* L, Dialect dialect) {
-    lua_createtable(L, 0, 1);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -2, LUA_GNAME);
+    lua_createtable(L, 0, 0);  // `_G` comes on first use (runtime/process_globals.hpp)
     lua_rawgetp(L, LUA_REGISTRYINDEX, dialect == Dialect::Luau ? &kLuauGlobalsMetatableKey : &kGlobalsMetatableKey);
     lua_setmetatable(L, -2);
 }

@@ -76,6 +76,11 @@ TEST(LuauLibrary, GlobalsAndLibrariesAreIsolatedBetweenProcesses) {
     EXPECT_EQ(h.exit_of(reader).output, "nil\ttrue\n");
 }
 
+TEST(LuauLibrary, UnderscoreGIsTheProcessGlobalsToo) {
+    Exit exit = run_luau("x = 1 print(_G.x, _G._G == _G, rawget(_G, '_G') == _G)");
+    EXPECT_EQ(exit.output, "1\ttrue\ttrue\n") << exit.error;
+}
+
 TEST(LuauLibrary, EachDistinctSourceIsTranslatedAndCompiledOnce) {
     Harness h;
     const char* code = "coroutine.yield() local x: number = 1";

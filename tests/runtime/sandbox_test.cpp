@@ -87,5 +87,25 @@ TEST(Sandbox, UnderscoreGIsTheProcessGlobals) {
     EXPECT_EQ(output_of("_G.answer = 42 print(answer, _G == _ENV, _G._G == _G)"), "42\ttrue\ttrue\n");
 }
 
+TEST(Sandbox, GlobalsStartEmptyAndGetUnderscoreGOnFirstUse) {
+    EXPECT_EQ(output_of(R"(
+        print(next(_ENV), rawget(_ENV, '_G'))
+        local g = _G
+        print(g == _ENV, rawget(_ENV, '_G') == _ENV, (next(_ENV)))
+    )"),
+              "nil\tnil\ntrue\ttrue\t_G\n");
+}
+
+TEST(Sandbox, UnderscoreGIsFoundFromLoadedChunksAndCoroutines) {
+    // Whichever names it first: a loaded chunk, then a coroutine.
+    EXPECT_EQ(output_of("print(load('return _G')() == _ENV, coroutine.wrap(function() return _G end)() == _ENV)"),
+              "true\ttrue\n");
+    EXPECT_EQ(output_of("print(coroutine.wrap(function() return _G end)() == _ENV)"), "true\n");
+}
+
+TEST(Sandbox, OtherMissingGlobalsAreNil) {
+    EXPECT_EQ(output_of("print(no_such_global, _g, rawget(_ENV, 'no_such_global'), next(_ENV))"), "nil\tnil\tnil\tnil\n");
+}
+
 }  // namespace
 }  // namespace luaos::test
