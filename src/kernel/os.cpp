@@ -1,6 +1,7 @@
 #include "luaos/os.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <lua.hpp>
 
@@ -167,15 +168,20 @@ void Os::tick() {
             std::inplace_merge(runnable_.begin(), runnable_.begin() + middle, runnable_.end(), by_pid);
         }
     }
+    // Slices do not change the list: what they spawn or wake waits in
+    // kernel_->woken for the next tick.
+    Process** const runnable = runnable_.begin();
+    const std::size_t count = runnable_.size();
     std::size_t kept = 0;
-    for (std::size_t i = 0; i < runnable_.size(); ++i) {
-        Process& process = *runnable_[i];
+    for (std::size_t i = 0; i < count; ++i) {
+        Process& process = *runnable[i];
         if (!process.is_finished()) {
             scheduler_run_slice(runtime_, process);
             if (!process.is_finished() && process.gave_up_slice()) park(process);
         }
-        if (!process.is_finished() && !(process.io() != nullptr && process.io()->parked)) runnable_[kept++] = &process;
+        if (!process.is_finished() && !(process.io() != nullptr && process.io()->parked)) runnable[kept++] = &process;
     }
+    assert(runnable_.begin() == runnable && runnable_.size() == count && "no slice changes the runnable list");
     runnable_.truncate(kept);
     ticking_ = false;
     reap_ended();

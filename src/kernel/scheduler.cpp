@@ -23,10 +23,12 @@ void account_slice(Runtime& runtime, Process& process, const SliceRecord& slice)
 
 // A process's first slice calls its main function with its globals and its
 // arguments, which wait on its thread above the function (Os::spawn_process);
-// every later slice resumes a yield and passes nothing.
-int arguments_to_resume(lua_State* thread) {
-    lua_Debug frame;
-    if (lua_status(thread) != LUA_OK || lua_getstack(thread, 0, &frame) != 0) return 0;
+// every later slice resumes a yield and passes nothing. Every slice is
+// counted (account_slice), so a count of none marks the first, without a call
+// into Lua on every slice to ask the thread.
+int arguments_to_resume(const Process& process, lua_State* thread) {
+    if (process.usage().slices != 0) return 0;
+    assert(lua_status(thread) == LUA_OK && "a thread that has never run is not suspended");
     return lua_gettop(thread) - 1;
 }
 
@@ -48,7 +50,7 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
 
     runtime.enter_slice(process);
     int results = 0;
-    int status = lua_resume(thread, runtime.lua(), arguments_to_resume(thread), &results);
+    int status = lua_resume(thread, runtime.lua(), arguments_to_resume(process, thread), &results);
     const bool preempted = status == LUA_YIELD && process.preempting() && !process.doomed() && !process.gave_up_slice();
     runtime.leave_slice();
     process.set_preempting(false);
