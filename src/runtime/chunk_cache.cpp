@@ -11,7 +11,10 @@ namespace {
 
 struct CompileRequest {
     std::string_view source;   // the script as written, for its syntax errors
-    std::string_view wrapped;  // the same script as the main function of a chunk that returns it
+    // The same script as the main function of a chunk that returns it: first
+    // without varargs, then with them for a script that uses `...`.
+    std::string_view wrapped;
+    std::string_view wrapped_vararg;
     std::string chunkname;
     int main_ref = LUA_NOREF;
 };
@@ -35,7 +38,10 @@ int compile_protected(lua_State* L) {
     }
     lua_pop(L, 1);
     if (luaL_loadbufferx(L, request->wrapped.data(), request->wrapped.size(), name, "t") != LUA_OK) {
-        return lua_error(L);
+        lua_pop(L, 1);  // the script uses `...`
+        if (luaL_loadbufferx(L, request->wrapped_vararg.data(), request->wrapped_vararg.size(), name, "t") != LUA_OK) {
+            return lua_error(L);
+        }
     }
     luau_push_helpers(L);  // a Lua chunk ignores them
     lua_call(L, 1, 1);
@@ -61,7 +67,7 @@ CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name,
     }
 
     std::string_view source = strip_shebang(code);
-    std::string wrapped;
+    std::string prologue;
     luau::LuauTranslation translation;
     if (dialect == Dialect::Luau) {
         translation = luau::translate_luau(source, name);
@@ -70,10 +76,11 @@ CompiledChunk* ChunkCache::acquire(std::string_view code, std::string_view name,
             return nullptr;
         }
         source = translation.lua;
-        wrapped.append("local __luau_rt = ...; ").append(luau::kLuauHelperPrologue);
+        prologue.append("local __luau_rt = ...; ").append(luau::kLuauHelperPrologue);
     }
-    wrapped.append("return function(_ENV, ...) ").append(source).append("\nend");
-    CompileRequest request{source, wrapped, std::string("@").append(name)};
+    const std::string wrapped = prologue + "return function(_ENV) " + std::string(source) + "\nend";
+    const std::string wrapped_vararg = prologue + "return function(_ENV, ...) " + std::string(source) + "\nend";
+    CompileRequest request{source, wrapped, wrapped_vararg, std::string("@").append(name)};
     lua_pushcfunction(L_, compile_protected);
     lua_pushlightuserdata(L_, &request);
     if (lua_pcall(L_, 1, 0, 0) != LUA_OK) {

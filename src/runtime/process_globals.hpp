@@ -1,6 +1,6 @@
 #pragma once
 // Where a process's globals live. A process runs its script's shared main
-// function, `function(_ENV, ...)` (runtime/chunk_cache.hpp), so its globals
+// function, `function(_ENV)` (runtime/chunk_cache.hpp), so its globals
 // table is that function's first parameter, in the bottom frame of the
 // process's thread, and nowhere else the engine keeps: no registry reference
 // and no field of Process. Found there by `load` (its default environment)
