@@ -6,6 +6,7 @@
 
 #include "kernel/slice_clock.hpp"
 #include "runtime/preemption.hpp"
+#include "runtime/steady_clock.hpp"
 
 namespace luaos {
 
@@ -62,10 +63,7 @@ std::size_t Shard::run_turns(std::size_t from, std::size_t to, std::chrono::stea
                              bool first_turn_free) {
     assert(from <= to && to <= awake_.size());
     const bool budgeted = deadline != std::chrono::steady_clock::time_point::max();
-    const auto deadline_ns = budgeted ? static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                                       deadline.time_since_epoch())
-                                                                       .count())
-                                      : 0;
+    const std::uint64_t deadline_ns = budgeted ? steady_clock_ns(deadline) : 0;
     SliceClockScope clock(runtime_);
     Preemption& preemption = runtime_.preemption();
     const std::uint64_t slice_ns = std::uint64_t{runtime_.options().time_slice_us} * 1000;
