@@ -16,8 +16,8 @@
 // virtual machine a fault costs 1.4 us, and sixteen of them in the middle of
 // Lua's work cost more than the kernel's time: a new VM with its process
 // took 0.82-0.99 us instead of 1.04-1.25 (bench/density_bench.cpp, cold).
-// Only a runtime's newest chunk then holds pages nothing has used yet: 8
-// bytes more per VM at a million.
+// The cost: each pool's newest chunk is resident whole before its blocks are
+// used, 8 bytes more per VM at a million.
 //
 // A runtime has two pools: blocks up to 512 bytes (threads, closures,
 // tables, call infos, the engine's VMs and processes) and up to 1 KiB
