@@ -30,7 +30,7 @@ struct lua_State;
 namespace luaos {
 
 struct CompiledChunk {
-    int main_ref = -1;  // the shared main function, `function(_ENV, ...)`; LUA_NOREF until compiled
+    int main_ref = -1;  // the shared main function, `function(_ENV)` or `function(_ENV, ...)`; LUA_NOREF until compiled
     std::size_t users = 0;
     const std::string* key = nullptr;
 };
