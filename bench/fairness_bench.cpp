@@ -84,11 +84,14 @@ Spread spread_of(const std::vector<double>& shares) {
 double report_raw_lua(int vms, int rounds) {
     lua_State* L = luaL_newstate();
     luaL_openlibs(L);
-    luaL_loadstring(L,
-                    "return function(_ENV) n = 0 while true do for _ = 1, 6600 do n = n + 1 end coroutine.yield() end "
-                    "end");
+    if (luaL_loadstring(L, "return function(_ENV) n = 0 while true do for _ = 1, 6600 do n = n + 1 end "
+                           "coroutine.yield() end end") != LUA_OK) {
+        std::fprintf(stderr, "raw Lua baseline: %s\n", lua_tostring(L, -1));
+        std::exit(1);
+    }
     const int factory = lua_gettop(L);
     std::vector<lua_State*> threads;
+    std::vector<int> globals;  // registry references, to read each one's count after
     for (int i = 0; i < vms; ++i) {
         lua_State* thread = lua_newthread(L);
         luaL_ref(L, LUA_REGISTRYINDEX);
@@ -97,6 +100,8 @@ double report_raw_lua(int vms, int rounds) {
         lua_newtable(L);
         lua_getglobal(L, "coroutine");
         lua_setfield(L, -2, "coroutine");
+        lua_pushvalue(L, -1);
+        globals.push_back(luaL_ref(L, LUA_REGISTRYINDEX));
         lua_xmove(L, thread, 2);
         threads.push_back(thread);
     }
@@ -105,17 +110,27 @@ double report_raw_lua(int vms, int rounds) {
         for (std::size_t i = 0; i < threads.size(); ++i) {
             int results = 0;
             const auto start = Clock::now();
-            lua_resume(threads[i], L, round == 0 ? 1 : 0, &results);
+            const int status = lua_resume(threads[i], L, round == 0 ? 1 : 0, &results);
             seconds[i] += std::chrono::duration<double>(Clock::now() - start).count();
+            if (status != LUA_YIELD) {
+                std::fprintf(stderr, "raw Lua baseline: %s\n", lua_tostring(threads[i], -1));
+                std::exit(1);
+            }
             lua_settop(threads[i], 0);
         }
+    }
+    double work = 0;
+    for (const int ref : globals) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+        work += static_cast<double>(lua_getfield(L, -1, "n") == LUA_TNUMBER ? lua_tointeger(L, -1) : 0);
+        lua_pop(L, 2);
     }
     lua_close(L);
     std::vector<double> speed;  // each did the same work, so speed is its inverse time
     for (const double taken : seconds) speed.push_back(1 / taken);
     const Spread spread = spread_of(speed);
     std::printf("%-34s %10.4f %14.1f%% %11s %12.0f %8d-%d\n", "raw Lua 5.4: speed at equal work", spread.jain,
-                spread.deviation * 100, "", 6600.0 * rounds, rounds, rounds);
+                spread.deviation * 100, "", work / vms, rounds, rounds);
     return spread.deviation;
 }
 
