@@ -14,6 +14,7 @@
 #include "luaos/runtime.hpp"
 #include "runtime/cpu_budget.hpp"
 #include "runtime/doom.hpp"
+#include "runtime/luau_library.hpp"
 #include "runtime/readonly.hpp"
 #include "runtime/sandbox.hpp"
 
@@ -154,6 +155,7 @@ int push_spawn_args(lua_State* L, int arg, const ProcessLimits& limits) {
             return luaL_error(L, "spawn argument %d is a %s (arguments are strings or numbers)", static_cast<int>(i),
                               lua_typename(L, type));
         }
+        luau_float_as_text(L, -1);  // in a Luau process, as Luau writes them
         std::size_t len = 0;
         lua_tolstring(L, -1, &len);  // numbers become strings, on the stack only
         bytes += len;
@@ -214,6 +216,7 @@ void check_process_limit(lua_State* L, const Os& os, const char* what) {
 
 int os_spawn(lua_State* L) {
     Process& self = caller(L);
+    luau_float_as_text(L, 1);
     luaL_checkstring(L, 1);
     lua_settop(L, 2);
     Os& os = self.os();
@@ -314,6 +317,7 @@ int os_exit(lua_State* L) {
 int os_write_stdin(lua_State* L) {
     Process& self = caller(L);
     const Pid pid = check_pid(L, 1);
+    luau_float_as_text(L, 2);
     std::size_t len = 0;
     const char* line = luaL_checklstring(L, 2, &len);
     const std::size_t limit = self.os().runtime().options().process_limits.stdin_bytes;
@@ -388,6 +392,7 @@ int io_read(lua_State* L) {
 int io_write(lua_State* L) {
     Process& self = caller(L);
     const int n = lua_gettop(L);
+    luau_floats_as_text(L, 1, n);  // a Luau process's numbers as Luau writes them
     luaL_Buffer text;
     luaL_buffinit(L, &text);
     for (int i = 1; i <= n; ++i) {

@@ -47,6 +47,7 @@ int buffer_create(lua_State* L) {
 }
 
 int buffer_fromstring(lua_State* L) {
+    luau_float_as_text(L, 1);
     size_t length = 0;
     const char* text = luaL_checklstring(L, 1, &length);
     unsigned char* data = push_new(L, static_cast<long long>(length));
@@ -100,6 +101,7 @@ int buffer_readstring(lua_State* L) {
 int buffer_writestring(lua_State* L) {
     Bytes buffer = check_buffer(L, 1);
     long long offset = luau_check_integer(L, 2);
+    luau_float_as_text(L, 3);
     size_t length = 0;
     const char* text = luaL_checklstring(L, 3, &length);
     long long count = luau_opt_integer(L, 4, static_cast<long long>(length));

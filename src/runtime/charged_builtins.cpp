@@ -4,6 +4,7 @@
 #include <lua.hpp>
 
 #include "runtime/cpu_budget.hpp"
+#include "runtime/luau_library.hpp"
 #include "runtime/wrapped_builtin.hpp"
 
 namespace luaos {
@@ -34,6 +35,8 @@ int charged_move(lua_State* L) {
 // Lua's own result for an empty string and separator is "", after n-1 empty
 // copies: give it at once.
 int bounded_rep(lua_State* L) {
+    luau_float_as_text(L, 1);  // a Luau process's numbers as Luau writes them
+    luau_float_as_text(L, 3);
     size_t length = 0;
     size_t separator_length = 0;
     luaL_checklstring(L, 1, &length);

@@ -1,6 +1,8 @@
 #include "runtime/luau_library.hpp"
 
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <lua.hpp>
 
@@ -164,9 +166,11 @@ int luau_typeof(lua_State* L) {
     return luau_type(L);
 }
 
-// Luau's string.format: %s and %* write numbers as tostring does, %d and the
-// other integer conversions truncate a number instead of refusing a fraction.
+// Luau's string.format: %s and %* write numbers as tostring does, %q quotes
+// that text, %d and the other integer conversions truncate a number instead
+// of refusing a fraction.
 int luau_format(lua_State* L) {
+    luau_float_as_text(L, 1);
     size_t length = 0;
     const char* format = luaL_checklstring(L, 1, &length);
     luaL_Buffer rewritten;
@@ -185,7 +189,10 @@ int luau_format(lua_State* L) {
         if (i >= length) break;
         char conversion = format[i];
         ++arg;
-        if (conversion == '*' || (conversion == 's' && lua_type(L, arg) == LUA_TNUMBER)) {
+        if (conversion == 'q' && lua_type(L, arg) == LUA_TNUMBER) {
+            luau_push_text(L, arg);  // Luau quotes a number's text, where Lua writes a numeral
+            lua_replace(L, arg);
+        } else if (conversion == '*' || (conversion == 's' && lua_type(L, arg) == LUA_TNUMBER)) {
             if (lua_isnone(L, arg)) luaL_argerror(L, arg, "no value");
             luau_push_text(L, arg);
             lua_replace(L, arg);
@@ -213,6 +220,7 @@ int dialect_format(lua_State* L) {
 // string.split(s [, separator]): the pieces between plain separators (","
 // by default); an empty separator splits into single bytes.
 int string_split(lua_State* L) {
+    luau_floats_as_text(L, 1, 2);
     size_t length = 0;
     size_t separator_length = 0;
     const char* text = luaL_checklstring(L, 1, &length);
@@ -240,6 +248,79 @@ int string_split(lua_State* L) {
     return 1;
 }
 
+// A builtin of Lua's string or utf8 library whose first `count` arguments
+// are strings (upvalue 2): floats among them become Luau's text first. The
+// builtin (upvalue 1) is a C function without upvalues of its own, so it is
+// called directly, and a Lua process pays no second call.
+int text_arguments(lua_State* L) {
+    luau_floats_as_text(L, 1, static_cast<int>(lua_tointeger(L, lua_upvalueindex(2))));
+    return lua_tocfunction(L, lua_upvalueindex(1))(L);
+}
+
+// The same for a builtin that is a closure: called through Lua.
+int text_arguments_closure(lua_State* L) {
+    luau_floats_as_text(L, 1, static_cast<int>(lua_tointeger(L, lua_upvalueindex(2))));
+    return call_wrapped_builtin(L);
+}
+
+struct TextArguments {
+    const char* name;
+    int count;
+};
+
+void wrap_text_arguments(lua_State* L, int library, const TextArguments* functions) {
+    library = lua_absindex(L, library);
+    for (; functions->name != nullptr; ++functions) {
+        lua_getfield(L, library, functions->name);
+        bool plain = lua_tocfunction(L, -1) != nullptr && lua_getupvalue(L, -1, 1) == nullptr;
+        if (!plain) lua_pop(L, 1);  // the upvalue lua_getupvalue pushed
+        lua_pushinteger(L, functions->count);
+        lua_pushcclosure(L, plain ? text_arguments : text_arguments_closure, 2);
+        lua_setfield(L, library, functions->name);
+    }
+}
+
+// Luau's tonumber: a float always. Without a base (or with 10) it reads any
+// numeral, fractions included; with another base it reads the string (a
+// number as Luau writes it) as C's strtoull does, as Luau does.
+int luau_tonumber(lua_State* L) {
+    lua_Integer base = luau_opt_integer(L, 2, 10);
+    if (base == 10) {
+        luaL_checkany(L, 1);
+        if (lua_type(L, 1) == LUA_TNUMBER) {
+            lua_pushnumber(L, lua_tonumber(L, 1));
+            return 1;
+        }
+        size_t length = 0;
+        const char* text = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &length) : nullptr;
+        if (text != nullptr && lua_stringtonumber(L, text) == length + 1) {
+            lua_pushnumber(L, lua_tonumber(L, -1));
+            return 1;
+        }
+        luaL_pushfail(L);
+        return 1;
+    }
+    luau_float_as_text(L, 1);
+    const char* text = luaL_checkstring(L, 1);
+    luaL_argcheck(L, 2 <= base && base <= 36, 2, "base out of range");
+    char* end = nullptr;
+    unsigned long long value = std::strtoull(text, &end, static_cast<int>(base));
+    if (end != text) {
+        while (std::isspace(static_cast<unsigned char>(*end)) != 0) ++end;
+        if (*end == '\0') {
+            lua_pushnumber(L, static_cast<double>(value));
+            return 1;
+        }
+    }
+    luaL_pushfail(L);
+    return 1;
+}
+
+void add_utf8_functions(lua_State* L, int utf8) {
+    const TextArguments functions[] = {{"codes", 1}, {"codepoint", 1}, {"len", 1}, {"offset", 1}, {nullptr, 0}};
+    wrap_text_arguments(L, utf8, functions);
+}
+
 void set_view(lua_State* L, int library, const char* name) {
     readonly_push_view(L, -1);
     lua_setfield(L, library, name);
@@ -262,7 +343,42 @@ void derive_library(lua_State* L, int library, const char* name, void (*add)(lua
     lua_pop(L, 2);
 }
 
+// Luau's os: a copy of the Lua processes' os (the sandbox's few functions,
+// never the host's whole library), then Luau's own date. The kernel adds the
+// process API to both copies.
+void derive_os(lua_State* L, int library, int lua_library) {
+    lua_getfield(L, lua_library, LUA_OSLIBNAME);  // a read-only view
+    lua_getmetatable(L, -1);
+    lua_getfield(L, -1, "__index");
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, -3) != 0) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    luau_os_functions(L, lua_gettop(L));
+    set_view(L, library, LUA_OSLIBNAME);
+    lua_pop(L, 3);
+}
+
 }  // namespace
+
+void luau_float_as_text(lua_State* L, int index) {
+    if (lua_type(L, index) != LUA_TNUMBER || lua_isinteger(L, index) || !luau_process_running(L)) return;
+    index = lua_absindex(L, index);
+    luau_push_text(L, index);
+    lua_replace(L, index);
+}
+
+void luau_floats_as_text(lua_State* L, int first, int last) {
+    for (int i = first; i <= last; ++i) {
+        if (lua_type(L, i) != LUA_TNUMBER || lua_isinteger(L, i)) continue;
+        if (!luau_process_running(L)) return;
+        luau_push_text(L, i);
+        lua_replace(L, i);
+    }
+}
 
 void luau_push_text(lua_State* L, int index) {
     if (lua_type(L, index) == LUA_TNUMBER && !lua_isinteger(L, index)) {
@@ -291,6 +407,11 @@ long long luau_opt_integer(lua_State* L, int arg, long long otherwise) {
 
 void luau_string_install(lua_State* L, int index) {
     index = lua_absindex(L, index);
+    // find, match, gmatch, gsub (runtime/patterns.cpp), rep
+    // (runtime/charged_builtins.cpp), format and split convert their own.
+    const TextArguments functions[] = {{"byte", 1},    {"len", 1},      {"lower", 1},  {"upper", 1}, {"reverse", 1},
+                                       {"sub", 1},     {"pack", 1},     {"packsize", 1}, {"unpack", 2}, {nullptr, 0}};
+    wrap_text_arguments(L, index, functions);
     wrap_builtin(L, index, "format", dialect_format);
     lua_pushcfunction(L, string_split);
     lua_setfield(L, index, "split");
@@ -308,8 +429,8 @@ void luau_library_build(lua_State* L, int lua_library) {
         lua_insert(L, -2);
         lua_rawset(L, library);
     }
-    const luaL_Reg functions[] = {{"print", luau_print}, {"tostring", luau_tostring}, {"type", luau_type},
-                                  {"typeof", luau_typeof}, {nullptr, nullptr}};
+    const luaL_Reg functions[] = {{"print", luau_print},   {"tostring", luau_tostring}, {"tonumber", luau_tonumber},
+                                  {"type", luau_type},     {"typeof", luau_typeof},     {nullptr, nullptr}};
     luaL_setfuncs(L, functions, 0);
     // Luau keeps Lua 5.1's global unpack.
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
@@ -323,6 +444,8 @@ void luau_library_build(lua_State* L, int lua_library) {
 
     derive_library(L, library, LUA_TABLIBNAME, luau_table_functions);
     derive_library(L, library, LUA_MATHLIBNAME, luau_math_functions);
+    derive_library(L, library, LUA_UTF8LIBNAME, add_utf8_functions);
+    derive_os(L, library, lua_library);
     luau_push_bit32(L);
     set_view(L, library, "bit32");
     luau_push_buffer(L);

@@ -29,6 +29,14 @@ void luau_string_install(lua_State* L, int index);
 // Pushes Luau's tostring of the value at `index`.
 void luau_push_text(lua_State* L, int index);
 
+// Lua's libraries take a number where they want a string and write it as Lua
+// does ("5.0"); a Luau process must get Luau's text ("5"). If the value at
+// `index` is a float and the running process speaks Luau, replaces it by
+// Luau's text. Every library function that turns a number argument into a
+// string calls this (or the range form) first; a Lua process pays a type test.
+void luau_float_as_text(lua_State* L, int index);
+void luau_floats_as_text(lua_State* L, int first, int last);
+
 // Whether the running process speaks Luau.
 bool luau_process_running(lua_State* L);
 
@@ -39,6 +47,7 @@ long long luau_opt_integer(lua_State* L, int arg, long long otherwise);
 // The parts below fill Luau's tables: the functions Luau adds or changes.
 void luau_table_functions(lua_State* L, int table);  // luau_table.cpp
 void luau_math_functions(lua_State* L, int math);    // luau_math.cpp
+void luau_os_functions(lua_State* L, int os);        // luau_os.cpp
 void luau_push_bit32(lua_State* L);                  // bit32.cpp
 void luau_push_buffer(lua_State* L);                 // buffer.cpp
 // Frozen tables (luau_table.cpp): the guarded base functions that must see

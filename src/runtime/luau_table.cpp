@@ -1,4 +1,6 @@
-// Luau's table library additions, and frozen tables.
+// Luau's table library additions (create, find, clear, clone, freeze,
+// isfrozen, Lua 5.0's foreach, foreachi, getn and maxn), its concat and sort,
+// and frozen tables.
 //
 // Lua 5.4 has no read-only flag, and a write to a key a table already holds
 // never reaches a metamethod. table.freeze(t) therefore moves t's contents
@@ -251,11 +253,92 @@ int table_isfrozen(lua_State* L) {
     return 1;
 }
 
+// Lua 5.0's table.foreachi(t, f), which Luau keeps: f(i, t[i]) for i = 1,
+// #t, read raw, until f returns a value other than nil, which it returns.
+int table_foreachi(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    push_contents(L, 1);
+    int contents = lua_gettop(L);
+    auto n = static_cast<lua_Integer>(lua_rawlen(L, contents));
+    for (lua_Integer i = 1; i <= n; ++i) {
+        if (!charge_elements(L, i)) return luaL_error(L, "table too large to traverse");
+        lua_pushvalue(L, 2);
+        lua_pushinteger(L, i);
+        lua_rawgeti(L, contents, i);
+        lua_call(L, 2, 1);
+        if (!lua_isnil(L, -1)) return 1;
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+// table.foreach(t, f): f(k, v) for every pair, read raw, until f returns a
+// value other than nil, which it returns.
+int table_foreach(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    push_contents(L, 1);
+    int contents = lua_gettop(L);
+    lua_Integer done = 0;
+    lua_pushnil(L);
+    while (lua_next(L, contents) != 0) {
+        if (!charge_elements(L, ++done)) return luaL_error(L, "table too large to traverse");
+        lua_pushvalue(L, 2);
+        lua_pushvalue(L, -3);
+        lua_pushvalue(L, -3);
+        lua_call(L, 2, 1);
+        if (!lua_isnil(L, -1)) return 1;
+        lua_pop(L, 2);
+    }
+    return 0;
+}
+
+// table.getn(t): #t without __len, as Luau's.
+int table_getn(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    push_contents(L, 1);
+    lua_pushinteger(L, static_cast<lua_Integer>(lua_rawlen(L, -1)));
+    return 1;
+}
+
+// table.maxn(t): the largest positive number among t's keys whose value is
+// not nil, 0 if none.
+int table_maxn(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    push_contents(L, 1);
+    int contents = lua_gettop(L);
+    double max = 0;
+    lua_Integer done = 0;
+    lua_pushnil(L);
+    while (lua_next(L, contents) != 0) {
+        if (!charge_elements(L, ++done)) return luaL_error(L, "table too large to traverse");
+        lua_pop(L, 1);
+        if (lua_type(L, -1) == LUA_TNUMBER && lua_tonumber(L, -1) > max) max = lua_tonumber(L, -1);
+    }
+    lua_pushnumber(L, max);
+    return 1;
+}
+
+// Luau's table.sort refuses a frozen table, and a comparator that is not a
+// function, before it looks at the length (Lua's checks neither when the
+// table has fewer than two elements); then Lua's sort, charged.
+int table_sort(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (is_frozen(L, 1)) return refuse_write(L);
+    if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TFUNCTION);
+    return call_wrapped_builtin(L);
+}
+
 // table.concat writing numbers as Luau does; elements read as Lua's does
 // (metamethods included), one CPU step each.
 int table_concat(lua_State* L) {
     luaL_checktype(L, 1, LUA_TTABLE);
     size_t separator_length = 0;
+    if (lua_type(L, 2) == LUA_TNUMBER) {
+        luau_push_text(L, 2);
+        lua_replace(L, 2);
+    }
     const char* separator = luaL_optlstring(L, 2, "", &separator_length);
     lua_Integer first = luau_opt_integer(L, 3, 1);
     lua_Integer last = lua_isnoneornil(L, 4) ? luaL_len(L, 1) : luau_check_integer(L, 4);
@@ -324,10 +407,12 @@ bool luau_push_frozen_contents(lua_State* L, int index) {
 void luau_table_functions(lua_State* L, int table) {
     const luaL_Reg functions[] = {{"create", table_create}, {"find", table_find},       {"clear", table_clear},
                                   {"clone", table_clone},   {"freeze", table_freeze},   {"isfrozen", table_isfrozen},
-                                  {"concat", table_concat}, {nullptr, nullptr}};
+                                  {"concat", table_concat}, {"foreach", table_foreach}, {"foreachi", table_foreachi},
+                                  {"getn", table_getn},     {"maxn", table_maxn},       {nullptr, nullptr}};
     lua_pushvalue(L, table);
     luaL_setfuncs(L, functions, 0);
     lua_pop(L, 1);
+    wrap_builtin(L, table, "sort", table_sort);
 }
 
 void luau_frozen_aware_functions(lua_State* L, int library) {

@@ -8,6 +8,7 @@
 #include <lua.hpp>
 
 #include "runtime/cpu_budget.hpp"
+#include "runtime/luau_library.hpp"
 
 // Written from the Lua 5.4 reference manual (section 6.4.1, "Patterns") and
 // checked against Lua 5.4.4's observable behaviour (tests/runtime/patterns_test.cpp
@@ -569,6 +570,7 @@ const char* plain_find(Matcher& m, const char* s, std::size_t ls, const char* p,
 // The library functions
 
 int find_aux(lua_State* L, bool find) {
+    luau_floats_as_text(L, 1, 2);
     std::size_t ls = 0;
     std::size_t lp = 0;
     const char* s = luaL_checklstring(L, 1, &ls);
@@ -651,6 +653,7 @@ int gmatch_step(lua_State* L) {
 }
 
 int str_gmatch(lua_State* L) {
+    luau_floats_as_text(L, 1, 2);
     std::size_t ls = 0;
     luaL_checklstring(L, 1, &ls);
     luaL_checklstring(L, 2, nullptr);
@@ -738,6 +741,7 @@ Added add_value(Matcher& m, luaL_Buffer* b, const char* s, const char* e, int tr
         raise_error(m, "invalid replacement value (a %s)", luaL_typename(L, -1));
         return Added::Kept;
     }
+    luau_float_as_text(L, -1);
     std::size_t len = 0;
     lua_tolstring(L, -1, &len);
     luaL_addvalue(b);
@@ -745,6 +749,7 @@ Added add_value(Matcher& m, luaL_Buffer* b, const char* s, const char* e, int tr
 }
 
 int str_gsub(lua_State* L) {
+    luau_floats_as_text(L, 1, 3);
     std::size_t srcl = 0;
     std::size_t lp = 0;
     const char* src = luaL_checklstring(L, 1, &srcl);

@@ -67,6 +67,56 @@ TEST(LuauLibrary, DialectsShareARuntimeWithoutSharingBehaviour) {
     EXPECT_EQ(h.exit_of(lua).output, "5.0\t1.0\tfalse\t2.0\n");
 }
 
+// Issue 21, item 5: wherever the libraries take a number for a string, a Luau
+// process's number is written as Luau writes it, and a Lua process's as Lua
+// does, in the same runtime. (tests/luau/cases/library_numbers_as_text_*.luau
+// cover the string, utf8, buffer, table, os.date and tonumber functions.)
+TEST(LuauLibrary, NumbersBecomeLuauTextInLibraryCallsOfLuauProcessesOnly) {
+    Harness h;
+    const char* code =
+        "io.write(1.0, ' ', 10.0, '|', string.rep(5.0, 2), '|', string.len(123.0), '|', string.upper(12.0), '|',"
+        " ('x'):rep(2, 0.0), '|', ('a1'):gsub('%d', 2.0), '|', string.format(3.0), '|', table.concat({1.0}, 0.5), '\\n')";
+    Pid luau = h.os.spawn_process(code, "a.luau", Dialect::Luau).pid;
+    Pid lua = h.os.spawn_process(code, "b.lua").pid;
+    h.run();
+    EXPECT_EQ(h.exit_of(luau).output, "1 10|55|3|12|x0x|a2|3|1\n");
+    EXPECT_EQ(h.exit_of(lua).output, "1.0 10.0|5.05.0|5|12.0|x0.0x|a2.0|3.0|1.0\n");
+}
+
+TEST(LuauLibrary, SpawnArgumentsAndStdinLinesFromLuauAreLuauText) {
+    const char* code =
+        "local child = os.spawn_source('print(arg[1], arg[2], io.read())', {1.0, 2.5}) os.write_stdin(child, 42.0)";
+    Harness h;
+    Pid luau = h.os.spawn_process(code, "a.luau", Dialect::Luau).pid;
+    h.run();
+    EXPECT_EQ(h.exit_of(luau + 1).output, "1\t2.5\t42\n");
+    Harness lua_harness;
+    Pid lua = lua_harness.os.spawn_process(code, "b.lua").pid;
+    lua_harness.run();
+    EXPECT_EQ(lua_harness.exit_of(lua + 1).output, "1.0\t2.5\t42.0\n");
+}
+
+// Luau's table.foreach and foreachi, and os.date's formatting, loop in C:
+// a hostile script that makes them run long is killed on the CPU budget,
+// and its neighbour runs on.
+TEST(LuauLibrary, ForeachAndDateLoopsAreChargedToTheCpuBudget) {
+    RuntimeOptions options;
+    options.cpu_budget = 400'000;  // table.create(1e6, 1) charges 250,000
+    const char* scripts[] = {"local t = table.create(1e6, 1) print('made') table.foreachi(t, getmetatable)",
+                             "local t = table.create(1e6, 1) print('made') table.foreach(t, getmetatable)",
+                             "local f = string.rep('%d', 1e6) print('made') os.date(f)"};
+    for (const char* script : scripts) {
+        Harness h(options);
+        Pid hostile = h.os.spawn_process(script, "hostile.luau", Dialect::Luau).pid;
+        Pid neighbour = h.os.spawn_process("print(table.maxn({1, 2, 3}))", "n.luau", Dialect::Luau).pid;
+        h.run();
+        EXPECT_EQ(h.exit_of(hostile).status, ProcessStatus::Killed) << script << h.exit_of(hostile).error;
+        EXPECT_NE(h.exit_of(hostile).error.find("without yielding"), std::string::npos) << h.exit_of(hostile).error;
+        EXPECT_EQ(h.exit_of(hostile).output, "made\n");
+        EXPECT_EQ(h.exit_of(neighbour).output, "3\n");
+    }
+}
+
 TEST(LuauLibrary, GlobalsAndLibrariesAreIsolatedBetweenProcesses) {
     Harness h;
     Pid writer = h.os.spawn_process("secret = 1 print(pcall(function() math.pi = 3 end))", "w.luau", Dialect::Luau).pid;

@@ -1,0 +1,105 @@
+// Luau's os.date, which differs from Lua 5.4's in what it accepts.
+//
+// Luau's os.date reads the time as a number and truncates it; a negative
+// time in local time gives nil (Luau refuses dates before the epoch there,
+// because Windows' localtime fails on them), while `!` (UTC) takes any time
+// gmtime can represent, and nil when it cannot. `*t` gives the table Lua's
+// gives. Any other format may only use the conversions Luau lists, one
+// strftime each, up to the format's first zero byte; Lua 5.4 accepts every C99 conversion and raises an error on
+// a time it cannot represent.
+
+#include <cstdint>
+#include <cstring>
+#include <ctime>
+#include <lua.hpp>
+
+#include "runtime/cpu_budget.hpp"
+#include "runtime/luau_library.hpp"
+
+namespace luaos {
+namespace {
+
+constexpr const char* kConversions = "aAbBcdHIjmMpSUwWxXyYzZ%";
+constexpr std::uint64_t kStepsPerConversion = 32;  // a strftime call, in VM instructions, about
+constexpr int kChargeEvery = 256;                  // conversions per CPU budget charge
+
+void set_integer(lua_State* L, const char* key, int value) {
+    lua_pushinteger(L, value);
+    lua_setfield(L, -2, key);
+}
+
+void push_date_table(lua_State* L, const std::tm& date) {
+    lua_createtable(L, 0, 9);
+    set_integer(L, "sec", date.tm_sec);
+    set_integer(L, "min", date.tm_min);
+    set_integer(L, "hour", date.tm_hour);
+    set_integer(L, "day", date.tm_mday);
+    set_integer(L, "month", date.tm_mon + 1);
+    set_integer(L, "year", date.tm_year + 1900);
+    set_integer(L, "wday", date.tm_wday + 1);
+    set_integer(L, "yday", date.tm_yday + 1);
+    if (date.tm_isdst >= 0) {
+        lua_pushboolean(L, date.tm_isdst);
+        lua_setfield(L, -2, "isdst");
+    }
+}
+
+// Pushes `format` with each %-conversion replaced by strftime's text.
+int push_formatted(lua_State* L, const char* format, std::size_t length, const std::tm& date) {
+    luaL_Buffer buffer;
+    luaL_buffinit(L, &buffer);
+    int conversions = 0;
+    const char* end = format + length;
+    for (const char* s = format; s < end; ++s) {
+        if (*s != '%' || s + 1 == end) {
+            luaL_addchar(&buffer, *s);
+            continue;
+        }
+        ++s;
+        if (std::strchr(kConversions, *s) == nullptr) {
+            return luaL_argerror(L, 1, "invalid conversion specifier");
+        }
+        if (++conversions % kChargeEvery == 0 && !cpu_budget_charge(L, kChargeEvery * kStepsPerConversion)) {
+            return luaL_error(L, "date format too long");
+        }
+        const char conversion[3] = {'%', *s, '\0'};
+        char text[200];
+        luaL_addlstring(&buffer, text, std::strftime(text, sizeof text, conversion, &date));
+    }
+    luaL_pushresult(&buffer);
+    return 1;
+}
+
+int luau_date(lua_State* L) {
+    luau_float_as_text(L, 1);
+    const char* format = luaL_optstring(L, 1, "%c");
+    std::size_t length = std::strlen(format);  // as Luau reads it: up to a zero byte
+    std::time_t time = lua_isnoneornil(L, 2) ? std::time(nullptr) : static_cast<std::time_t>(luau_check_integer(L, 2));
+    std::tm date{};
+    bool valid = false;
+    if (length > 0 && format[0] == '!') {
+        valid = gmtime_r(&time, &date) != nullptr;
+        ++format;
+        --length;
+    } else {
+        valid = time >= 0 && localtime_r(&time, &date) != nullptr;
+    }
+    if (!valid) {
+        lua_pushnil(L);
+        return 1;
+    }
+    if (length == 2 && std::memcmp(format, "*t", 2) == 0) {
+        push_date_table(L, date);
+        return 1;
+    }
+    return push_formatted(L, format, length, date);
+}
+
+}  // namespace
+
+void luau_os_functions(lua_State* L, int os) {
+    lua_pushcfunction(L, luau_date);
+    lua_setfield(L, os, "date");
+}
+
+}  // namespace luaos
