@@ -91,6 +91,9 @@ private:
     void loop_body();
     void function_statement();
     void local_statement();
+    bool at_const_declaration() const;
+    void const_statement();
+    void const_function();
     void return_statement();
     void expression_statement();
     void compound_assignment(const Suffixed& target);
@@ -127,6 +130,10 @@ private:
     int line_ = 1;
     int depth_ = 0;
     std::vector<Loop> loops_;
+    // Whether the expression just parsed may give several values (a call or
+    // `...`, not parenthesized and not an operand): what the Luau parser
+    // checks a const declaration's last value for.
+    bool last_multiple_ = false;
 };
 
 }  // namespace luaos::luau

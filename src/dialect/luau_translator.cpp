@@ -226,6 +226,7 @@ void Parser::statement() {
         }
         if (t == "function") return function_statement();
         if (t == "local") return local_statement();
+        if (t == "const" && at_const_declaration()) return const_statement();
         if (t == "break") return emit_token();
     }
     expression_statement();
@@ -342,6 +343,60 @@ void Parser::local_statement() {
     }
 }
 
+// `const` is a keyword only where `local` could stand, before a name or
+// `function`; elsewhere it is a name (`local const = 1`, `const.x`, `const()`).
+bool Parser::at_const_declaration() const {
+    const Token& next = ahead(1);
+    return next.kind == TokenKind::Name && (next.text == "function" || !is_reserved(next.text));
+}
+
+// `const a, b = e, f` is `local a <const>, b <const> = e, f`: Lua 5.4 itself
+// refuses, at compile time and on its line, any assignment to a or b, plain
+// or compound, anywhere in their scope. As in Luau, a declaration that
+// certainly leaves a name without a value is an error.
+void Parser::const_statement() {
+    const int line = cur().line;
+    emit_token_as("local");
+    if (is_keyword("function")) return const_function();
+    std::size_t names = 0;
+    for (;;) {
+        emit_name();
+        emit("<const>");
+        ++names;
+        if (is_symbol(":")) {
+            advance();
+            skip_type();
+        }
+        if (!is_symbol(",")) break;
+        emit_token();
+    }
+    if (!is_symbol("=")) throw SyntaxError{line, "missing initializer in const declaration"};
+    emit_token();
+    std::size_t values = 0;
+    for (;;) {
+        expression();
+        ++values;
+        if (!is_symbol(",")) break;
+        emit_token();
+    }
+    if (values < names && !last_multiple_) throw SyntaxError{line, "missing initializer in const declaration"};
+}
+
+// `const function f` sees f in its own body, as `local function f` does, and
+// Lua 5.4 cannot mark a local function const: the function is made inside a
+// closure called once, `local f <const> = (function() local function f ...
+// end return f end)();`, all on the lines the declaration had.
+void Parser::const_function() {
+    advance();  // `function`, written with the name
+    std::size_t name_start = out_.size();
+    emit_name();
+    std::string name = text_from(name_start, out_.size());
+    name.erase(0, name.find_first_not_of(" \n"));  // the newlines and space emit put before it
+    emit("<const> = (function() local function " + name);
+    function_body();
+    emit("return " + name + " end)();");
+}
+
 // Always `do return ... end`: a loop body may get a continue label after it.
 void Parser::return_statement() {
     move_to(cur().line);
@@ -388,6 +443,7 @@ void Parser::expression_statement() {
             advance();
             return type_alias();
         }
+        if (target.name == "class" && at_name()) unsupported("a class declaration ('class')");
     }
     error_near("syntax error (expressions must be calls or assignments)");
 }
@@ -484,17 +540,20 @@ void Parser::expression(int limit) {
     move_to(cur().line);
     std::size_t start = out_.size();
     bool left_is_one_token = false;
+    bool multiple = false;
     if (is_keyword("not") || is_symbol("-") || is_symbol("#")) {
         emit_token();
         expression(kUnaryPriority);
     } else {
         std::size_t first = pos_;
         simple_expression();
+        multiple = last_multiple_;
         left_is_one_token = pos_ == first + 1 && is_plain_operand(tokens_[first]);
     }
     for (;;) {
         const BinaryOperator* op = binary_operator(cur());
         if (op == nullptr || op->left <= limit) break;
+        multiple = false;
         if (op->text == "%" && left_is_one_token && is_plain_operand(ahead(1))) {
             modulo(start, op->right);
             left_is_one_token = false;
@@ -515,6 +574,7 @@ void Parser::expression(int limit) {
         emit_token();
         expression(op->right);
     }
+    last_multiple_ = multiple;
 }
 
 // A name or a numeral: reading it twice costs nothing and changes nothing.
@@ -540,9 +600,14 @@ void Parser::modulo(std::size_t left_start, int right_priority) {
 
 void Parser::simple_expression() {
     const Token& token = cur();
+    bool multiple = false;
     switch (token.kind) {
         case TokenKind::Number: {
             std::optional<std::string> numeral = lua_numeral(token.text);
+            if (!numeral && token.text.size() > 1 && token.text.back() == 'i' &&
+                lua_numeral(token.text.substr(0, token.text.size() - 1))) {
+                unsupported("an integer literal ('" + std::string(token.text.substr(0, 40)) + "')");
+            }
             if (!numeral) error_near("malformed number");
             emit_token_as(*numeral);
             break;
@@ -559,10 +624,11 @@ void Parser::simple_expression() {
         case TokenKind::Symbol:
             if (token.text == "...") {
                 emit_token();
+                multiple = true;
             } else if (token.text == "{") {
                 table_constructor();
             } else {
-                suffixed_expression();
+                multiple = suffixed_expression().form == Form::Call;
             }
             break;
         case TokenKind::Name:
@@ -574,16 +640,18 @@ void Parser::simple_expression() {
             } else if (token.text == "if") {
                 if_expression();
             } else {
-                suffixed_expression();
+                multiple = suffixed_expression().form == Form::Call;
             }
             break;
-        default: suffixed_expression(); break;
+        default: multiple = suffixed_expression().form == Form::Call; break;
     }
     // A type assertion, `x :: T`, only informs the type checker.
     while (is_symbol("::")) {
         advance();
         skip_type();
+        multiple = false;
     }
+    last_multiple_ = multiple;
 }
 
 Parser::Suffixed Parser::suffixed_expression() {

@@ -76,6 +76,42 @@ TEST(LuauTranslator, UnsupportedConstructsSayWhatAndWhere) {
     EXPECT_EQ(error.rfind("t.luau:3: a method named 'goto' is not supported", 0), 0u) << error;
 }
 
+// Luau's reference (luau.org, "Const bindings") has const locals; integer
+// literals and classes are behind flags of Luau's own implementation, not in
+// its reference: they fail with a message naming the construct.
+TEST(LuauTranslator, ConstBecomesALua54ConstLocal) {
+    EXPECT_EQ(translated("const x = 5"), "local x <const> = 5.0");
+    EXPECT_EQ(translated("const a: number, b = 1, f()"), "local a <const> , b <const> = 1.0 , f ( )");
+    std::string lua = translated("const\nfunction\nf(n)\nreturn n\nend\nf(1)");
+    EXPECT_EQ(lua, "local\n\nf <const> = (function() local function f ( n )\ndo return n end\nend return f end)();\nf ( 1.0 )") << lua;
+}
+
+TEST(LuauTranslator, ConstIsAKeywordOnlyBeforeANameOrFunction) {
+    EXPECT_EQ(translated("local const = 1 const = const + 1 const(const) const.x = 1"),
+              "local const = 1.0 const = const + 1.0 const ( const ) const . x = 1.0");
+}
+
+TEST(LuauTranslator, ConstWithoutEnoughValuesIsAnError) {
+    EXPECT_EQ(error_of("\nconst x"), "t.luau:2: missing initializer in const declaration");
+    EXPECT_EQ(error_of("const a, b = 1"), "t.luau:1: missing initializer in const declaration");
+    EXPECT_EQ(error_of("const a, b = (f())"), "t.luau:1: missing initializer in const declaration");
+    EXPECT_EQ(error_of("const a, b = f() :: any"), "t.luau:1: missing initializer in const declaration");
+    translated("const a, b = f()");
+    translated("const a, b = 1, ...");
+    translated("const a, b = t:m()");
+}
+
+TEST(LuauTranslator, IntegerLiteralsAndClassesAreNotSupported) {
+    std::string error = error_of("local x = 1\nlocal y = 123i\n");
+    EXPECT_EQ(error.rfind("t.luau:2: an integer literal ('123i') is not supported by luaos's Luau", 0), 0u) << error;
+    error = error_of("local y = 0xFFi");
+    EXPECT_EQ(error.rfind("t.luau:1: an integer literal ('0xFFi') is not supported", 0), 0u) << error;
+    error = error_of("\nclass Point\n  public x\nend\n");
+    EXPECT_EQ(error.rfind("t.luau:2: a class declaration ('class') is not supported", 0), 0u) << error;
+    EXPECT_EQ(translated("local class = 1 class = class + 1"), "local class = 1.0 class = class + 1.0");
+    EXPECT_EQ(error_of("local y = 12j"), "t.luau:1: malformed number near '12j'");
+}
+
 TEST(LuauTranslator, ContinueIsAKeywordOnlyAsAStatement) {
     EXPECT_EQ(error_of("continue\n"), "t.luau:1: 'continue' outside a loop near 'continue'");
     EXPECT_EQ(error_of("while true do local f = function() continue end end\n"),
