@@ -1,4 +1,4 @@
-// Luau's os.date, which differs from Lua 5.4's in what it accepts.
+// Luau's os.date and os.time, which differ from Lua 5.4's.
 //
 // Luau's os.date reads the time as a number and truncates it; a negative
 // time in local time gives nil (Luau refuses dates before the epoch there,
@@ -7,8 +7,14 @@
 // gives. Any other format may only use the conversions Luau lists, one
 // strftime each, up to the format's first zero byte; Lua 5.4 accepts every C99 conversion and raises an error on
 // a time it cannot represent.
+//
+// Luau's os.time(table) reads the table as UTC (Lua 5.4's as local time,
+// through mktime), gives nil for a moment before the epoch (Lua 5.4 raises
+// an error where mktime fails), and a float; fields are read raw, numbers
+// truncated, hour 12 by default.
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <lua.hpp>
@@ -95,11 +101,69 @@ int luau_date(lua_State* L) {
     return push_formatted(L, format, length, date);
 }
 
+// A date table's field as Luau reads it: raw, a number truncated, `fallback`
+// when absent (an error when there is none).
+long long date_field(lua_State* L, const char* key, long long fallback) {
+    lua_pushstring(L, key);
+    lua_rawget(L, 1);
+    long long value = fallback;
+    if (lua_type(L, -1) == LUA_TNUMBER || (lua_type(L, -1) == LUA_TSTRING && lua_isnumber(L, -1))) {
+        value = luau_check_integer(L, -1);
+    } else if (fallback < 0) {
+        luaL_error(L, "field '%s' missing in date table", key);
+    }
+    lua_pop(L, 1);
+    return value;
+}
+
+// Days from 1970-01-01 to the given day of the proleptic Gregorian calendar
+// (month 1-12 after normalization; the day may run past the month's end).
+long long days_from_epoch(long long year, long long month, long long day) {
+    year += month <= 2 ? -1 : 0;
+    const long long era = (year >= 0 ? year : year - 399) / 400;
+    const long long year_of_era = year - era * 400;
+    const long long day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    const long long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + day_of_era - 719468;
+}
+
+int luau_time(lua_State* L) {
+    if (lua_isnoneornil(L, 1)) {
+        lua_pushnumber(L, static_cast<double>(std::time(nullptr)));
+        return 1;
+    }
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    const long long sec = date_field(L, "sec", 0);
+    const long long min = date_field(L, "min", 0);
+    const long long hour = date_field(L, "hour", 12);
+    const long long day = date_field(L, "day", -1);
+    long long month = date_field(L, "month", -1) - 1;  // 0-based, then brought into 0-11
+    long long year = date_field(L, "year", -1);
+    constexpr long long kLimit = 1LL << 40;  // far past any date; keeps the arithmetic defined
+    if (std::llabs(year) > kLimit || std::llabs(month) > kLimit || std::llabs(day) > kLimit ||
+        std::llabs(hour) > kLimit || std::llabs(min) > kLimit || std::llabs(sec) > kLimit) {
+        lua_pushnil(L);
+        return 1;
+    }
+    year += month >= 0 ? month / 12 : (month - 11) / 12;
+    month = ((month % 12) + 12) % 12;
+    const long long seconds = days_from_epoch(year, month + 1, day) * 86400 + hour * 3600 + min * 60 + sec;
+    if (seconds < 0) {
+        lua_pushnil(L);
+    } else {
+        lua_pushnumber(L, static_cast<double>(seconds));
+    }
+    return 1;
+}
+
 }  // namespace
 
 void luau_os_functions(lua_State* L, int os) {
     lua_pushcfunction(L, luau_date);
     lua_setfield(L, os, "date");
+    lua_pushcfunction(L, luau_time);
+    lua_setfield(L, os, "time");
 }
 
 }  // namespace luaos
