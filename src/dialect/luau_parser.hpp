@@ -102,7 +102,7 @@ private:
     void skip_attributes();
 
     // expressions
-    void expression_list();
+    std::size_t expression_list();  // how many expressions
     void expression(int limit = 0);
     void simple_expression();
     static bool is_plain_operand(const Token& token);

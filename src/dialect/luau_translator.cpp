@@ -398,11 +398,22 @@ void Parser::const_function() {
 }
 
 // Always `do return ... end`: a loop body may get a continue label after it.
+// Luau makes no tail calls: `return f(x)` keeps the caller's frame, so that
+// `error(m, 2)` in f names the caller's line and endless recursion through a
+// tail call is a stack overflow, not an endless loop. Lua 5.4 makes no tail
+// call from inside the scope of a to-be-closed variable, and a nil one costs
+// two instructions: `do local __luau_tc <close> = nil return f(x) end`.
 void Parser::return_statement() {
     move_to(cur().line);
     emit("do");
+    const std::size_t mark = out_.size();
     emit_token();
-    if (!block_follows() && !is_symbol(";")) expression_list();
+    if (!block_follows() && !is_symbol(";")) {
+        const std::size_t first = pos_;
+        const std::size_t count = expression_list();
+        const bool only_varargs = pos_ == first + 1 && is_symbol_at(tokens_[first], "...");
+        if (count == 1 && last_multiple_ && !only_varargs) out_.insert(mark, " local __luau_tc <close> = nil;");
+    }
     if (is_symbol(";")) emit_token();
     emit("end");
     if (!block_follows()) error_near("'end' expected");
@@ -419,7 +430,8 @@ void Parser::expression_statement() {
             if (next.form == Form::Call || next.form == Form::Other) error_near("syntax error");
         }
         emit_symbol("=");
-        return expression_list();
+        expression_list();
+        return;
     }
     const Token& token = cur();
     if (token.kind == TokenKind::Symbol && token.text.size() >= 2 && token.text.back() == '=' &&
@@ -523,12 +535,15 @@ void Parser::function_body() {
 
 // ---- expressions -------------------------------------------------------------
 
-void Parser::expression_list() {
+std::size_t Parser::expression_list() {
     expression();
+    std::size_t count = 1;
     while (is_symbol(",")) {
         emit_token();
         expression();
+        ++count;
     }
+    return count;
 }
 
 // Lua's precedence climbing; `a .. b .. c` becomes __luau_cat(a, b, c), one
@@ -600,6 +615,7 @@ void Parser::modulo(std::size_t left_start, int right_priority) {
 
 void Parser::simple_expression() {
     const Token& token = cur();
+    const std::size_t start = out_.size();
     bool multiple = false;
     switch (token.kind) {
         case TokenKind::Number: {
@@ -645,10 +661,15 @@ void Parser::simple_expression() {
             break;
         default: multiple = suffixed_expression().form == Form::Call; break;
     }
-    // A type assertion, `x :: T`, only informs the type checker.
+    // A type assertion, `x :: T`, only informs the type checker; but it
+    // makes a call or `...` one value, as parentheses do.
     while (is_symbol("::")) {
         advance();
         skip_type();
+        if (multiple) {
+            out_.insert(start, " (");
+            emit(")");
+        }
         multiple = false;
     }
     last_multiple_ = multiple;

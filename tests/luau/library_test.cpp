@@ -117,6 +117,19 @@ TEST(LuauLibrary, ForeachAndDateLoopsAreChargedToTheCpuBudget) {
     }
 }
 
+// Issue 21, item 10: Luau makes no tail calls, so endless recursion through
+// `return f()` is a stack overflow that pcall catches, as in Luau, not an
+// endless loop. (Lua's stack limit needs more than the default 16 MiB.)
+TEST(LuauLibrary, EndlessTailRecursionIsACatchableStackOverflow) {
+    RuntimeOptions options;
+    options.memory_limit = 256u << 20;
+    Exit exit = run_luau("local function f() return f() end\nlocal ok, e = pcall(f)\nprint(ok, e)\nprint('after')", options);
+    ASSERT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_EQ(exit.output.rfind("false\t", 0), 0u) << exit.output;
+    EXPECT_NE(exit.output.find("stack overflow"), std::string::npos) << exit.output;
+    EXPECT_NE(exit.output.find("\nafter\n"), std::string::npos) << exit.output;
+}
+
 TEST(LuauLibrary, GlobalsAndLibrariesAreIsolatedBetweenProcesses) {
     Harness h;
     Pid writer = h.os.spawn_process("secret = 1 print(pcall(function() math.pi = 3 end))", "w.luau", Dialect::Luau).pid;
