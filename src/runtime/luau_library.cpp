@@ -17,6 +17,7 @@ namespace luaos {
 namespace {
 
 const char kHelpersKey = 0;  // registry: the translated code's helpers
+const char kProxyMark = 0;   // newproxy's userdata carry its address as their user value
 
 // Appends the value at `index` if it is a string or a number, formatted as
 // Luau formats numbers; false for any other value.
@@ -155,10 +156,35 @@ int luau_type(lua_State* L) {
     return 1;
 }
 
-// typeof(v): type(v), or a userdata's __type.
+bool is_proxy(lua_State* L, int index) {
+    if (lua_type(L, index) != LUA_TUSERDATA) return false;
+    bool proxy = lua_getiuservalue(L, index, 1) == LUA_TLIGHTUSERDATA && lua_touserdata(L, -1) == &kProxyMark;
+    lua_pop(L, 1);
+    return proxy;
+}
+
+// newproxy([with_metatable]): an empty userdata, with a fresh empty
+// metatable if asked. A metatable set while it has no __gc never makes
+// the userdata finalizable (Lua 5.4), so a __gc added later does nothing.
+int luau_newproxy(lua_State* L) {
+    int type = lua_type(L, 1);
+    luaL_argexpected(L, type == LUA_TNONE || type == LUA_TNIL || type == LUA_TBOOLEAN, 1, "nil or boolean");
+    bool with_metatable = lua_toboolean(L, 1) != 0;
+    lua_newuserdatauv(L, 0, 1);
+    lua_pushlightuserdata(L, const_cast<char*>(&kProxyMark));
+    lua_setiuservalue(L, -2, 1);
+    if (with_metatable) {
+        lua_newtable(L);
+        lua_setmetatable(L, -2);
+    }
+    return 1;
+}
+
+// typeof(v): type(v), or a userdata's __type; a script's own userdata (a
+// proxy) cannot claim a type, as in Luau.
 int luau_typeof(lua_State* L) {
     luaL_checkany(L, 1);
-    if (lua_type(L, 1) == LUA_TUSERDATA && !luau_is_buffer(L, 1) &&
+    if (lua_type(L, 1) == LUA_TUSERDATA && !luau_is_buffer(L, 1) && !is_proxy(L, 1) &&
         luaL_getmetafield(L, 1, "__type") == LUA_TSTRING) {
         return 1;
     }
@@ -166,9 +192,41 @@ int luau_typeof(lua_State* L) {
     return luau_type(L);
 }
 
+bool needs_escape(char c) { return c == '"' || c == '\\' || c == '\n' || c == '\r'; }
+
+// Pushes the string (or number) at `arg` quoted as Luau's %q quotes it:
+// `"`, `\` and a newline after a backslash, `\r` for a carriage return,
+// `\000` for a zero byte, every other byte as it is (Lua's %q writes other
+// control bytes as decimal escapes, a zero byte as `\0`, and a number as a
+// numeral). Built in a userdata, which the VM's memory limit counts.
+void push_luau_quoted(lua_State* L, int arg) {
+    size_t length = 0;
+    const char* text = luaL_checklstring(L, arg, &length);
+    size_t size = 2;
+    for (size_t i = 0; i < length; ++i) size += needs_escape(text[i]) ? 2 : (text[i] == '\0' ? 4 : 1);
+    auto* quoted = static_cast<char*>(lua_newuserdatauv(L, size, 0));
+    size_t n = 0;
+    quoted[n++] = '"';
+    for (size_t i = 0; i < length; ++i) {
+        const char c = text[i];
+        if (c == '\0') {
+            std::memcpy(quoted + n, "\\000", 4);
+            n += 4;
+        } else if (needs_escape(c)) {
+            quoted[n++] = '\\';
+            quoted[n++] = c == '\r' ? 'r' : c;
+        } else {
+            quoted[n++] = c;
+        }
+    }
+    quoted[n++] = '"';
+    lua_pushlstring(L, quoted, n);
+    lua_remove(L, -2);
+}
+
 // Luau's string.format: %s and %* write numbers as tostring does, %q quotes
-// that text, %d and the other integer conversions truncate a number instead
-// of refusing a fraction.
+// as Luau does, %d and the other integer conversions truncate a number
+// instead of refusing a fraction.
 int luau_format(lua_State* L) {
     luau_float_as_text(L, 1);
     size_t length = 0;
@@ -185,13 +243,17 @@ int luau_format(lua_State* L) {
             continue;
         }
         ++i;
+        const size_t flags_start = i;
         while (i < length && std::strchr("-+ #0123456789.", format[i]) != nullptr) luaL_addchar(&rewritten, format[i++]);
         if (i >= length) break;
         char conversion = format[i];
         ++arg;
-        if (conversion == 'q' && lua_type(L, arg) == LUA_TNUMBER) {
-            luau_push_text(L, arg);  // Luau quotes a number's text, where Lua writes a numeral
+        if (conversion == 'q') {
+            luau_float_as_text(L, arg);
+            push_luau_quoted(L, arg);
             lua_replace(L, arg);
+            luaL_buffsub(&rewritten, i - flags_start);  // Luau ignores %q's modifiers
+            conversion = 's';
         } else if (conversion == '*' || (conversion == 's' && lua_type(L, arg) == LUA_TNUMBER)) {
             if (lua_isnone(L, arg)) luaL_argerror(L, arg, "no value");
             luau_push_text(L, arg);
@@ -430,7 +492,8 @@ void luau_library_build(lua_State* L, int lua_library) {
         lua_rawset(L, library);
     }
     const luaL_Reg functions[] = {{"print", luau_print},   {"tostring", luau_tostring}, {"tonumber", luau_tonumber},
-                                  {"type", luau_type},     {"typeof", luau_typeof},     {nullptr, nullptr}};
+                                  {"type", luau_type},     {"typeof", luau_typeof},     {"newproxy", luau_newproxy},
+                                  {nullptr, nullptr}};
     luaL_setfuncs(L, functions, 0);
     // Luau keeps Lua 5.1's global unpack.
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
