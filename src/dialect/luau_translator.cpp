@@ -15,6 +15,12 @@ constexpr std::array<std::string_view, 21> kReserved = {
     "and", "break", "do",  "else", "elseif", "end",    "false", "for",  "function", "if",   "in",
     "local", "nil", "not", "or",   "repeat", "return", "then",  "true", "until",    "while"};
 
+// What may follow a backslash in a Lua 5.4 string: an escape, or a line break.
+bool is_lua_escape(char c) {
+    return c == '\n' || c == '\r' || (c >= '0' && c <= '9') ||
+           (c != '\0' && std::string_view("abfnrtvxzu\\\"'").find(c) != std::string_view::npos);
+}
+
 // A name Luau allows that Lua 5.4 reserves.
 bool is_lua_only_keyword(std::string_view name) { return name == "goto"; }
 
@@ -628,7 +634,7 @@ void Parser::simple_expression() {
             emit_token_as(*numeral);
             break;
         }
-        case TokenKind::String: emit_token(); break;
+        case TokenKind::String: emit_string(); break;
         case TokenKind::InterpSimple: emit_token_as(lua_string_from_interpolated(token.text)); break;
         case TokenKind::InterpBegin: interpolated_string(); break;
         case TokenKind::Attribute:  // @native function() ... end
@@ -745,7 +751,7 @@ Parser::Suffixed Parser::suffixed_expression() {
 }
 
 void Parser::call_arguments() {
-    if (cur().kind == TokenKind::String) return emit_token();
+    if (cur().kind == TokenKind::String) return emit_string();
     if (is_symbol("{")) return table_constructor();
     emit_symbol("(");
     if (!is_symbol(")")) expression_list();
@@ -843,14 +849,33 @@ void Parser::if_expression() {
     emit(")[1]");
 }
 
+// A quoted string as Lua 5.4 reads it: Luau reads a backslash before a
+// character that is no escape as that character (`"\q"` is `"q"`), where
+// Lua refuses it; other escapes mean the same in both.
+void Parser::emit_string() {
+    std::string_view text = cur().text;
+    if (text.empty() || text.front() == '[' || text.find('\\') == std::string_view::npos) return emit_token();
+    std::string literal;
+    literal.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+            if (is_lua_escape(text[i + 1])) literal.push_back('\\');
+            literal.push_back(text[++i]);
+        } else {
+            literal.push_back(text[i]);
+        }
+    }
+    emit_token_as(literal);
+}
+
 std::string Parser::lua_string_from_interpolated(std::string_view segment) {
     std::string literal = "\"";
     for (std::size_t i = 0; i < segment.size(); ++i) {
         char c = segment[i];
         if (c == '\\' && i + 1 < segment.size()) {
             char next = segment[i + 1];
-            if (next == '{' || next == '`') {
-                literal.push_back(next);
+            if (!is_lua_escape(next)) {
+                literal.push_back(next);  // `\{`, `\``, and Luau's other escapes of a plain character
             } else {
                 literal.push_back(c);
                 literal.push_back(next);
