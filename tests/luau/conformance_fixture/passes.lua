@@ -1,0 +1,1 @@
+assert(string.rep("ab", 2) == "abab")

@@ -1,0 +1,1 @@
+local tracegc = require "tracegc"

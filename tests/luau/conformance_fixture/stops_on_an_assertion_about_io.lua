@@ -1,0 +1,2 @@
+local null = string.format("%p", nil)
+assert(string.format("%p", io.stdin) ~= null)
