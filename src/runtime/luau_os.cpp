@@ -1,4 +1,4 @@
-// Luau's os.date and os.time, which differ from Lua 5.4's.
+// Luau's os.date, os.time and os.difftime, which differ from Lua 5.4's.
 //
 // Luau's os.date reads the time as a number and truncates it; a negative
 // time in local time gives nil (Luau refuses dates before the epoch there,
@@ -11,7 +11,7 @@
 // Luau's os.time(table) reads the table as UTC (Lua 5.4's as local time,
 // through mktime), gives nil for a moment before the epoch (Lua 5.4 raises
 // an error where mktime fails), and a float; fields are read raw, numbers
-// truncated, hour 12 by default.
+// truncated, hour 12 by default. os.difftime truncates its times too.
 
 #include <cstdint>
 #include <cstdlib>
@@ -157,6 +157,15 @@ int luau_time(lua_State* L) {
     return 1;
 }
 
+// os.difftime(t2 [, t1]): t2 - t1 in seconds, each time truncated (Lua 5.4
+// refuses a time with a fraction).
+int luau_difftime(lua_State* L) {
+    const auto later = static_cast<std::time_t>(luau_check_integer(L, 1));
+    const auto earlier = static_cast<std::time_t>(luau_opt_integer(L, 2, 0));
+    lua_pushnumber(L, std::difftime(later, earlier));
+    return 1;
+}
+
 }  // namespace
 
 void luau_os_functions(lua_State* L, int os) {
@@ -164,6 +173,8 @@ void luau_os_functions(lua_State* L, int os) {
     lua_setfield(L, os, "date");
     lua_pushcfunction(L, luau_time);
     lua_setfield(L, os, "time");
+    lua_pushcfunction(L, luau_difftime);
+    lua_setfield(L, os, "difftime");
 }
 
 }  // namespace luaos

@@ -85,15 +85,18 @@ TEST(LuauLibrary, NumbersBecomeLuauTextInLibraryCallsOfLuauProcessesOnly) {
 
 TEST(LuauLibrary, SpawnArgumentsAndStdinLinesFromLuauAreLuauText) {
     const char* code =
-        "local child = os.spawn_source('print(arg[1], arg[2], io.read())', {1.0, 2.5}) os.write_stdin(child, 42.0)";
+        "local child = os.spawn_source('print(arg[1], arg[2], io.read())', {1.0, 2.5}) os.write_stdin(child, 42.0)"
+        " print(select(2, os.spawn(5.0)))";
     Harness h;
     Pid luau = h.os.spawn_process(code, "a.luau", Dialect::Luau).pid;
     h.run();
     EXPECT_EQ(h.exit_of(luau + 1).output, "1\t2.5\t42\n");
+    EXPECT_EQ(h.exit_of(luau).output, "no program named '5'\n");
     Harness lua_harness;
     Pid lua = lua_harness.os.spawn_process(code, "b.lua").pid;
     lua_harness.run();
     EXPECT_EQ(lua_harness.exit_of(lua + 1).output, "1.0\t2.5\t42.0\n");
+    EXPECT_EQ(lua_harness.exit_of(lua).output, "no program named '5.0'\n");
 }
 
 // Luau's table.foreach and foreachi, and os.date's formatting, loop in C:
