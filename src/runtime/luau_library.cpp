@@ -310,38 +310,6 @@ int string_split(lua_State* L) {
     return 1;
 }
 
-// A builtin of Lua's string or utf8 library whose first `count` arguments
-// are strings (upvalue 2): floats among them become Luau's text first. The
-// builtin (upvalue 1) is a C function without upvalues of its own, so it is
-// called directly, and a Lua process pays no second call.
-int text_arguments(lua_State* L) {
-    luau_floats_as_text(L, 1, static_cast<int>(lua_tointeger(L, lua_upvalueindex(2))));
-    return lua_tocfunction(L, lua_upvalueindex(1))(L);
-}
-
-// The same for a builtin that is a closure: called through Lua.
-int text_arguments_closure(lua_State* L) {
-    luau_floats_as_text(L, 1, static_cast<int>(lua_tointeger(L, lua_upvalueindex(2))));
-    return call_wrapped_builtin(L);
-}
-
-struct TextArguments {
-    const char* name;
-    int count;
-};
-
-void wrap_text_arguments(lua_State* L, int library, const TextArguments* functions) {
-    library = lua_absindex(L, library);
-    for (; functions->name != nullptr; ++functions) {
-        lua_getfield(L, library, functions->name);
-        bool plain = lua_tocfunction(L, -1) != nullptr && lua_getupvalue(L, -1, 1) == nullptr;
-        if (!plain) lua_pop(L, 1);  // the upvalue lua_getupvalue pushed
-        lua_pushinteger(L, functions->count);
-        lua_pushcclosure(L, plain ? text_arguments : text_arguments_closure, 2);
-        lua_setfield(L, library, functions->name);
-    }
-}
-
 // Luau's tonumber: a float always. Without a base (or with 10) it reads any
 // numeral, fractions included; with another base it reads the string (a
 // number as Luau writes it) as C's strtoull does, as Luau does.
@@ -379,8 +347,8 @@ int luau_tonumber(lua_State* L) {
 }
 
 void add_utf8_functions(lua_State* L, int utf8) {
-    const TextArguments functions[] = {{"codes", 1}, {"codepoint", 1}, {"len", 1}, {"offset", 1}, {nullptr, 0}};
-    wrap_text_arguments(L, utf8, functions);
+    const LuauTextArguments functions[] = {{"codes", 1}, {"codepoint", 1}, {"len", 1}, {"offset", 1}, {nullptr, 0}};
+    luau_wrap_text_arguments(L, utf8, functions);
 }
 
 void set_view(lua_State* L, int library, const char* name) {
@@ -406,7 +374,7 @@ void derive_library(lua_State* L, int library, const char* name, void (*add)(lua
 }
 
 // Luau's os: a copy of the Lua processes' os (the sandbox's few functions,
-// never the host's whole library), then Luau's own date. The kernel adds the
+// never the host's whole library), then Luau's own date, time and difftime. The kernel adds the
 // process API to both copies.
 void derive_os(lua_State* L, int library, int lua_library) {
     lua_getfield(L, lua_library, LUA_OSLIBNAME);  // a read-only view
@@ -425,31 +393,6 @@ void derive_os(lua_State* L, int library, int lua_library) {
 }
 
 }  // namespace
-
-void luau_float_as_text(lua_State* L, int index) {
-    if (lua_type(L, index) != LUA_TNUMBER || lua_isinteger(L, index) || !luau_process_running(L)) return;
-    index = lua_absindex(L, index);
-    luau_push_text(L, index);
-    lua_replace(L, index);
-}
-
-void luau_floats_as_text(lua_State* L, int first, int last) {
-    for (int i = first; i <= last; ++i) {
-        if (lua_type(L, i) != LUA_TNUMBER || lua_isinteger(L, i)) continue;
-        if (!luau_process_running(L)) return;
-        luau_push_text(L, i);
-        lua_replace(L, i);
-    }
-}
-
-void luau_push_text(lua_State* L, int index) {
-    if (lua_type(L, index) == LUA_TNUMBER && !lua_isinteger(L, index)) {
-        char text[luau::kNumberBufferSize];
-        lua_pushlstring(L, text, luau::format_number(lua_tonumber(L, index), text));
-        return;
-    }
-    luaL_tolstring(L, index, nullptr);
-}
 
 bool luau_process_running(lua_State* L) {
     Process* process = Runtime::of(L).current_process();
@@ -471,9 +414,10 @@ void luau_string_install(lua_State* L, int index) {
     index = lua_absindex(L, index);
     // find, match, gmatch, gsub (runtime/patterns.cpp), rep
     // (runtime/charged_builtins.cpp), format and split convert their own.
-    const TextArguments functions[] = {{"byte", 1},    {"len", 1},      {"lower", 1},  {"upper", 1}, {"reverse", 1},
-                                       {"sub", 1},     {"pack", 1},     {"packsize", 1}, {"unpack", 2}, {nullptr, 0}};
-    wrap_text_arguments(L, index, functions);
+    const LuauTextArguments functions[] = {{"byte", 1},    {"len", 1},    {"lower", 1},    {"upper", 1},
+                                           {"reverse", 1}, {"sub", 1},    {"pack", 1},     {"packsize", 1},
+                                           {"unpack", 2},  {nullptr, 0}};
+    luau_wrap_text_arguments(L, index, functions);
     wrap_builtin(L, index, "format", dialect_format);
     lua_pushcfunction(L, string_split);
     lua_setfield(L, index, "split");

@@ -37,6 +37,15 @@ void luau_push_text(lua_State* L, int index);
 void luau_float_as_text(lua_State* L, int index);
 void luau_floats_as_text(lua_State* L, int first, int last);
 
+// Wraps each named builtin of the library at `library` (a Lua C function)
+// so that its first `count` arguments get luau_floats_as_text
+// (luau_number_text.cpp). The list ends with a null name.
+struct LuauTextArguments {
+    const char* name;
+    int count;
+};
+void luau_wrap_text_arguments(lua_State* L, int library, const LuauTextArguments* functions);
+
 // Whether the running process speaks Luau.
 bool luau_process_running(lua_State* L);
 
