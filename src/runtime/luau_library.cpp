@@ -357,36 +357,36 @@ void set_view(lua_State* L, int library, const char* name) {
     lua_pop(L, 1);
 }
 
-// Luau's copy of one Lua library: the raw Lua table's fields, then `add`.
-void derive_library(lua_State* L, int library, const char* name, void (*add)(lua_State*, int)) {
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-    lua_getfield(L, -1, name);
+// Pushes a new table with the fields of the table at `source`.
+void push_copy(lua_State* L, int source) {
+    source = lua_absindex(L, source);
     lua_newtable(L);
     lua_pushnil(L);
-    while (lua_next(L, -3) != 0) {
+    while (lua_next(L, source) != 0) {
         lua_pushvalue(L, -2);
         lua_insert(L, -2);
         lua_rawset(L, -4);
     }
+}
+
+// Luau's copy of one Lua library: the raw Lua table's fields, then `add`.
+void derive_library(lua_State* L, int library, const char* name, void (*add)(lua_State*, int)) {
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_getfield(L, -1, name);
+    push_copy(L, -1);
     add(L, lua_gettop(L));
     set_view(L, library, name);
     lua_pop(L, 2);
 }
 
 // Luau's os: a copy of the Lua processes' os (the sandbox's few functions,
-// never the host's whole library), then Luau's own date, time and difftime. The kernel adds the
-// process API to both copies.
+// never the host's whole library), then Luau's own date, time and difftime.
+// The kernel adds the process API to both copies.
 void derive_os(lua_State* L, int library, int lua_library) {
     lua_getfield(L, lua_library, LUA_OSLIBNAME);  // a read-only view
     lua_getmetatable(L, -1);
     lua_getfield(L, -1, "__index");
-    lua_newtable(L);
-    lua_pushnil(L);
-    while (lua_next(L, -3) != 0) {
-        lua_pushvalue(L, -2);
-        lua_insert(L, -2);
-        lua_rawset(L, -4);
-    }
+    push_copy(L, -1);
     luau_os_functions(L, lua_gettop(L));
     set_view(L, library, LUA_OSLIBNAME);
     lua_pop(L, 3);
@@ -427,14 +427,8 @@ void luau_push_helpers(lua_State* L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &kHelpe
 
 void luau_library_build(lua_State* L, int lua_library) {
     lua_library = lua_absindex(L, lua_library);
-    lua_newtable(L);
+    push_copy(L, lua_library);
     int library = lua_gettop(L);
-    lua_pushnil(L);
-    while (lua_next(L, lua_library) != 0) {
-        lua_pushvalue(L, -2);
-        lua_insert(L, -2);
-        lua_rawset(L, library);
-    }
     const luaL_Reg functions[] = {{"print", luau_print},   {"tostring", luau_tostring}, {"tonumber", luau_tonumber},
                                   {"type", luau_type},     {"typeof", luau_typeof},     {"newproxy", luau_newproxy},
                                   {nullptr, nullptr}};
