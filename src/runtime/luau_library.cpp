@@ -18,6 +18,7 @@ namespace {
 
 const char kHelpersKey = 0;  // registry: the translated code's helpers
 const char kProxyMark = 0;   // newproxy's userdata carry its address as their user value
+const char kStringMetatableKey = 0;  // registry: getmetatable("") for Luau processes
 
 // Appends the value at `index` if it is a string or a number, formatted as
 // Luau formats numbers; false for any other value.
@@ -346,9 +347,20 @@ int luau_tonumber(lua_State* L) {
     return 1;
 }
 
-void add_utf8_functions(lua_State* L, int utf8) {
-    const LuauTextArguments functions[] = {{"codes", 1}, {"codepoint", 1}, {"len", 1}, {"offset", 1}, {nullptr, 0}};
-    luau_wrap_text_arguments(L, utf8, functions);
+void add_utf8_functions(lua_State* L, int utf8) { luau_guard_utf8_functions(L, utf8); }
+
+void add_string_functions(lua_State* L, int string) { luau_guard_string_functions(L, string); }
+
+// Luau's string table has its own functions, so a Luau process's
+// getmetatable("") has its own stand-in, for `getmetatable("").__index ==
+// string` to hold; strings' real metatable stays the shared one.
+void store_string_metatable(lua_State* L, int library) {
+    lua_createtable(L, 0, 1);
+    lua_getfield(L, library, LUA_STRLIBNAME);
+    lua_setfield(L, -2, "__index");
+    readonly_push_view(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &kStringMetatableKey);
+    lua_pop(L, 1);
 }
 
 void set_view(lua_State* L, int library, const char* name) {
@@ -413,15 +425,15 @@ long long luau_opt_integer(lua_State* L, int arg, long long otherwise) {
 void luau_string_install(lua_State* L, int index) {
     index = lua_absindex(L, index);
     // find, match, gmatch, gsub (runtime/patterns.cpp), rep
-    // (runtime/charged_builtins.cpp), format and split convert their own.
-    const LuauTextArguments functions[] = {{"byte", 1},    {"len", 1},    {"lower", 1},    {"upper", 1},
-                                           {"reverse", 1}, {"sub", 1},    {"pack", 1},     {"packsize", 1},
-                                           {"unpack", 2},  {nullptr, 0}};
-    luau_wrap_text_arguments(L, index, functions);
+    // (runtime/charged_builtins.cpp), format and split convert their own;
+    // Luau's copy of the table guards the others (luau_number_text.cpp).
+    luau_guard_shared_string_functions(L, index);
     wrap_builtin(L, index, "format", dialect_format);
     lua_pushcfunction(L, string_split);
     lua_setfield(L, index, "split");
 }
+
+void luau_push_string_metatable(lua_State* L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &kStringMetatableKey); }
 
 void luau_push_helpers(lua_State* L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &kHelpersKey); }
 
@@ -443,6 +455,8 @@ void luau_library_build(lua_State* L, int lua_library) {
     lua_setfield(L, library, "_VERSION");
     luau_frozen_aware_functions(L, library);
 
+    derive_library(L, library, LUA_STRLIBNAME, add_string_functions);
+    store_string_metatable(L, library);
     derive_library(L, library, LUA_TABLIBNAME, luau_table_functions);
     derive_library(L, library, LUA_MATHLIBNAME, luau_math_functions);
     derive_library(L, library, LUA_UTF8LIBNAME, add_utf8_functions);

@@ -37,14 +37,17 @@ void luau_push_text(lua_State* L, int index);
 void luau_float_as_text(lua_State* L, int index);
 void luau_floats_as_text(lua_State* L, int first, int last);
 
-// Wraps each named builtin of the library at `library` (a Lua C function)
-// so that its first `count` arguments get luau_floats_as_text
-// (luau_number_text.cpp). The list ends with a null name.
-struct LuauTextArguments {
-    const char* name;
-    int count;
-};
-void luau_wrap_text_arguments(lua_State* L, int library, const LuauTextArguments* functions);
+// Guards builtins in the table at the index so that their string arguments
+// get luau_floats_as_text (luau_number_text.cpp): Luau's copy of the string
+// library (byte, len, lower, upper, reverse, sub, pack, packsize), the
+// shared one (unpack), Luau's copy of utf8 (codes, codepoint, len, offset).
+void luau_guard_string_functions(lua_State* L, int string_library);
+void luau_guard_shared_string_functions(lua_State* L, int string_library);
+void luau_guard_utf8_functions(lua_State* L, int utf8_library);
+
+// Pushes what getmetatable("") gives a Luau process: a read-only stand-in
+// whose __index is Luau's string table.
+void luau_push_string_metatable(lua_State* L);
 
 // Whether the running process speaks Luau.
 bool luau_process_running(lua_State* L);

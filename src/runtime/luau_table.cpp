@@ -375,6 +375,10 @@ int luau_rawset(lua_State* L) {
 
 int luau_getmetatable(lua_State* L) {
     luaL_checkany(L, 1);
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        luau_push_string_metatable(L);
+        return 1;
+    }
     if (!luau_push_frozen_contents(L, 1)) return call_wrapped_builtin(L);
     if (!lua_getmetatable(L, -1)) {
         lua_pushnil(L);
