@@ -12,8 +12,8 @@
 // asks for the dialect only when it sees a float.
 //
 // Every string has the one metatable, so method calls (`s:sub(i)`) reach the
-// string table both dialects share. Its guards would cost Lua processes a
-// tenth of a short call like `s:sub(i, i)`; so the functions whose only
+// string table both dialects share. Guards there would slow every Lua
+// process's `s:sub(i, i)` (docs/luau.md, "Cost"); so the functions whose only
 // string is the receiver are guarded in Luau's own copy of the table only
 // (a method call's receiver is a string already), and the shared table
 // guards only what a method call can still pass a number to: unpack's data,
