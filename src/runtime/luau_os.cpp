@@ -140,7 +140,8 @@ int luau_time(lua_State* L) {
     const long long day = date_field(L, "day", -1);
     long long month = date_field(L, "month", -1) - 1;  // 0-based, then brought into 0-11
     long long year = date_field(L, "year", -1);
-    constexpr long long kLimit = 1LL << 40;  // far past any date; keeps the arithmetic defined
+    // Luau reads the fields as C ints; within those the sums below stay far inside 64 bits.
+    constexpr long long kLimit = 1LL << 31;
     if (std::llabs(year) > kLimit || std::llabs(month) > kLimit || std::llabs(day) > kLimit ||
         std::llabs(hour) > kLimit || std::llabs(min) > kLimit || std::llabs(sec) > kLimit) {
         lua_pushnil(L);
