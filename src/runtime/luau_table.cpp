@@ -253,6 +253,20 @@ int table_isfrozen(lua_State* L) {
     return 1;
 }
 
+// Calls the visitor, argument 2, with the key and value at the indices;
+// true, with its result pushed, if that is not nil.
+bool visit(lua_State* L, int key, int value) {
+    key = lua_absindex(L, key);
+    value = lua_absindex(L, value);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, key);
+    lua_pushvalue(L, value);
+    lua_call(L, 2, 1);
+    if (!lua_isnil(L, -1)) return true;
+    lua_pop(L, 1);
+    return false;
+}
+
 // Lua 5.0's table.foreachi(t, f), which Luau keeps: f(i, t[i]) for i = 1,
 // #t, read raw, until f returns a value other than nil, which it returns.
 int table_foreachi(lua_State* L) {
@@ -263,12 +277,10 @@ int table_foreachi(lua_State* L) {
     auto n = static_cast<lua_Integer>(lua_rawlen(L, contents));
     for (lua_Integer i = 1; i <= n; ++i) {
         if (!charge_elements(L, i)) return luaL_error(L, "table too large to traverse");
-        lua_pushvalue(L, 2);
         lua_pushinteger(L, i);
         lua_rawgeti(L, contents, i);
-        lua_call(L, 2, 1);
-        if (!lua_isnil(L, -1)) return 1;
-        lua_pop(L, 1);
+        if (visit(L, -2, -1)) return 1;
+        lua_pop(L, 2);
     }
     return 0;
 }
@@ -284,12 +296,8 @@ int table_foreach(lua_State* L) {
     lua_pushnil(L);
     while (lua_next(L, contents) != 0) {
         if (!charge_elements(L, ++done)) return luaL_error(L, "table too large to traverse");
-        lua_pushvalue(L, 2);
-        lua_pushvalue(L, -3);
-        lua_pushvalue(L, -3);
-        lua_call(L, 2, 1);
-        if (!lua_isnil(L, -1)) return 1;
-        lua_pop(L, 2);
+        if (visit(L, -2, -1)) return 1;
+        lua_pop(L, 1);
     }
     return 0;
 }
