@@ -78,6 +78,7 @@ private:
     void emit_symbol(std::string_view text);  // expects the symbol, emits it
     void emit_keyword(std::string_view text);
     void emit_name();
+    void emit_field();
     void emit_string();  // the current quoted or long string, as Lua reads it
     void discard_from(std::size_t mark);
     void replace_from(std::size_t mark, const std::string& text);

@@ -144,18 +144,26 @@ void Parser::emit_keyword(std::string_view text) {
     emit_token();
 }
 
-// A name as Lua 5.4 may read it: Lua's extra keyword and the helpers' prefix
-// are moved out of the way.
+// A variable's name as Lua 5.4 may read it: Lua's extra keyword, `_ENV`
+// (which names the globals' table in Lua, and nothing in Luau) and the
+// helpers' prefix are moved out of the way.
 void Parser::emit_name() {
     if (!at_name()) error_near("<name> expected");
     std::string_view name = cur().text;
-    if (is_lua_only_keyword(name)) {
+    if (is_lua_only_keyword(name) || name == "_ENV") {
         emit_token_as(std::string(kReservedPrefix) + "kw_" + std::string(name));
     } else if (name.substr(0, kReservedPrefix.size()) == kReservedPrefix) {
         emit_token_as(std::string(kReservedPrefix) + "u_" + std::string(name.substr(kReservedPrefix.size())));
     } else {
         emit_token();
     }
+}
+
+// A field's or method's name: a key, as written (`t.__luau_x` is
+// `t["__luau_x"]`, as `{__luau_x = 1}` makes it).
+void Parser::emit_field() {
+    if (!at_name()) error_near("<name> expected");
+    emit_token();
 }
 
 void Parser::discard_from(std::size_t mark) {
@@ -321,7 +329,7 @@ void Parser::function_statement() {
         bool method = is_symbol(":");
         emit_token();
         if (at_name() && is_lua_only_keyword(cur().text)) unsupported("a function named '" + std::string(cur().text) + "' in a table");
-        emit_name();
+        emit_field();
         if (method) break;
     }
     function_body();
@@ -719,7 +727,7 @@ Parser::Suffixed Parser::suffixed_expression() {
             }
             emit_token();
             result.field = cur().text;
-            emit_name();
+            emit_field();
             result.form = Form::Field;
         } else if (is_symbol("[")) {
             result.object_end = out_.size();
@@ -735,7 +743,7 @@ Parser::Suffixed Parser::suffixed_expression() {
         } else if (is_symbol(":") && ahead(1).kind == TokenKind::Name) {
             emit_token();
             if (at_name() && is_lua_only_keyword(cur().text)) unsupported("a method named '" + std::string(cur().text) + "'");
-            emit_name();
+            emit_field();
             call_arguments();
             result.form = Form::Call;
         } else if (is_symbol("(") || is_symbol("{") || token.kind == TokenKind::String) {
