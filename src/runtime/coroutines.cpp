@@ -49,8 +49,11 @@ int finish_resume(lua_State* L, lua_State* co, int status, int nres) {
         lua_xmove(co, L, nres);
         return nres + 1;
     }
-    lua_pushboolean(L, 0);
+    // The error first, then false below it: when `co` is L itself (a
+    // coroutine resuming the running one), the message is already on top.
     lua_xmove(co, L, 1);
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2);
     return 2;
 }
 

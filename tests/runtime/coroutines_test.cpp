@@ -138,6 +138,23 @@ TEST_P(Coroutines, WrapRunsPendingCloseHandlersOnError) {
     EXPECT_EQ(exit.output, "closed\nfalse\ttest.lua:4: fail\n");
 }
 
+TEST_P(Coroutines, ResumingTheRunningCoroutineReturnsFalseThenTheMessage) {
+    // Lua's order: false first. The main chunk and a coroutine resuming itself
+    // alike; dead coroutines were already right and stay so.
+    Exit exit = run_script(R"(
+        print(coroutine.wrap(function() return coroutine.resume(coroutine.running(), 'ignored') end)())
+        print(coroutine.resume(coroutine.running()))
+        local dead = coroutine.create(function() end)
+        coroutine.resume(dead)
+        print(coroutine.resume(dead))
+    )", options(kDefaultQuantum));
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_EQ(exit.output,
+              "false\tcannot resume non-suspended coroutine\n"
+              "false\tcannot resume non-suspended coroutine\n"
+              "false\tcannot resume dead coroutine\n");
+}
+
 INSTANTIATE_TEST_SUITE_P(BothModes, Coroutines,
                          ::testing::Values(PreemptionMode::InstructionCount, PreemptionMode::Deadline),
                          [](const ::testing::TestParamInfo<PreemptionMode>& mode) {

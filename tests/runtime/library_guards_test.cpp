@@ -100,6 +100,87 @@ TEST(ChargedBuiltins, SortAndMoveWorkAsInLua) {
               "true\n");
 }
 
+TEST(ChargedBuiltins, ArgumentsAreCheckedBeforeAnyWorkIsCharged) {
+    // Lua refuses these at once; charging the work up front killed the process.
+    EXPECT_EQ(output_of(R"(
+        print(pcall(table.move, {}, 0, math.maxinteger, 1))
+        print(pcall(table.move, {}, 1, math.maxinteger, 2))
+        print(pcall(table.sort, setmetatable({}, {__len = function() return math.maxinteger end})))
+        print(pcall(table.sort, {3, 1, 2}, 42))
+        print(pcall(table.move, 1, 1, 2, 3))
+        print(pcall(table.sort, {5, 3, 8, 1, 9, 2, 7, 4, 6, 10}, function(a, b) return true end))
+    )"),
+              "false\tbad argument #3 to 'table.move' (too many elements to move)\n"
+              "false\tbad argument #4 to 'table.move' (destination wrap around)\n"
+              "false\tbad argument #1 to 'table.sort' (array too big)\n"
+              "false\tbad argument #2 to 'table.sort' (function expected, got number)\n"
+              "false\tbad argument #1 to 'table.move' (table expected, got number)\n"
+              "false\tinvalid order function for sorting\n");
+}
+
+TEST(ChargedBuiltins, WorkIsChargedAsItIsDone) {
+    // A huge move or sort that fails at its first element raises that error:
+    // only the work done is charged, so nothing is killed.
+    Exit exit = run_script(R"(
+        local sink = setmetatable({}, {__newindex = function() error('no writes here', 0) end})
+        print(pcall(table.move, {1}, 1, math.maxinteger - 1, 1, sink))
+        local huge = setmetatable({}, {__len = function() return 1e8 end})
+        print(pcall(table.sort, huge, function() error('no comparisons here', 0) end))
+        print('alive')
+    )");
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_EQ(exit.output, "false\tno writes here\nfalse\tno comparisons here\nalive\n");
+}
+
+TEST(ChargedBuiltins, SortOrdersEveryShapeOfInput) {
+    // luaos sorts by itself (charging as it goes): sizes around every special
+    // case of the quicksort, duplicates, sorted and reversed runs, a
+    // comparator, and a table behind metamethods.
+    EXPECT_EQ(output_of(R"(
+        local seed = 12345
+        local function random(n) seed = (seed * 1103515245 + 12345) % 2147483648 return seed % n end
+        local failures = 0
+        for _, n in ipairs({0, 1, 2, 3, 4, 5, 7, 99, 100, 101, 250, 3000}) do
+            for _, shape in ipairs({"random", "few", "sorted", "reversed"}) do
+                local t, sum = {}, 0
+                for i = 1, n do
+                    local v = shape == "random" and random(1000000) or shape == "few" and random(3)
+                              or shape == "sorted" and i or n - i
+                    t[i] = v
+                    sum = sum + v
+                end
+                table.sort(t)
+                local check = 0
+                for i = 1, n do
+                    check = check + t[i]
+                    if i > 1 and t[i - 1] > t[i] then failures = failures + 1 end
+                end
+                if check ~= sum or #t ~= n then failures = failures + 1 end
+            end
+        end
+        local words = {"pear", "fig", "apple", "kiwi", "date"}
+        table.sort(words, function(a, b) return a > b end)
+        local store = {9, 7, 8}
+        local proxy = setmetatable({}, {__index = store, __newindex = store, __len = function() return #store end})
+        table.sort(proxy)
+        print(failures, table.concat(words, ","), table.concat(store, ","))
+    )"),
+              "0\tpear,kiwi,fig,date,apple\t7,8,9\n");
+}
+
+TEST(ChargedBuiltins, MoveKeepsLuasOrderForOverlappingRanges) {
+    EXPECT_EQ(output_of(R"(
+        local up = {1, 2, 3, 4, 5}
+        table.move(up, 1, 4, 2)
+        local down = {1, 2, 3, 4, 5}
+        table.move(down, 2, 5, 1)
+        local proxy = setmetatable({}, {__index = function(_, i) return i * 10 end})
+        local into = table.move(proxy, 1, 3, 1, {})
+        print(table.concat(up, ","), table.concat(down, ","), table.concat(into, ","))
+    )"),
+              "1,1,2,3,4\t2,3,4,5,5\t10,20,30\n");
+}
+
 }  // namespace
 }  // namespace luaos::test
 
