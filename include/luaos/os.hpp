@@ -174,6 +174,8 @@ private:
     // Tells the listener, for calls from outside a tick.
     void became_active();
     void reap_ended();
+    void collect_if_much_ended(std::size_t ended_memory);
+    static constexpr std::size_t kCollectAfterEndedShare = 4;  // a quarter of the VM's limit
 
     // What every tick reads or writes comes first, together: a tick of a
     // large cluster visits each VM once, and every cache line of it that the

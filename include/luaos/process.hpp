@@ -133,6 +133,10 @@ public:
     // The first doom stands.
     void doom(ProcessStatus how, std::string reason);
     bool doomed() const { return doom_ != ProcessStatus::Ready; }
+    // Counts a memory error (an allocation refused again after Lua's
+    // emergency collection) and returns how many it has run into within
+    // `window` ticks of the first of them.
+    std::uint32_t note_memory_error(std::uint32_t window);
     // Ends a doomed process; `detail` is the error its thread ended with, if any.
     void end_doomed(std::string detail);
     // The process API's per-process state (stdin, mailbox, parent, exit code,

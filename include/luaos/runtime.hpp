@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "luaos/memory.hpp"
 #include "luaos/process.hpp"
@@ -49,6 +50,8 @@ inline constexpr std::uint32_t kMinTimeSliceUs = 50;
 inline constexpr std::uint64_t kDefaultCpuBudget = 1'000'000;
 inline constexpr std::size_t kDefaultMemoryLimit = std::size_t{16} << 20;
 inline constexpr std::size_t kDefaultOutputLimit = std::size_t{1} << 20;
+inline constexpr std::uint32_t kDefaultMemoryErrorsAllowed = 2;
+inline constexpr std::uint32_t kDefaultMemoryErrorWindow = 100;
 
 struct RuntimeOptions {
     PreemptionMode preemption = PreemptionMode::Deadline;
@@ -62,8 +65,15 @@ struct RuntimeOptions {
     // In the deadline mode, instructions count from the slice's deadline on.
     std::uint64_t cpu_budget = kDefaultCpuBudget;
     // Bytes of Lua memory one VM may hold; past it, allocations fail with
-    // Lua's memory error and the process that asked fails.
+    // Lua's memory error ("not enough memory"), which the process that asked
+    // may catch, as in Lua.
     std::size_t memory_limit = kDefaultMemoryLimit;
+    // A process may catch this many memory errors within
+    // `memory_error_window` ticks of the first; at one more it is doomed
+    // (failed). Each such error costs an emergency collection of the whole
+    // shared Lua state, so a script must not retry in a loop (docs/security.md).
+    std::uint32_t memory_errors_allowed = kDefaultMemoryErrorsAllowed;
+    std::uint32_t memory_error_window = kDefaultMemoryErrorWindow;
     // Bytes of output a process may have pending (printed and not yet taken
     // by the host, or within one slice when output is only streamed); the
     // overflow is dropped, with one marker line.
@@ -131,9 +141,16 @@ public:
     ProcessNames& process_names() { return *process_names_; }
     Allocator& allocator() { return *allocator_; }
     static Runtime& of(lua_State* L);
+    // What Lua's "not enough memory" stands for: the limit that refused last.
+    std::string memory_error_text() const;
+    // Lua's stack overflow error for the memory error a runaway recursion has
+    // just run into, or empty (runtime/memory_errors.hpp).
+    std::string& stack_overflow() { return stack_overflow_; }
+    // A script caught Lua's memory error (runtime/memory_errors.hpp).
+    void count_memory_error();
 
 private:
-    void on_memory_refused(bool cluster_cap);
+    void on_memory_refused(bool cluster_cap, bool again);
 
     RuntimeOptions options_;
     std::unique_ptr<Allocator> allocator_;  // outlives the state: lua_close frees through it
@@ -148,6 +165,8 @@ private:
     std::unique_ptr<Preemption> preemption_;
     std::unique_ptr<ChunkCache> chunks_;
     std::unique_ptr<ProcessNames> process_names_;
+    std::string stack_overflow_;  // capacity reserved: it is set from the allocator
+    bool last_refusal_by_cap_ = false;
 };
 
 }  // namespace luaos

@@ -294,6 +294,7 @@ void Os::reap_ended() {
     ended.swap(kernel.ended);
     std::sort(ended.begin(), ended.end());
     ProcessObserver* observer = runtime_.observer();
+    std::size_t ended_memory = 0;
     for (Pid pid : ended) {
         Process* process = find(pid);
         if (process == nullptr) continue;
@@ -322,6 +323,7 @@ void Os::reap_ended() {
     std::size_t kept = 0;
     for (Process* process : processes_) {
         if (reported(process)) {
+            ended_memory += process->memory_account()->used;
             kernel.ended_usage.add(process->usage());
             kernel.ended_stdout_bytes += process->stdout_bytes();
             delete process;
@@ -330,6 +332,20 @@ void Os::reap_ended() {
         }
     }
     processes_.truncate(kept);
+    collect_if_much_ended(ended_memory);
+}
+
+// What ended processes held is garbage now, but Lua's collector paces itself
+// by the whole shared state, of which one VM is a small part: left to it, the
+// VM's other processes could run into the limit against that garbage for a
+// long time (and the auxiliary library's buffers, string.rep's for one, are
+// refused without an emergency collection). So when the processes that ended
+// in a tick held at least a quarter of their VM's limit (one that died of
+// the limit always did), the VM gets it back at once, with one full
+// collection of the state.
+void Os::collect_if_much_ended(std::size_t ended_memory) {
+    if (ended_memory < memory_->limit() / kCollectAfterEndedShare) return;
+    lua_gc(runtime_.lua(), LUA_GCCOLLECT, 0);
 }
 
 double Os::run(std::uint64_t max_ticks) {

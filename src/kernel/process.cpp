@@ -174,6 +174,16 @@ void Process::doom(ProcessStatus how, std::string reason) {
     ensure_text().error = std::move(reason);
 }
 
+std::uint32_t Process::note_memory_error(std::uint32_t window) {
+    ProcessText& text = ensure_text();
+    const std::uint64_t now = os_.ticks();
+    if (text.memory_errors == 0 || now - text.memory_error_tick >= window) {
+        text.memory_error_tick = now;
+        text.memory_errors = 0;
+    }
+    return ++text.memory_errors;
+}
+
 void Process::end_doomed(std::string detail) {
     // The error the thread ended with says where; the doom's reason says why.
     // A detail that is the reason itself, or its start ("not enough memory"),

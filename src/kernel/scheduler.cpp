@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <lua.hpp>
+#include <string>
 
 #include "kernel/slice_clock.hpp"
 #include "luaos/observer.hpp"
@@ -9,6 +10,7 @@
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/error_text.hpp"
+#include "runtime/memory_errors.hpp"
 #include "runtime/preemption.hpp"
 
 namespace luaos {
@@ -30,6 +32,19 @@ int arguments_to_resume(const Process& process, lua_State* thread) {
     if (process.usage().slices != 0) return 0;
     assert(lua_status(thread) == LUA_OK && "a thread that has never run is not suspended");
     return lua_gettop(thread) - 1;
+}
+
+// The error the thread ended with; Lua's memory error names the limit that
+// refused, or is the stack overflow it stands for (runtime/memory_errors.hpp).
+std::string failure_text(Runtime& runtime, lua_State* thread, int status) {
+    std::string& overflow = runtime.stack_overflow();
+    if (status == LUA_ERRMEM && !overflow.empty()) {
+        std::string text = overflow;
+        overflow.clear();
+        return text;
+    }
+    std::string text = error_text(thread, -1);
+    return text == kLuaMemoryError ? runtime.memory_error_text() : text;
 }
 
 }  // namespace
@@ -73,7 +88,7 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
             process.finish();
             break;
         default:
-            process.fail(error_text(thread, -1));
+            process.fail(failure_text(runtime, thread, status));
             break;
     }
 }

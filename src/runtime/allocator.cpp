@@ -169,7 +169,7 @@ bool Allocator::admit(MemoryAccount& account, std::size_t bytes) {
 }
 
 bool Allocator::refuse(MemoryAccount& account, MemoryRefusal why) {
-    if (refused_last_ && on_refusal_) on_refusal_(account, why);
+    if (on_refusal_) on_refusal_(account, why, refused_last_);
     refused_last_ = true;
     return false;
 }

@@ -65,10 +65,12 @@ enum class MemoryRefusal : std::uint8_t { AccountLimit, ClusterCap };
 
 class Allocator {
 public:
-    // Called when an allocation is refused for the second time in a row. Lua
-    // answers a first refusal with an emergency collection and asks again;
-    // only when that fails too does it raise its memory error.
-    using RefusalHandler = std::function<void(MemoryAccount&, MemoryRefusal)>;
+    // Called at every refusal; `again` when the allocation before was refused
+    // too. Lua answers a first refusal with an emergency collection and asks
+    // again; only when that fails too does it raise its memory error. (The
+    // auxiliary library's buffers, as string.rep and table.concat use, ask
+    // once and raise at once.)
+    using RefusalHandler = std::function<void(MemoryAccount&, MemoryRefusal, bool again)>;
 
     Allocator(std::shared_ptr<MemoryCap> cap, RefusalHandler on_refusal);
     ~Allocator();

@@ -6,6 +6,7 @@
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/cpu_budget.hpp"
+#include "runtime/memory_errors.hpp"
 #include "runtime/process_globals.hpp"
 #include "runtime/readonly.hpp"
 
@@ -95,13 +96,43 @@ int guarded_handler(lua_State* L) {
     return 1;
 }
 
+// Lua calls no message handler for a memory error; one that stands for a
+// stack overflow (runtime/memory_errors.hpp) is handled as Lua would handle
+// the stack overflow, unless the process is doomed.
+void handle_explained_error(lua_State* L) {
+    lua_pushvalue(L, 2);
+    lua_insert(L, -2);
+    lua_call(L, 1, 1);
+}
+
 int finish_xpcall(lua_State* L, int status, lua_KContext extra) {
     if (status != LUA_OK && status != LUA_YIELD) {
+        if (memory_error_caught(L, status)) handle_explained_error(L);
         lua_pushboolean(L, 0);
         lua_pushvalue(L, -2);
         return 2;
     }
     return lua_gettop(L) - static_cast<int>(extra);
+}
+
+// Lua's pcall, but for the memory error of a runaway recursion, which it
+// returns as the stack overflow it stands for.
+int finish_pcall(lua_State* L, int status, lua_KContext) {
+    if (status != LUA_OK && status != LUA_YIELD) {
+        memory_error_caught(L, status);
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+        return 2;
+    }
+    return lua_gettop(L);
+}
+
+int base_pcall(lua_State* L) {
+    luaL_checkany(L, 1);
+    lua_pushboolean(L, 1);  // the first result, when f succeeds
+    lua_insert(L, 1);
+    const int status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0, finish_pcall);
+    return finish_pcall(L, status, 0);
 }
 
 int base_xpcall(lua_State* L) {
@@ -140,7 +171,8 @@ int print_values(lua_State* L, void (*push_text)(lua_State* L, int index)) {
 void base_library_install(lua_State* L, int library) {
     library = lua_absindex(L, library);
     const luaL_Reg functions[] = {{"print", base_print},   {"load", base_load},     {"setmetatable", base_setmetatable},
-                                  {"rawset", base_rawset}, {"xpcall", base_xpcall}, {nullptr, nullptr}};
+                                  {"rawset", base_rawset}, {"xpcall", base_xpcall}, {"pcall", base_pcall},
+                                  {nullptr, nullptr}};
     // Also in the state's own globals, which scripts never see: that is where
     // Lua looks up a function's name for "bad argument #1 to 'setmetatable'".
     lua_pushglobaltable(L);

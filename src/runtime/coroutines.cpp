@@ -5,6 +5,7 @@
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/doom.hpp"
+#include "runtime/memory_errors.hpp"
 #include "runtime/preemption.hpp"
 #include "runtime/wrapped_builtin.hpp"
 
@@ -52,6 +53,7 @@ int finish_resume(lua_State* L, lua_State* co, int status, int nres) {
     // The error first, then false below it: when `co` is L itself (a
     // coroutine resuming the running one), the message is already on top.
     lua_xmove(co, L, 1);
+    memory_error_caught(L, status);
     lua_pushboolean(L, 0);
     lua_insert(L, -2);
     return 2;
@@ -72,6 +74,7 @@ int finish_wrap(lua_State* L, lua_State* co, int status, int nres) {
     // variables; resetting runs them and leaves the final error on its stack.
     if (lua_status(co) != LUA_OK) code = close_thread(L, co);
     lua_xmove(co, L, 1);
+    if (memory_error_caught(L, code)) code = LUA_ERRRUN;  // a stack overflow, as Lua raises it
     if (code != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
         luaL_where(L, 1);
         lua_insert(L, -2);

@@ -14,6 +14,7 @@
 #include "runtime/chunk_cache.hpp"
 #include "runtime/cpu_budget.hpp"
 #include "runtime/doom.hpp"
+#include "runtime/memory_errors.hpp"
 #include "runtime/preemption.hpp"
 #include "runtime/process_names.hpp"
 #include "runtime/sandbox.hpp"
@@ -28,9 +29,10 @@ Runtime::Runtime(RuntimeOptions options, std::shared_ptr<MemoryCap> cap) : optio
         throw std::invalid_argument("RuntimeOptions::time_slice_us must be at least " +
                                     std::to_string(kMinTimeSliceUs));
     }
-    allocator_ = std::make_unique<Allocator>(std::move(cap), [this](MemoryAccount&, MemoryRefusal refusal) {
-        on_memory_refused(refusal == MemoryRefusal::ClusterCap);
+    allocator_ = std::make_unique<Allocator>(std::move(cap), [this](MemoryAccount&, MemoryRefusal refusal, bool again) {
+        on_memory_refused(refusal == MemoryRefusal::ClusterCap, again);
     });
+    stack_overflow_.reserve(kStackOverflowTextBytes);
     L_ = lua_newstate(Allocator::lua_alloc, allocator_.get());
     if (L_ == nullptr) throw std::bad_alloc();
     // Every thread created later copies the main thread's extra space, so any
@@ -58,6 +60,7 @@ std::size_t Runtime::memory_used() const { return allocator_->used(); }
 
 void Runtime::enter_slice(Process& process) {
     current_ = &process;
+    stack_overflow_.clear();
     slice_work_ = 0;
     slice_instructions_ = 0;
     allocator_->charge_to(process.memory_account());
@@ -98,17 +101,42 @@ TickStats Runtime::take_tick_stats() {
     return taken;
 }
 
-// Lua raises its memory error in the running process; dooming the process as
-// well keeps a script that catches that error from retrying: each refusal
-// costs an emergency collection of the whole shared state.
-void Runtime::on_memory_refused(bool cluster_cap) {
-    if (current_ == nullptr || current_->doomed()) return;
-    if (cluster_cap) {
-        current_->doom(ProcessStatus::Failed, "not enough memory: the cluster's memory cap is reached");
-    } else {
-        current_->doom(ProcessStatus::Failed, "not enough memory: the VM's memory limit of " +
-                                                  std::to_string(options_.memory_limit) + " bytes is reached");
+std::string Runtime::memory_error_text() const {
+    if (last_refusal_by_cap_) return "not enough memory: the cluster's memory cap is reached";
+    return "not enough memory: the VM's memory limit of " + std::to_string(options_.memory_limit) + " bytes is reached";
+}
+
+namespace {
+
+std::string ordinal(std::uint32_t n) {
+    const char* suffix = "th";
+    if (n % 100 < 11 || n % 100 > 13) {
+        if (n % 10 == 1) suffix = "st";
+        if (n % 10 == 2) suffix = "nd";
+        if (n % 10 == 3) suffix = "rd";
     }
+    return std::to_string(n) + suffix;
+}
+
+}  // namespace
+
+// A refusal again, after Lua's emergency collection, is usually a memory
+// error: note whether it is a runaway recursion's. (Not always: Lua shrinks
+// a stack by allocating a smaller one, and a refusal there is no error.)
+void Runtime::on_memory_refused(bool cluster_cap, bool again) {
+    last_refusal_by_cap_ = cluster_cap;
+    if (again && current_ != nullptr) memory_error_note_refusal(*this, current_->running_thread());
+}
+
+// Lua raised its memory error in the running process, which caught it. Each
+// cost a full collection of the shared state, so a process that keeps
+// running into the limit is doomed as well (RuntimeOptions::memory_errors_allowed).
+void Runtime::count_memory_error() {
+    if (current_ == nullptr || current_->doomed()) return;
+    const std::uint32_t errors = current_->note_memory_error(options_.memory_error_window);
+    if (errors <= options_.memory_errors_allowed) return;
+    current_->doom(ProcessStatus::Failed, memory_error_text() + " (the " + ordinal(errors) + " memory error within " +
+                                              std::to_string(options_.memory_error_window) + " ticks)");
     doom_hasten(current_->running_thread());
 }
 

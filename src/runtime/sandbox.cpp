@@ -30,10 +30,10 @@ void copy_fields(lua_State* L, int from, int to, const char* const* names) {
 // Base functions that touch nothing outside the process. Left out on purpose:
 // dofile, loadfile, require (the host's files), collectgarbage (one script
 // could stop or force collection for every VM sharing the state); print,
-// load, setmetatable, rawset and xpcall are replaced (runtime/base_library.cpp).
-const char* const kBaseFunctions[] = {"assert", "error",    "getmetatable", "ipairs", "next",   "pairs",
-                                      "pcall",  "rawequal", "rawget",       "rawlen", "select", "tonumber",
-                                      "tostring", "type",   "_VERSION",     nullptr};
+// load, setmetatable, rawset, pcall and xpcall are replaced (runtime/base_library.cpp).
+const char* const kBaseFunctions[] = {"assert", "error",    "getmetatable", "ipairs", "next",     "pairs",
+                                      "rawequal", "rawget", "rawlen",       "select", "tonumber", "tostring",
+                                      "type",   "_VERSION", nullptr};
 
 // The clock and calendar only: nothing that runs programs, touches files,
 // reads the environment or ends the host.

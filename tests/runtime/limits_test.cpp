@@ -67,6 +67,96 @@ TEST(MemoryLimit, AScriptMayCatchOneMemoryErrorAndCarryOn) {
     EXPECT_EQ(exit.output, "false\tnot enough memory\nstill here\n");
 }
 
+TEST(MemoryLimit, AVmGetsItsMemoryBackFromAProcessThatDiedOfTheLimit) {
+    // The hoarder fails at the limit; its memory is garbage from then on, and
+    // the next process of the VM may use it.
+    Harness h({.memory_limit = 4 << 20});
+    Pid hoarder = h.spawn("local t = {} for i = 1, 1e9 do t[i] = string.rep('m', 1 << 18) .. i end", "hoarder.lua");
+    Pid later = h.spawn(R"(
+        os.sleep(5)
+        local t = {}
+        for i = 1, 10 do t[i] = string.rep('m', 1 << 16) .. i end
+        print('later ok', #t)
+    )", "later.lua");
+    h.run(200);
+    EXPECT_EQ(h.exit_of(hoarder).status, ProcessStatus::Failed);
+    EXPECT_EQ(h.exit_of(later).status, ProcessStatus::Finished) << h.exit_of(later).error;
+    EXPECT_EQ(h.exit_of(later).output, "later ok\t10\n");
+}
+
+TEST(MemoryLimit, ACaughtMemoryErrorIsSurvivedAsInLua) {
+    // Lua's emergency collection cannot help, so Lua raises its error; pcall
+    // returns it, the table becomes garbage and the script goes on.
+    Exit exit = run_script(R"(
+        local ok, err = pcall(function() local t = {} for i = 1, 1e8 do t[i] = string.rep("x", 1000) .. i end end)
+        print("caught", ok, err)
+        local again = {}
+        for i = 1, 1000 do again[i] = i end
+        print("still here", #again)
+    )", {.memory_limit = 4 << 20});
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_EQ(exit.output, "caught\tfalse\tnot enough memory\nstill here\t1000\n");
+}
+
+TEST(MemoryLimit, AProcessThatKeepsRunningIntoTheLimitIsDoomed) {
+    const char* retry = R"(
+        for i = 1, 5 do
+            print(pcall(function() local t = {} for j = 1, 1e9 do t[j] = j end end))
+        end
+        print('done')
+    )";
+    const RuntimeOptions defaults{.memory_limit = 1 << 20};
+    Exit exit = run_script(retry, defaults);
+    EXPECT_EQ(exit.status, ProcessStatus::Failed);
+    EXPECT_EQ(exit.output, "false\tnot enough memory\nfalse\tnot enough memory\n") << "two are survived";
+    EXPECT_EQ(exit.error, "not enough memory: the VM's memory limit of 1048576 bytes is reached "
+                          "(the 3rd memory error within 100 ticks)");
+    RuntimeOptions lenient = defaults;
+    lenient.memory_errors_allowed = 5;
+    Exit survived = run_script(retry, lenient);
+    EXPECT_EQ(survived.status, ProcessStatus::Finished) << survived.error;
+    EXPECT_EQ(survived.output, "false\tnot enough memory\nfalse\tnot enough memory\nfalse\tnot enough memory\n"
+                               "false\tnot enough memory\nfalse\tnot enough memory\ndone\n");
+}
+
+TEST(MemoryLimit, MemoryErrorsFarApartAreEachSurvived) {
+    // The window is in ticks: one error every few ticks is no retry loop.
+    RuntimeOptions options{.memory_limit = 1 << 20};
+    options.memory_error_window = 3;
+    Exit exit = run_script(R"(
+        for i = 1, 4 do
+            pcall(function() local t = {} for j = 1, 1e9 do t[j] = j end end)
+            os.sleep(4)
+        end
+        print('done')
+    )", options);
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_EQ(exit.output, "done\n");
+}
+
+TEST(StackOverflow, RunawayRecursionIsACatchableStackOverflow) {
+    // The memory limit (16 MiB) comes before Lua's own stack limit; the
+    // error is still Lua's stack overflow, and the process goes on.
+    Exit exit = run_script(R"(
+        local function f(n) return 1 + f(n + 1) end
+        print(pcall(f, 1))
+        print(coroutine.resume(coroutine.create(function() return f(1) end)))
+        print(select(2, xpcall(f, function(m) return 'handled: ' .. m end, 1)))
+        print('after')
+    )", {.memory_errors_allowed = 3});  // three in a row: more than a process may catch by default
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_EQ(exit.output, "false\ttest.lua:2: stack overflow\n"
+                           "false\ttest.lua:2: stack overflow\n"
+                           "handled: test.lua:2: stack overflow\n"
+                           "after\n");
+}
+
+TEST(StackOverflow, UncaughtItFailsTheProcessWithLuasMessage) {
+    Exit exit = run_script("local function f(n) return 1 + f(n + 1) end\nf(1)", {.memory_limit = 2 << 20});
+    EXPECT_EQ(exit.status, ProcessStatus::Failed);
+    EXPECT_EQ(exit.error, "test.lua:1: stack overflow");
+}
+
 TEST(MemoryLimit, TheClusterCapBoundsAllVmsTogether) {
     Cluster cluster({.runtime = {.preemption = PreemptionMode::InstructionCount, .quantum = 100000, .memory_limit = std::size_t{1} << 30}, .memory_cap = 8u << 20});
     ExitRecorder recorder;
