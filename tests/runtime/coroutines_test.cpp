@@ -155,6 +155,18 @@ TEST_P(Coroutines, ResumingTheRunningCoroutineReturnsFalseThenTheMessage) {
               "false\tcannot resume dead coroutine\n");
 }
 
+TEST_P(Coroutines, TheMainChunkIsAYieldableCoroutine) {
+    // Kept on purpose and listed in docs/differences.md: a top-level yield
+    // ends the slice, returns nothing, and the process runs on.
+    Exit exit = run_script(R"(
+        print(select(2, coroutine.running()), coroutine.isyieldable())
+        print(pcall(coroutine.yield, 1))
+        print(select('#', coroutine.yield(1, 2)))
+    )", options(kDefaultQuantum));
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_EQ(exit.output, "false\ttrue\ntrue\n0\n");
+}
+
 INSTANTIATE_TEST_SUITE_P(BothModes, Coroutines,
                          ::testing::Values(PreemptionMode::InstructionCount, PreemptionMode::Deadline),
                          [](const ::testing::TestParamInfo<PreemptionMode>& mode) {
