@@ -73,7 +73,7 @@ TEST(MemoryLimit, AVmGetsItsMemoryBackFromAProcessThatDiedOfTheLimit) {
     Harness h({.memory_limit = 4 << 20});
     Pid hoarder = h.spawn("local t = {} for i = 1, 1e9 do t[i] = string.rep('m', 1 << 18) .. i end", "hoarder.lua");
     Pid later = h.spawn(R"(
-        os.sleep(5)
+        os.wait(1)
         local t = {}
         for i = 1, 10 do t[i] = string.rep('m', 1 << 16) .. i end
         print('later ok', #t)
