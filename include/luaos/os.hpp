@@ -44,6 +44,12 @@ struct SpawnOptions {
     bool set_arg = false;  // set `arg` even when `args` is empty
     Pid parent = 0;        // os.getppid(); 0 for none
     Dialect dialect = Dialect::Lua;
+    // A spawn that does not compile (or cannot get its thread) still makes a
+    // process, recorded as failed and reported once like every other, unless
+    // this is false: then it makes none and uses no PID, and the error is only
+    // returned. Scripts' spawns (os.spawn, os.spawn_source) set it false:
+    // the parent gets the error, and nobody else needs to hear of it.
+    bool process_on_compile_error = true;
 };
 
 // Why writing to a process's stdin or mailbox did not happen.
@@ -85,7 +91,8 @@ public:
 
     // Compiles `code` (chunk name `name`, written in `dialect`) into a new
     // process. A compile error still takes a PID: the process is recorded as
-    // failed and removed on the next tick, so every spawn is reported exactly once.
+    // failed and removed on the next tick, so every spawn is reported exactly
+    // once (unless SpawnOptions::process_on_compile_error is false).
     SpawnResult spawn_process(std::string_view code, std::string_view name, Dialect dialect = Dialect::Lua);
     // The same with arguments, a parent and the dialect in `options`. Host
     // spawns are not held to ProcessLimits::max_processes (scripts' spawns are).
@@ -147,9 +154,12 @@ public:
     double run(std::uint64_t max_ticks = 1000);
 
     bool is_finished() const { return is_finished_; }
-    // Live processes, by PID; the Os owns them.
+    // Processes by PID, the live ones and those ended in this tick (removed
+    // once reported, at its end); the Os owns them.
     using ProcessList = PointerVector<Process>;
     const ProcessList& processes() const { return processes_; }
+    // How many of them are still alive (ProcessLimits::max_processes counts these).
+    std::size_t live_processes() const;
     Process* find(Pid pid) const;
     Runtime& runtime() const { return runtime_; }
     // Bytes of Lua memory this VM holds (RuntimeOptions::memory_limit caps it).

@@ -2,6 +2,7 @@
 
 #include <lua.hpp>
 
+#include "kernel/api_arguments.hpp"
 #include "runtime/cpu_budget.hpp"
 
 namespace luaos {
@@ -19,7 +20,7 @@ bool is_key_char(char c) {
 // stored; nothing here holds a C++ object, so Lua's errors may pass.
 int command_line_parse(lua_State* L) {
     std::size_t len = 0;
-    const char* line = luaL_checklstring(L, 1, &len);
+    const char* line = api_check_string(L, "os.parse_cmd", 1, &len);
     if (!cpu_budget_charge(L, len)) return luaL_error(L, "command line too long to parse");
     lua_settop(L, 1);
     lua_createtable(L, 0, 2);  // 2: the result

@@ -116,7 +116,9 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, Dial
 
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name, const SpawnOptions& options) {
     const Dialect dialect = options.dialect;
-    Pid pid = next_pid_.fetch_add(1, std::memory_order_relaxed);
+    // The PID is taken once the spawn makes a process (spawns of one Os never
+    // run concurrently: a script's within its tick, the host's between ticks).
+    const Pid pid = next_pid_.load(std::memory_order_relaxed);
     auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, name));
     if (options.parent != 0) process->ensure_io().parent = options.parent;
     Allocator::Charging charging(runtime_.allocator(), process->memory_account());
@@ -137,6 +139,8 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
             runtime_.chunks().release(chunk);
         }
     }
+    if (!result.ok() && !options.process_on_compile_error) return {0, std::move(result.error)};
+    next_pid_.store(pid + 1, std::memory_order_relaxed);
     Process& spawned = *process;
     processes_.push_back(runtime_, process.get());
     process.release();
@@ -353,6 +357,9 @@ double Os::run(std::uint64_t max_ticks) {
     for (std::uint64_t tick = 0; tick < max_ticks && !is_finished_; ++tick) this->tick();
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
+
+// Every process that ends is in kernel_->ended until its tick reports and removes it.
+std::size_t Os::live_processes() const { return processes_.size() - (kernel_ ? kernel_->ended.size() : 0); }
 
 // processes_ is in PID order: PIDs only grow and spawns append.
 Process* Os::find(Pid pid) const {

@@ -5,6 +5,7 @@
 #include <lua.hpp>
 #include <string>
 
+#include "kernel/api_arguments.hpp"
 #include "kernel/command_line.hpp"
 #include "kernel/kernel_state.hpp"
 #include "kernel/message_copy.hpp"
@@ -14,6 +15,7 @@
 #include "luaos/runtime.hpp"
 #include "runtime/cpu_budget.hpp"
 #include "runtime/doom.hpp"
+#include "runtime/error_text.hpp"
 #include "runtime/luau_library.hpp"
 #include "runtime/readonly.hpp"
 #include "runtime/sandbox.hpp"
@@ -34,9 +36,9 @@ Process& caller(lua_State* L) {
     return *process;
 }
 
-Pid check_pid(lua_State* L, int arg) {
-    const lua_Integer pid = luaL_checkinteger(L, arg);
-    luaL_argcheck(L, pid > 0 && pid <= std::numeric_limits<Pid>::max(), arg, "not a process id");
+Pid check_pid(lua_State* L, const char* function, int arg) {
+    const lua_Integer pid = api_check_integer(L, function, arg);
+    api_check(L, pid > 0 && pid <= std::numeric_limits<Pid>::max(), function, arg, "not a process id");
     return static_cast<Pid>(pid);
 }
 
@@ -118,8 +120,8 @@ std::uint64_t tick_after(const Os& os, lua_Integer ticks) {
 
 int os_sleep(lua_State* L) {
     Process& self = caller(L);
-    const lua_Integer ticks = luaL_checkinteger(L, 1);
-    luaL_argcheck(L, ticks >= 0, 1, "ticks must not be negative");
+    const lua_Integer ticks = api_check_integer(L, "os.sleep", 1);
+    api_check(L, ticks >= 0, "os.sleep", 1, "ticks must not be negative");
     if (ticks == 0) return os_yield(L);
     self.ensure_io().wake_tick = tick_after(self.os(), ticks);
     return give_up(L, self, BlockReason::Sleep, sleep_done, "os.sleep");
@@ -139,9 +141,9 @@ int os_getppid(lua_State* L) {
 
 // Checks the arguments table at `arg` and pushes each argument as a string;
 // returns how many were pushed.
-int push_spawn_args(lua_State* L, int arg, const ProcessLimits& limits) {
+int push_spawn_args(lua_State* L, const char* function, int arg, const ProcessLimits& limits) {
     if (lua_isnoneornil(L, arg)) return 0;
-    luaL_checktype(L, arg, LUA_TTABLE);
+    api_check_type(L, function, arg, LUA_TTABLE);
     const lua_Unsigned count = lua_rawlen(L, arg);
     if (count > limits.spawn_args) {
         return luaL_error(L, "too many arguments to spawn (%d, the limit is %d)", static_cast<int>(count),
@@ -167,16 +169,19 @@ int push_spawn_args(lua_State* L, int arg, const ProcessLimits& limits) {
 }
 
 // Spawns `code` (or the program) as a child of the caller with the `nargs`
-// strings on top of the stack; pushes the PID, or nil and the compile error.
+// strings on top of the stack; pushes the PID, or nil and the compile error
+// (no process is made then).
 int spawn_child(lua_State* L, Process& self, const Program* program, int code_index, int nargs) {
     Os& os = self.os();
     const Pid self_pid = self.pid();
     Pid pid = 0;
-    bool ok = false;
+    char error[kMaxErrorBytes + 64];  // the error, copied out of the C++ string (capped by error_text)
+    std::size_t error_length = 0;
     {  // raises nothing
         SpawnOptions options;
         options.parent = self_pid;
         options.set_arg = true;
+        options.process_on_compile_error = false;
         options.args.reserve(static_cast<std::size_t>(nargs));
         for (int i = nargs; i >= 1; --i) {
             std::size_t len = 0;
@@ -195,21 +200,20 @@ int spawn_child(lua_State* L, Process& self, const Program* program, int code_in
             result = os.spawn_process({code, len}, "spawn_source", options);
         }
         pid = result.pid;
-        ok = result.ok();
+        error_length = result.error.copy(error, sizeof error);
     }
-    if (ok) {
+    if (error_length == 0) {
         lua_pushinteger(L, pid);
         return 1;
     }
     luaL_pushfail(L);
-    const Process* child = os.find(pid);  // failed, kept until the tick reports it
-    lua_pushstring(L, child != nullptr ? child->error().c_str() : "the program did not compile");
+    lua_pushlstring(L, error, error_length);
     return 2;
 }
 
 void check_process_limit(lua_State* L, const Os& os, const char* what) {
     const std::uint32_t limit = os.runtime().options().process_limits.max_processes;
-    if (os.processes().size() >= limit) {
+    if (os.live_processes() >= limit) {
         luaL_error(L, "%s: the VM's limit of %d processes is reached", what, static_cast<int>(limit));
     }
 }
@@ -217,7 +221,7 @@ void check_process_limit(lua_State* L, const Os& os, const char* what) {
 int os_spawn(lua_State* L) {
     Process& self = caller(L);
     luau_float_as_text(L, 1);
-    luaL_checkstring(L, 1);
+    api_check_string(L, "os.spawn", 1);
     lua_settop(L, 2);
     Os& os = self.os();
     const Program* program = nullptr;
@@ -234,24 +238,24 @@ int os_spawn(lua_State* L) {
     }
     check_process_limit(L, os, "os.spawn");
     if (!cpu_budget_charge(L, program->code.size())) return luaL_error(L, "os.spawn: program too large to compile");
-    const int nargs = push_spawn_args(L, 2, os.runtime().options().process_limits);
+    const int nargs = push_spawn_args(L, "os.spawn", 2, os.runtime().options().process_limits);
     return spawn_child(L, self, program, 0, nargs);
 }
 
 int os_spawn_source(lua_State* L) {
     Process& self = caller(L);
     std::size_t len = 0;
-    luaL_checklstring(L, 1, &len);
+    api_check_string(L, "os.spawn_source", 1, &len);
     lua_settop(L, 2);
     check_process_limit(L, self.os(), "os.spawn_source");
     if (!cpu_budget_charge(L, len)) return luaL_error(L, "os.spawn_source: chunk too large to compile");
-    const int nargs = push_spawn_args(L, 2, self.os().runtime().options().process_limits);
+    const int nargs = push_spawn_args(L, "os.spawn_source", 2, self.os().runtime().options().process_limits);
     return spawn_child(L, self, nullptr, 1, nargs);
 }
 
 int os_status(lua_State* L) {
     Process& self = caller(L);
-    lua_pushstring(L, state_name(self.os().state(check_pid(L, 1))));
+    lua_pushstring(L, state_name(self.os().state(check_pid(L, "os.status", 1))));
     return 1;
 }
 
@@ -264,7 +268,7 @@ int wait_done(lua_State* L, int, lua_KContext) {
 
 int os_wait(lua_State* L) {
     Process& self = caller(L);
-    const Pid pid = check_pid(L, 1);
+    const Pid pid = check_pid(L, "os.wait", 1);
     if (pid == self.pid()) return luaL_error(L, "os.wait: a process cannot wait for itself");
     Os& os = self.os();
     if (std::optional<int> code = os.exit_code(pid)) {
@@ -278,7 +282,7 @@ int os_wait(lua_State* L) {
 
 int os_kill(lua_State* L) {
     Process& self = caller(L);
-    const Pid pid = check_pid(L, 1);
+    const Pid pid = check_pid(L, "os.kill", 1);
     if (pid == self.pid()) {
         self.doom(ProcessStatus::Killed, "killed by itself");
         return doom_enforce(L, self);
@@ -302,9 +306,9 @@ int os_exit(lua_State* L) {
     if (lua_isboolean(L, 1)) {
         code = lua_toboolean(L, 1) ? 0 : 1;
     } else {
-        const lua_Integer value = luaL_optinteger(L, 1, 0);
-        luaL_argcheck(L, value >= std::numeric_limits<int>::min() && value <= std::numeric_limits<int>::max(), 1,
-                      "exit code out of range");
+        const lua_Integer value = api_optional_integer(L, "os.exit", 1, 0);
+        api_check(L, value >= std::numeric_limits<int>::min() && value <= std::numeric_limits<int>::max(), "os.exit",
+                  1, "exit code out of range");
         code = static_cast<int>(value);
     }
     self.ensure_io().exit_code = code;
@@ -316,10 +320,10 @@ int os_exit(lua_State* L) {
 
 int os_write_stdin(lua_State* L) {
     Process& self = caller(L);
-    const Pid pid = check_pid(L, 1);
+    const Pid pid = check_pid(L, "os.write_stdin", 1);
     luau_float_as_text(L, 2);
     std::size_t len = 0;
-    const char* line = luaL_checklstring(L, 2, &len);
+    const char* line = api_check_string(L, "os.write_stdin", 2, &len);
     const std::size_t limit = self.os().runtime().options().process_limits.stdin_bytes;
     if (len > limit) return luaL_error(L, "os.write_stdin: line too long (the limit is %d bytes)", static_cast<int>(limit));
     return delivered(L, self.os().write_stdin(pid, {line, len}), "stdin full");
@@ -327,12 +331,12 @@ int os_write_stdin(lua_State* L) {
 
 int os_close_stdin(lua_State* L) {
     Process& self = caller(L);
-    return delivered(L, self.os().close_stdin(check_pid(L, 1)));
+    return delivered(L, self.os().close_stdin(check_pid(L, "os.close_stdin", 1)));
 }
 
 int os_read_stdout(lua_State* L) {
     Process& self = caller(L);
-    Process* target = live_process(self.os(), check_pid(L, 1));
+    Process* target = live_process(self.os(), check_pid(L, "os.read_stdout", 1));
     if (target == nullptr) return fail(L, "no such process");
     lua_pushlstring(L, target->output().data(), target->output().size());
     target->take_output();
@@ -374,13 +378,13 @@ int read_done(lua_State* L, int, lua_KContext format) {
 // without ("l") or with ("L") a newline; waits for one; nil once stdin is closed.
 int io_read(lua_State* L) {
     Process& self = caller(L);
-    const char* format = luaL_optstring(L, 1, "l");
+    const char* format = api_optional_string(L, "io.read", 1, "l");
     if (*format == '*') ++format;  // Lua 5.1's "*l"
     lua_KContext kind = kLine;
     if (format[0] == 'L' && format[1] == '\0') {
         kind = kLineWithNewline;
     } else if (!(format[0] == 'l' && format[1] == '\0')) {
-        return luaL_argerror(L, 1, "invalid format (luaos's stdin reads lines: 'l' or 'L')");
+        api_argument_error(L, "io.read", 1, "invalid format (luaos's stdin reads lines: 'l' or 'L')");
     }
     lua_settop(L, 0);
     if (try_read(L, self, kind)) return 1;
@@ -396,7 +400,7 @@ int io_write(lua_State* L) {
     luaL_Buffer text;
     luaL_buffinit(L, &text);
     for (int i = 1; i <= n; ++i) {
-        luaL_checklstring(L, i, nullptr);
+        api_check_string(L, "io.write", i);
         lua_pushvalue(L, i);
         luaL_addvalue(&text);
     }
@@ -411,8 +415,8 @@ int io_write(lua_State* L) {
 
 int os_send(lua_State* L) {
     Process& self = caller(L);
-    const Pid pid = check_pid(L, 1);
-    luaL_checkany(L, 2);
+    const Pid pid = check_pid(L, "os.send", 1);
+    api_check_any(L, "os.send", 2);
     const ProcessLimits& limits = self.os().runtime().options().process_limits;
     EncodeError error = EncodeError::None;
     int bad_type = LUA_TNONE;
@@ -468,8 +472,8 @@ int receive_done(lua_State* L, int, lua_KContext) {
 int os_receive(lua_State* L) {
     Process& self = caller(L);
     const bool has_timeout = !lua_isnoneornil(L, 1);
-    const lua_Integer timeout = has_timeout ? luaL_checkinteger(L, 1) : 0;
-    luaL_argcheck(L, timeout >= 0, 1, "timeout must not be negative");
+    const lua_Integer timeout = has_timeout ? api_check_integer(L, "os.receive", 1) : 0;
+    api_check(L, timeout >= 0, "os.receive", 1, "timeout must not be negative");
     lua_settop(L, 0);
     if (try_receive(L, self)) return 2;
     if (has_timeout && timeout == 0) return 0;

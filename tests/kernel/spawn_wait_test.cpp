@@ -56,20 +56,30 @@ TEST(SpawnWait, SpawnSourceRunsInlineCode) {
     EXPECT_EQ(h.exit_of(2).output, "child says\thi\n");
 }
 
-TEST(SpawnWait, UnknownProgramAndCompileErrorAreReturnedNotRaised) {
+// A spawn that does not compile makes no process: the parent gets nil and
+// the error; no PID is used, nothing is reported.
+TEST(SpawnWait, UnknownProgramAndCompileErrorAreReturnedAndMakeNoProcess) {
     Harness h;
     h.os.install_program("broken", "x = = 1");
     Pid parent = h.spawn(R"lua(
         print(os.spawn("nope"))
         print(os.spawn("broken"))
         print(os.spawn_source("if"))
+        print(os.spawn_source("x = = 1"))
+        print(os.spawn_source("print('child')"))
     )lua");
     h.run();
     EXPECT_EQ(h.exit_of(parent).status, ProcessStatus::Finished) << h.exit_of(parent).error;
     EXPECT_EQ(h.exit_of(parent).output,
               "nil\tno program named 'nope'\n"
               "nil\tbroken:1: unexpected symbol near '='\n"
-              "nil\tspawn_source:1: unexpected symbol near <eof>\n");
+              "nil\tspawn_source:1: unexpected symbol near <eof>\n"
+              "nil\tspawn_source:1: unexpected symbol near '='\n"
+              "2\n");
+    const std::vector<Exit> exits = h.recorder.exits();
+    ASSERT_EQ(exits.size(), 2u);
+    for (const Exit& exit : exits) EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.pid << ": " << exit.error;
+    EXPECT_EQ(h.os.stats().processes_spawned, 2u);
 }
 
 TEST(SpawnWait, WaitReturnsTheExitStatusOfEachEnding) {
@@ -195,6 +205,22 @@ TEST(SpawnWait, ProcessLimitIsAClearError) {
         << exit.error;
 }
 
+TEST(SpawnWait, ProcessLimitCountsLiveProcessesOnly) {
+    // Killed children no longer count, though they are reported only at the
+    // end of the tick: never more than two are alive here.
+    RuntimeOptions options;
+    options.process_limits.max_processes = 4;
+    Exit exit = run_script(R"(
+        for i = 1, 200 do
+            local pid = os.spawn_source("while true do end")
+            assert(os.kill(pid))
+        end
+        print('spawned 200')
+    )", options);
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    EXPECT_EQ(exit.output, "spawned 200\n");
+}
+
 TEST(SpawnWait, ChildrenSpawnedDuringATickRunFromTheNext) {
     Harness h;
     h.spawn("os.spawn_source('print(\"child\")') print('parent')");
@@ -248,31 +274,60 @@ TEST_P(BadArgument, IsAClearLuaError) {
 
 INSTANTIATE_TEST_SUITE_P(
     ProcessApi, BadArgument,
-    testing::Values(std::pair{"os.spawn()", "bad argument #1 to 'spawn' (string expected, got no value)"},
-                    std::pair{"os.spawn_source('', 5)", "bad argument #2 to 'spawn_source' (table expected"},
+    testing::Values(std::pair{"os.spawn()", "bad argument #1 to 'os.spawn' (string expected, got no value)"},
+                    std::pair{"os.spawn_source('', 5)", "bad argument #2 to 'os.spawn_source' (table expected"},
                     std::pair{"os.spawn_source('', {{}})", "spawn argument 1 is a table"},
-                    std::pair{"os.status('x')", "bad argument #1 to 'status' (number expected, got string)"},
+                    std::pair{"os.status('x')", "bad argument #1 to 'os.status' (number expected, got string)"},
                     std::pair{"os.status(1.5)", "number has no integer representation"},
-                    std::pair{"os.wait(-1)", "bad argument #1 to 'wait' (not a process id)"},
-                    std::pair{"os.kill(0)", "(not a process id)"},
+                    std::pair{"os.wait(-1)", "bad argument #1 to 'os.wait' (not a process id)"},
+                    std::pair{"os.kill(0)", "bad argument #1 to 'os.kill' (not a process id)"},
                     std::pair{"os.kill(2^40)", "(not a process id)"},
-                    std::pair{"os.sleep(-1)", "ticks must not be negative"},
-                    std::pair{"os.sleep('soon')", "bad argument #1 to 'sleep'"},
-                    std::pair{"os.exit({})", "bad argument #1 to 'exit'"},
+                    std::pair{"os.sleep(-1)", "bad argument #1 to 'os.sleep' (ticks must not be negative)"},
+                    std::pair{"os.sleep('soon')", "bad argument #1 to 'os.sleep'"},
+                    std::pair{"os.exit({})", "bad argument #1 to 'os.exit'"},
                     std::pair{"os.exit(2^40)", "exit code out of range"},
-                    std::pair{"os.write_stdin(1)", "bad argument #2 to 'write_stdin' (string expected"},
-                    std::pair{"os.write_stdin(1, {})", "bad argument #2 to 'write_stdin'"},
-                    std::pair{"os.read_stdout()", "bad argument #1 to 'read_stdout'"},
-                    std::pair{"os.send(1)", "bad argument #2 to 'send' (value expected)"},
+                    std::pair{"os.write_stdin(1)", "bad argument #2 to 'os.write_stdin' (string expected"},
+                    std::pair{"os.write_stdin(1, {})", "bad argument #2 to 'os.write_stdin'"},
+                    std::pair{"os.close_stdin('x')", "bad argument #1 to 'os.close_stdin'"},
+                    std::pair{"os.read_stdout()", "bad argument #1 to 'os.read_stdout'"},
+                    std::pair{"os.send(1)", "bad argument #2 to 'os.send' (value expected)"},
                     std::pair{"os.send(1, print)", "os.send: cannot send a function"},
                     std::pair{"os.send(1, {[{}] = 1})", "table keys must be booleans, numbers or strings"},
                     std::pair{"os.send(1, coroutine.create(print))", "cannot send a thread"},
-                    std::pair{"os.receive('x')", "bad argument #1 to 'receive'"},
-                    std::pair{"os.receive(-1)", "timeout must not be negative"},
-                    std::pair{"os.parse_cmd()", "bad argument #1 to 'parse_cmd'"},
-                    std::pair{"io.read('n')", "bad argument #1 to 'read' (invalid format"},
-                    std::pair{"io.read({})", "bad argument #1 to 'read'"},
-                    std::pair{"io.write({})", "bad argument #1 to 'write'"}));
+                    std::pair{"os.receive('x')", "bad argument #1 to 'os.receive'"},
+                    std::pair{"os.receive(-1)", "bad argument #1 to 'os.receive' (timeout must not be negative)"},
+                    std::pair{"os.parse_cmd()", "bad argument #1 to 'os.parse_cmd'"},
+                    std::pair{"io.read('n')", "bad argument #1 to 'io.read' (invalid format"},
+                    std::pair{"io.read({})", "bad argument #1 to 'io.read'"},
+                    std::pair{"io.write({})", "bad argument #1 to 'io.write'"}));
+
+// Called through pcall, or under another name, a function still names itself:
+// Lua's own way finds no name for a function called from C.
+TEST(BadArgumentNames, TheFunctionHoweverItIsCalled) {
+    EXPECT_EQ(output_of(R"(
+        print(pcall(os.kill, 0))
+        print(pcall(os.wait, 0))
+        print(pcall(os.sleep, -1))
+        print(pcall(os.status))
+        print(pcall(os.receive, -1))
+        print(pcall(os.send, 0, 1))
+        print(pcall(os.write_stdin, 0, 'x'))
+        print(pcall(os.spawn_source))
+        print(pcall(io.read, 'n'))
+        local kill = os.kill
+        print(pcall(function() kill(0) end))
+    )"),
+              "false\tbad argument #1 to 'os.kill' (not a process id)\n"
+              "false\tbad argument #1 to 'os.wait' (not a process id)\n"
+              "false\tbad argument #1 to 'os.sleep' (ticks must not be negative)\n"
+              "false\tbad argument #1 to 'os.status' (number expected, got no value)\n"
+              "false\tbad argument #1 to 'os.receive' (timeout must not be negative)\n"
+              "false\tbad argument #1 to 'os.send' (not a process id)\n"
+              "false\tbad argument #1 to 'os.write_stdin' (not a process id)\n"
+              "false\tbad argument #1 to 'os.spawn_source' (string expected, got no value)\n"
+              "false\tbad argument #1 to 'io.read' (invalid format (luaos's stdin reads lines: 'l' or 'L'))\n"
+              "false\ttest.lua:12: bad argument #1 to 'os.kill' (not a process id)\n");
+}
 
 }  // namespace
 }  // namespace luaos::test
