@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "luaos/network.hpp"
 #include "luaos/runtime.hpp"
 #include "luaos/stats.hpp"
 #include "luaos/vm.hpp"
@@ -42,6 +43,8 @@ struct ClusterOptions {
     // Bytes of Lua memory all VMs together may hold; 0 means three quarters
     // of the machine's physical memory (default_memory_cap()).
     std::size_t memory_cap = 0;
+    // The network between the VMs: its limits (docs/security.md).
+    NetworkOptions network;
 };
 
 struct RunOptions {
@@ -72,7 +75,8 @@ public:
     Cluster& operator=(const Cluster&) = delete;
 
     VirtualMachine& create_vm();
-    // Every VM's Os ticks once (shards in parallel); finished VMs are removed.
+    // Every VM's Os ticks once (shards in parallel); finished VMs are removed;
+    // then the network delivers what the VMs sent (luaos/network.hpp).
     void tick();
     // The same, but no VM starts its turn after `deadline`: those left go
     // first in the next tick, so that a VM's turn is never lost, only
@@ -93,6 +97,9 @@ public:
     // Lua states: at least one per worker thread, more as VMs fill them.
     unsigned shard_count() const;
     const MemoryCap& memory_cap() const { return *memory_cap_; }
+    // The VMs' network: their addresses, names, the game's policy. No VM has
+    // an address until the host gives it one.
+    Network& network() { return *network_; }
     void set_observer(ProcessObserver* observer);
     // Visits live VMs, shard by shard, each shard in creation order.
     void for_each_vm(const std::function<void(VirtualMachine&)>& visit);
@@ -105,6 +112,8 @@ private:
 
     ClusterOptions options_;
     std::shared_ptr<MemoryCap> memory_cap_;
+    // Before the VMs: a VM destroyed says goodbye through its shard's outbox.
+    std::unique_ptr<Network> network_;
     std::vector<std::unique_ptr<ShardGroup>> groups_;  // one per worker thread
     std::unique_ptr<WorkerPool> pool_;
     std::vector<std::size_t> deferred_;  // per worker, in the last tick

@@ -3,6 +3,7 @@
 
 #include "luaos/cluster.hpp"
 #include "luaos/dialect.hpp"
+#include "luaos/network.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"

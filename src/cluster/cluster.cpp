@@ -11,7 +11,8 @@ namespace luaos {
 
 Cluster::Cluster(ClusterOptions options)
     : options_(options),
-      memory_cap_(std::make_shared<MemoryCap>(options.memory_cap != 0 ? options.memory_cap : default_memory_cap())) {
+      memory_cap_(std::make_shared<MemoryCap>(options.memory_cap != 0 ? options.memory_cap : default_memory_cap())),
+      network_(std::make_unique<Network>(options.network)) {
     const unsigned workers = options_.threads == 0 ? 1 : options_.threads;
     const std::size_t shard_vms = options_.shard_vms != 0 ? options_.shard_vms : kDefaultShardVms;
     for (unsigned i = 0; i < workers; ++i) {
@@ -34,6 +35,7 @@ void Cluster::tick() { tick(std::chrono::steady_clock::time_point::max()); }
 void Cluster::tick(std::chrono::steady_clock::time_point deadline) {
     const auto start = std::chrono::steady_clock::now();
     tick_shards(deadline);
+    network_->route();
     ++ticks_;
     merge_tick_stats(std::chrono::steady_clock::now() - start);
 }

@@ -20,6 +20,7 @@
 
 #include "luaos/runtime.hpp"
 #include "luaos/vm.hpp"
+#include "net/net_library.hpp"
 
 namespace luaos {
 
@@ -31,6 +32,7 @@ public:
     Shard(const RuntimeOptions& options, std::shared_ptr<MemoryCap> cap, std::size_t capacity)
         : runtime_(options, std::move(cap)) {
         runtime_.set_activity_listener(this);
+        net_library_install(runtime_.lua());
         vms_.reserve(std::min(capacity, kMaxReservedVms));
         awake_.reserve(std::min(capacity, kMaxReservedVms));
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "luaos/os.hpp"
+#include "kernel/vm_service.hpp"
 #include "luaos/usage_counters.hpp"
 
 namespace luaos {
@@ -44,6 +45,7 @@ struct OsKernel {
     std::vector<Timer> timers;    // min-heap on tick
     std::size_t live_timers = 0;
     std::unique_ptr<OsRecords> records;  // created on first use too
+    std::unique_ptr<VmService> network;  // the VM's network endpoint (src/net), once it has one
     // VmStats's part that live processes no longer hold: the counters of
     // those removed, and turns sat out (rare: only slices that overran).
     UsageCounters ended_usage;

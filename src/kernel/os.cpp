@@ -196,7 +196,8 @@ namespace {
 
 // Whether the process is parked with a timer in the heap.
 bool has_timer(const ProcessIo& io) {
-    return io.parked && io.wake_tick != 0 && (io.block == BlockReason::Sleep || io.block == BlockReason::Receive);
+    return io.parked && io.wake_tick != 0 &&
+           (io.block == BlockReason::Sleep || io.block == BlockReason::Receive || io.block == BlockReason::Network);
 }
 
 }  // namespace
@@ -212,6 +213,7 @@ void Os::park(Process& process) {
             return;
         case BlockReason::Sleep:
         case BlockReason::Receive:
+        case BlockReason::Network:
             if (io.wake_tick != 0) kernel().add_timer(io.wake_tick, process.pid(), io.timer_generation);
             break;
         case BlockReason::Wait: {
@@ -315,6 +317,7 @@ void Os::reap_ended() {
             }
             io->buffers.reset();
         }
+        if (kernel.network) kernel.network->on_process_ended(pid);
         if (kernel.records && kernel.records->keep_events) {
             kernel.records->events.push_back({pid, process->status(), code, process->error()});
         }

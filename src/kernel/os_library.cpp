@@ -10,6 +10,7 @@
 #include "kernel/kernel_state.hpp"
 #include "kernel/message_copy.hpp"
 #include "kernel/process_io.hpp"
+#include "kernel/process_wait.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
@@ -69,6 +70,8 @@ int delivered(lua_State* L, Delivery delivery, const char* full = "full") {
 // coroutine is resumed at once and the continuation finds the request never
 // reached the scheduler: that is an error, rather than a busy wait.
 
+}  // namespace
+
 int give_up(lua_State* L, Process& self, BlockReason reason, lua_KFunction k, const char* what) {
     if (!lua_isyieldable(L)) {
         return luaL_error(L, "%s cannot wait here: it is called from a metamethod, iterator or callback that "
@@ -93,6 +96,15 @@ int not_reached(lua_State* L, const char* what) {
     return luaL_error(L, "%s cannot wait inside a coroutine resumed from a metamethod, iterator or callback", what);
 }
 
+std::uint64_t tick_after(const Os& os, lua_Integer ticks) {
+    const std::uint64_t now = os.ticks();
+    const auto wait = static_cast<std::uint64_t>(ticks);
+    return wait > std::numeric_limits<std::uint64_t>::max() - 1 - now ? std::numeric_limits<std::uint64_t>::max() - 1
+                                                                      : now + wait;
+}
+
+namespace {
+
 int yield_done(lua_State* L, int, lua_KContext) {
     reached_scheduler(caller(L));  // a yield that could not reach it was only a no-op
     return 0;
@@ -109,13 +121,6 @@ int os_yield(lua_State* L) {
 int sleep_done(lua_State* L, int, lua_KContext) {
     if (!reached_scheduler(caller(L))) return not_reached(L, "os.sleep");
     return 0;
-}
-
-std::uint64_t tick_after(const Os& os, lua_Integer ticks) {
-    const std::uint64_t now = os.ticks();
-    const auto wait = static_cast<std::uint64_t>(ticks);
-    return wait > std::numeric_limits<std::uint64_t>::max() - 1 - now ? std::numeric_limits<std::uint64_t>::max() - 1
-                                                                      : now + wait;
 }
 
 int os_sleep(lua_State* L) {

@@ -21,6 +21,7 @@ enum class BlockReason : std::uint8_t {
     Wait,     // os.wait(pid): the target's waiters list
     Read,     // io.read on an empty stdin
     Receive,  // os.receive on an empty mailbox, perhaps with a timer
+    Network,  // a net call (src/net): a connection, a listener or datagrams, perhaps with a timer
 };
 
 // A first-in first-out queue on one vector: std::deque would allocate a

@@ -1,0 +1,382 @@
+#include "net/endpoint.hpp"
+
+#include <algorithm>
+
+#include "kernel/kernel_state.hpp"
+#include "luaos/os.hpp"
+
+namespace luaos {
+
+const char* net_refusal_text(NetRefusal refusal) {
+    switch (refusal) {
+        case NetRefusal::None: return "ok";
+        case NetRefusal::NoAddress: return "no network address";
+        case NetRefusal::PortInUse: return "port in use";
+        case NetRefusal::TooManyListeners: return "too many listeners";
+        case NetRefusal::TooManyConnections: return "too many connections";
+    }
+    return "?";
+}
+
+NetEndpoint::NetEndpoint(Os& os, NetLink& link, std::uint32_t id) : os_(os), link_(link), id_(id) {}
+
+// The VM is being destroyed: its peers hear that their connections closed,
+// and the network that the endpoint is gone.
+NetEndpoint::~NetEndpoint() {
+    for (auto& [handle, connection] : connections_) {
+        if (connection.state == NetConnection::State::Open) post_to_peer(connection, PacketKind::Close, handle);
+    }
+    Packet gone;
+    gone.kind = PacketKind::EndpointGone;
+    gone.src_endpoint = id_;
+    post(std::move(gone));
+}
+
+// --- looking things up ------------------------------------------------------
+
+NetListener* NetEndpoint::listener(Pid owner, std::uint32_t handle) {
+    auto found = listeners_.find(handle);
+    return found == listeners_.end() || found->second.owner != owner ? nullptr : &found->second;
+}
+
+NetConnection* NetEndpoint::connection(Pid owner, std::uint32_t handle) {
+    auto found = connections_.find(handle);
+    return found == connections_.end() || found->second.owner != owner ? nullptr : &found->second;
+}
+
+std::uint32_t NetEndpoint::count_connections(Pid owner) const {
+    return static_cast<std::uint32_t>(
+        std::count_if(connections_.begin(), connections_.end(), [owner](const auto& entry) { return entry.second.owner == owner; }));
+}
+
+std::uint32_t NetEndpoint::count_listeners(Pid owner) const {
+    return static_cast<std::uint32_t>(
+        std::count_if(listeners_.begin(), listeners_.end(), [owner](const auto& entry) { return entry.second.owner == owner; }));
+}
+
+bool NetEndpoint::port_listened(std::uint16_t port) const {
+    return std::any_of(listeners_.begin(), listeners_.end(), [port](const auto& entry) { return entry.second.port == port; });
+}
+
+// The next ephemeral port nobody listens on (there are far more of them than
+// listeners a VM may have).
+std::uint16_t NetEndpoint::free_port() {
+    while (true) {
+        const std::uint16_t port = next_port_;
+        next_port_ = next_port_ == 65535 ? kFirstEphemeralPort : static_cast<std::uint16_t>(next_port_ + 1);
+        if (!port_listened(port)) return port;
+    }
+}
+
+// --- listeners ----------------------------------------------------------------
+
+NetRefusal NetEndpoint::listen(Pid owner, std::uint16_t port, std::uint32_t& handle) {
+    if (addresses_.empty()) return NetRefusal::NoAddress;
+    if (listeners_.size() >= limits().listeners_per_vm || count_listeners(owner) >= limits().listeners_per_process) {
+        return NetRefusal::TooManyListeners;
+    }
+    if (port == 0) port = free_port();
+    if (port_listened(port)) return NetRefusal::PortInUse;
+    handle = next_handle_++;
+    NetListener& listener = listeners_[handle];
+    listener.owner = owner;
+    listener.port = port;
+    return NetRefusal::None;
+}
+
+std::uint32_t NetEndpoint::accept(NetListener& listener) {
+    while (!listener.pending.empty()) {
+        const std::uint32_t handle = listener.pending.front();
+        listener.pending.pop();
+        auto found = connections_.find(handle);
+        if (found == connections_.end()) continue;
+        found->second.listener = 0;
+        found->second.owner = listener.owner;
+        return handle;
+    }
+    return 0;
+}
+
+// Connections opened to it and not accepted close too.
+void NetEndpoint::close_listener(std::uint32_t handle) {
+    auto found = listeners_.find(handle);
+    if (found == listeners_.end()) return;
+    SmallQueue<std::uint32_t> pending = std::move(found->second.pending);
+    listeners_.erase(found);
+    for (; !pending.empty(); pending.pop()) close_connection(pending.front());
+}
+
+// --- connections --------------------------------------------------------------
+
+NetRefusal NetEndpoint::connect(Pid owner, NetAddress ip, std::uint16_t port, std::uint32_t& handle) {
+    if (addresses_.empty()) return NetRefusal::NoAddress;
+    if (connections_.size() >= limits().connections_per_vm || count_connections(owner) >= limits().connections_per_process) {
+        return NetRefusal::TooManyConnections;
+    }
+    handle = next_handle_++;
+    NetConnection& connection = connections_[handle];
+    connection.owner = owner;
+    connection.local_port = free_port();
+    connection.peer_ip = ip;
+    connection.peer_port = port;
+    connection.credit = limits().connection_bytes;
+    Packet packet;
+    packet.kind = PacketKind::Connect;
+    packet.src_ip = own_address();
+    packet.src_port = connection.local_port;
+    packet.dst_ip = ip;
+    packet.dst_port = port;
+    packet.src_endpoint = id_;
+    packet.src_handle = handle;
+    post(std::move(packet));
+    return NetRefusal::None;
+}
+
+void NetEndpoint::post_to_peer(const NetConnection& connection, PacketKind kind, std::uint32_t handle) {
+    Packet packet;
+    packet.kind = kind;
+    packet.latency_ticks = connection.latency_ticks;
+    packet.src_endpoint = id_;
+    packet.src_handle = handle;
+    packet.dst_endpoint = connection.peer_endpoint;
+    packet.dst_handle = connection.peer_handle;
+    post(std::move(packet));
+}
+
+NetSend NetEndpoint::send(NetConnection& connection, std::string_view data) {
+    if (connection.state != NetConnection::State::Open) return NetSend::Closed;
+    const NetLimits& limit = limits();
+    if (data.size() > limit.connection_bytes || data.size() > limit.vm_sent_bytes) return NetSend::TooLarge;
+    if (data.size() > connection.credit || data.size() > limit.vm_sent_bytes - unread_) return NetSend::Wait;
+    connection.credit -= data.size();
+    connection.unread += data.size();
+    unread_ += data.size();
+    Packet packet;
+    packet.kind = PacketKind::Data;
+    packet.latency_ticks = connection.latency_ticks;
+    packet.src_endpoint = id_;
+    packet.dst_endpoint = connection.peer_endpoint;
+    packet.dst_handle = connection.peer_handle;
+    packet.data.assign(data);
+    post(std::move(packet));
+    return NetSend::Sent;
+}
+
+void NetEndpoint::consume(NetConnection& connection) {
+    const std::size_t bytes = connection.inbox.front().size();
+    connection.inbox.pop();
+    connection.inbox_bytes -= bytes;
+    if (connection.state != NetConnection::State::Open) return;
+    Packet credit;
+    credit.kind = PacketKind::Credit;
+    credit.latency_ticks = connection.latency_ticks;
+    credit.src_endpoint = id_;
+    credit.dst_endpoint = connection.peer_endpoint;
+    credit.dst_handle = connection.peer_handle;
+    credit.amount = bytes;
+    post(std::move(credit));
+}
+
+// What it sent and nobody will read no longer counts against the VM.
+void NetEndpoint::release_unread(NetConnection& connection) {
+    unread_ -= connection.unread;
+    connection.unread = 0;
+    if (!credit_waiters_.empty()) wake_all(credit_waiters_);
+}
+
+void NetEndpoint::close_connection(std::uint32_t handle) {
+    auto found = connections_.find(handle);
+    if (found == connections_.end()) return;
+    NetConnection& connection = found->second;
+    // One still connecting is refused an Accepted that comes later (deliver).
+    if (connection.state == NetConnection::State::Open) post_to_peer(connection, PacketKind::Close, handle);
+    release_unread(connection);
+    connections_.erase(found);
+}
+
+// --- datagrams ----------------------------------------------------------------
+
+NetSend NetEndpoint::send_datagram(Pid from, NetAddress ip, std::uint16_t port, std::string_view data) {
+    const NetLimits& limit = limits();
+    if (data.size() > limit.datagram_bytes) return NetSend::TooLarge;
+    if (datagram_tick_ != os_.ticks()) {
+        datagram_tick_ = os_.ticks();
+        datagrams_this_tick_ = 0;
+    }
+    if (datagrams_this_tick_ >= limit.datagrams_per_tick) return NetSend::Wait;
+    ++datagrams_this_tick_;
+    Packet packet;
+    packet.kind = PacketKind::Datagram;
+    packet.src_ip = own_address();
+    // Each process sends from a port of its own, so that it can tell the
+    // answers to it (their dst_port) from the others'.
+    packet.src_port = static_cast<std::uint16_t>(kFirstEphemeralPort + from % (65536 - kFirstEphemeralPort));
+    packet.dst_ip = ip;
+    packet.dst_port = port;
+    packet.src_endpoint = id_;
+    packet.data.assign(data);
+    post(std::move(packet));
+    return NetSend::Sent;
+}
+
+void NetEndpoint::consume_datagram() {
+    datagram_bytes_ -= datagrams_.front().data.size();
+    datagrams_.pop();
+}
+
+// --- waiting and waking -------------------------------------------------------
+
+void NetEndpoint::wait_for_datagram(Pid pid) {
+    if (std::find(datagram_waiters_.begin(), datagram_waiters_.end(), pid) == datagram_waiters_.end()) {
+        datagram_waiters_.push_back(pid);
+    }
+}
+
+void NetEndpoint::wait_for_credit(Pid pid) {
+    if (std::find(credit_waiters_.begin(), credit_waiters_.end(), pid) == credit_waiters_.end()) {
+        credit_waiters_.push_back(pid);
+    }
+}
+
+// Wakes `pid` if it waits in a net call; the call looks again at what it
+// waits for, and waits again if this was not it.
+void NetEndpoint::wake(Pid pid) {
+    Process* process = live_process(os_, pid);
+    if (process == nullptr || process->io() == nullptr) return;
+    const ProcessIo& io = *process->io();
+    if (io.parked && io.block == BlockReason::Network) os_.wake(*process);
+}
+
+void NetEndpoint::wake_all(std::vector<Pid>& waiting) {
+    std::vector<Pid> woken;
+    woken.swap(waiting);
+    for (Pid pid : woken) wake(pid);
+}
+
+// --- packets from the network -------------------------------------------------
+
+NetDelivery NetEndpoint::open_incoming(const Packet& packet) {
+    auto refuse = [&] {
+        Packet refused;
+        refused.kind = PacketKind::Refused;
+        refused.latency_ticks = packet.latency_ticks;
+        refused.src_endpoint = id_;
+        refused.dst_endpoint = packet.src_endpoint;
+        refused.dst_handle = packet.src_handle;
+        post(std::move(refused));
+        return NetDelivery::Refused;
+    };
+    auto listening = std::find_if(listeners_.begin(), listeners_.end(),
+                                  [&](const auto& entry) { return entry.second.port == packet.dst_port; });
+    if (listening == listeners_.end()) return refuse();
+    NetListener& listener = listening->second;
+    if (connections_.size() >= limits().connections_per_vm ||
+        count_connections(listener.owner) >= limits().connections_per_process) {
+        return refuse();
+    }
+    const std::uint32_t handle = next_handle_++;
+    NetConnection& connection = connections_[handle];
+    connection.state = NetConnection::State::Open;
+    connection.owner = listener.owner;
+    connection.listener = listening->first;
+    connection.local_port = packet.dst_port;
+    connection.peer_ip = packet.src_ip;
+    connection.peer_port = packet.src_port;
+    connection.peer_endpoint = packet.src_endpoint;
+    connection.peer_handle = packet.src_handle;
+    connection.latency_ticks = packet.latency_ticks;
+    connection.credit = limits().connection_bytes;
+    listener.pending.push(handle);
+    post_to_peer(connection, PacketKind::Accepted, handle);
+    wake(listener.owner);
+    return NetDelivery::Delivered;
+}
+
+NetDelivery NetEndpoint::deliver(Packet& packet) {
+    if (packet.kind == PacketKind::Connect) return open_incoming(packet);
+    if (packet.kind == PacketKind::Datagram) {
+        const NetLimits& limit = limits();
+        if (datagrams_.size() >= limit.datagram_queue || packet.data.size() > limit.datagram_queue_bytes - datagram_bytes_) {
+            return NetDelivery::Dropped;
+        }
+        datagram_bytes_ += packet.data.size();
+        datagrams_.push({packet.src_ip, packet.src_port, packet.dst_port, std::move(packet.data)});
+        wake_all(datagram_waiters_);
+        return NetDelivery::Delivered;
+    }
+    auto found = connections_.find(packet.dst_handle);
+    if (found == connections_.end()) {
+        // Closed here already: an Accepted for a connect that gave up is
+        // answered, so that the listener's side closes too.
+        if (packet.kind == PacketKind::Accepted) {
+            Packet close;
+            close.kind = PacketKind::Close;
+            close.latency_ticks = packet.latency_ticks;
+            close.src_endpoint = id_;
+            close.dst_endpoint = packet.src_endpoint;
+            close.dst_handle = packet.src_handle;
+            post(std::move(close));
+        }
+        return NetDelivery::Dropped;
+    }
+    NetConnection& connection = found->second;
+    using State = NetConnection::State;
+    switch (packet.kind) {
+        case PacketKind::Accepted:
+            if (connection.state != State::Connecting) return NetDelivery::Dropped;
+            connection.state = State::Open;
+            connection.peer_endpoint = packet.src_endpoint;
+            connection.peer_handle = packet.src_handle;
+            connection.latency_ticks = packet.latency_ticks;
+            break;
+        case PacketKind::Refused:
+        case PacketKind::Unreachable:
+            if (connection.state != State::Connecting) return NetDelivery::Dropped;
+            connection.state = packet.kind == PacketKind::Refused ? State::Refused : State::Unreachable;
+            break;
+        case PacketKind::Data:
+            if (connection.state != State::Open) return NetDelivery::Dropped;
+            connection.inbox_bytes += packet.data.size();
+            connection.inbox.push(std::move(packet.data));
+            break;
+        case PacketKind::Credit: {
+            const auto amount = static_cast<std::size_t>(std::min<std::uint64_t>(packet.amount, connection.unread));
+            connection.credit += amount;
+            connection.unread -= amount;
+            unread_ -= amount;
+            if (!credit_waiters_.empty()) wake_all(credit_waiters_);
+            break;
+        }
+        case PacketKind::Close:
+            if (connection.state == State::Connecting) {
+                connection.state = State::Refused;
+            } else if (connection.state == State::Open) {
+                connection.state = State::PeerClosed;
+            }
+            release_unread(connection);
+            break;
+        case PacketKind::Connect:
+        case PacketKind::Datagram:
+        case PacketKind::EndpointGone:
+            return NetDelivery::Dropped;
+    }
+    wake(connection.owner);
+    return NetDelivery::Delivered;
+}
+
+void NetEndpoint::on_process_ended(Pid pid) {
+    std::vector<std::uint32_t> handles;
+    for (const auto& [handle, listener] : listeners_) {
+        if (listener.owner == pid) handles.push_back(handle);
+    }
+    for (std::uint32_t handle : handles) close_listener(handle);
+    handles.clear();
+    for (const auto& [handle, connection] : connections_) {
+        if (connection.owner == pid) handles.push_back(handle);
+    }
+    for (std::uint32_t handle : handles) close_connection(handle);
+    std::erase(datagram_waiters_, pid);
+    std::erase(credit_waiters_, pid);
+}
+
+}  // namespace luaos
