@@ -44,7 +44,7 @@ struct ClusterOptions {
     // of the machine's physical memory (default_memory_cap()).
     std::size_t memory_cap = 0;
     // The network between the VMs: its limits (docs/security.md).
-    NetworkOptions network;
+    NetworkOptions network{};
 };
 
 struct RunOptions {

@@ -54,7 +54,7 @@ struct NetLimits {
 };
 
 struct NetworkOptions {
-    NetLimits limits;
+    NetLimits limits{};
 };
 
 // A connection being opened, or one datagram, as the policy sees it.

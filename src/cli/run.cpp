@@ -133,11 +133,16 @@ Dialect dialect_of(const RunCommand& command, const Script& script) {
 // copied), spawning every script in order (PIDs 1, 2, ...). A script that does
 // not compile still becomes a process: it fails at the first tick and is
 // reported like any other.
+// VM i (from 0) gets the address 10.0.0.1 + i, counting on through
+// 10.0.0.0/8; past 10.255.255.254 VMs get none.
 template <typename OnVm>
 void spawn_vms(Cluster& cluster, const RunCommand& command, const std::vector<Script>& scripts,
                const Programs& programs, OnVm on_vm) {
+    constexpr NetAddress kFirstAddress = 0x0A000001;  // 10.0.0.1
+    constexpr std::uint64_t kAddresses = 0x00FFFFFE;  // to 10.255.255.254
     for (std::uint64_t i = 0; i < command.vms; ++i) {
         VirtualMachine& vm = cluster.create_vm();
+        if (i < kAddresses) cluster.network().set_addresses(vm, {kFirstAddress + static_cast<NetAddress>(i)});
         on_vm(vm);
         for (const auto& program : programs) vm.os().install_program(program);
         for (const Script& script : scripts) {
