@@ -334,5 +334,89 @@ TEST(Network, AConnectionMessageLargerThanTheBufferIsAnError) {
               std::string::npos);
 }
 
+// The game's rules: a firewall that rejects port 22 and drops port 23, and a
+// NAT that shows 10.0.0.2 as 192.168.0.1 to the listener; both ways with a
+// latency of 3 ticks.
+class Rules final : public NetPolicy {
+public:
+    NetVerdict decide(NetFlow& flow) override {
+        ++decisions;
+        if (flow.dst_port == 22) return {NetAction::Reject};
+        if (flow.dst_port == 23) return {NetAction::Drop};
+        if (flow.src_ip == net_address(1)) flow.src_ip = *parse_net_address("192.168.0.1");
+        return {NetAction::Allow, latency};
+    }
+    int decisions = 0;
+    std::uint32_t latency = 0;
+};
+
+TEST(NetPolicy, AFirewallRuleBlocksOnePort) {
+    NetWorld world;
+    Rules rules;
+    world.cluster.network().set_policy(&rules);
+    VirtualMachine& a = world.add_vm();
+    VirtualMachine& b = world.add_vm();
+    world.spawn(a, R"(
+        local ssh, telnet, web = net.listen(22), net.listen(23), net.listen(80)
+        local conn = web:accept()
+        print(conn:recv())
+    )");
+    auto client = world.spawn(b, R"(
+        print(net.connect("10.0.0.1", 22))
+        print(net.connect("10.0.0.1", 23, 5))
+        local web = assert(net.connect("10.0.0.1", 80))
+        web:send("through")
+    )");
+    world.run(100);
+    EXPECT_EQ(world.output_of(client), "nil\trefused\nnil\ttimed out\n");
+    EXPECT_EQ(rules.decisions, 3);
+}
+
+TEST(NetPolicy, ANatRuleRewritesTheSource) {
+    NetWorld world;
+    Rules rules;
+    world.cluster.network().set_policy(&rules);
+    VirtualMachine& a = world.add_vm();
+    VirtualMachine& b = world.add_vm();
+    auto server = world.spawn(a, R"(
+        local conn = net.listen(80):accept()
+        print(conn:peer())
+        conn:send("reply")
+        local d = net.recv()
+        print(d.src_ip, d.data)
+    )");
+    auto client = world.spawn(b, R"(
+        local conn = assert(net.connect("10.0.0.1", 80))
+        print(conn:recv(), conn:peer())
+        net.send("10.0.0.1", 53, "datagram")
+    )");
+    world.run(100);
+    const std::string server_output = world.output_of(server);
+    EXPECT_EQ(server_output.substr(0, server_output.find('\t')), "192.168.0.1");
+    EXPECT_NE(server_output.find("\n192.168.0.1\tdatagram\n"), std::string::npos) << server_output;
+    EXPECT_EQ(world.output_of(client), "reply\t10.0.0.1\t80\n");
+}
+
+// Latency: 3 ticks more on every packet of the connection, both ways.
+TEST(NetPolicy, LatencyDelaysEveryPacketOfTheConnection) {
+    NetWorld world;
+    Rules rules;
+    rules.latency = 3;
+    world.cluster.network().set_policy(&rules);
+    VirtualMachine& a = world.add_vm();
+    VirtualMachine& b = world.add_vm();
+    world.spawn(a, "local conn = net.listen(80):accept() conn:send(conn:recv()) os.sleep(50)");
+    auto client = world.spawn(b, R"(
+        os.yield()
+        local conn = assert(net.connect("10.0.0.1", 80))
+        conn:send("x")
+        assert(conn:recv() == "x")
+    )");
+    world.run(100);
+    // Without latency: connect sent in tick 2, answered in 4; request sent in
+    // 4, read in 5 and answered; response read in 6. Four packets, 3 ticks each.
+    EXPECT_EQ(world.exit_of(client).tick, 6u + 4 * 3);
+}
+
 }  // namespace
 }  // namespace luaos::test
