@@ -116,7 +116,7 @@ public:
     // network, its open connections stay). False, and nothing changes, if
     // another VM has one of them. Call between ticks.
     bool set_addresses(VirtualMachine& vm, const std::vector<NetAddress>& addresses);
-    std::vector<NetAddress> addresses(const VirtualMachine& vm) const;
+    std::vector<NetAddress> addresses(VirtualMachine& vm) const;
     // The name service: net.resolve(name) gives these addresses; none removes the name.
     void set_name(std::string name, std::vector<NetAddress> addresses);
     // The game's rules; null (the default) lets every VM reach every other.

@@ -61,9 +61,10 @@ struct Network::State {
         return found == by_address.end() ? nullptr : endpoint(found->second);
     }
     void forget(std::uint32_t id);
+    std::uint32_t endpoint_of(Os& os);
     void route(Packet& packet);
     bool apply_policy(Packet& packet);
-    void answer_connector(const Packet& connect, PacketKind kind);
+    void answer_sender(const Packet& connect, PacketKind kind);
     void deliver(Packet& packet);
     void delay(Packet& packet);
     void release_due();
@@ -100,8 +101,7 @@ NetLink& Network::link_for(Runtime& runtime) {
 
 bool Network::set_addresses(VirtualMachine& vm, const std::vector<NetAddress>& addresses) {
     State& state = *state_;
-    auto known = state.by_os.find(&vm.os());
-    const std::uint32_t current = known == state.by_os.end() ? 0 : known->second;
+    const std::uint32_t current = state.endpoint_of(vm.os());
     for (NetAddress address : addresses) {
         auto holder = state.by_address.find(address);
         if (holder != state.by_address.end() && holder->second != current) return false;
@@ -122,10 +122,22 @@ bool Network::set_addresses(VirtualMachine& vm, const std::vector<NetAddress>& a
     return true;
 }
 
-std::vector<NetAddress> Network::addresses(const VirtualMachine& vm) const {
-    auto known = state_->by_os.find(&vm.os());
-    if (known == state_->by_os.end()) return {};
-    return state_->hosts.at(known->second).addresses;
+std::vector<NetAddress> Network::addresses(VirtualMachine& vm) const {
+    const std::uint32_t id = state_->endpoint_of(vm.os());
+    if (id == 0) return {};
+    return state_->hosts.at(id).addresses;
+}
+
+// The number of the endpoint `os` has, or 0. A VM destroyed since the last
+// route() may have left its record behind, for a new VM in the same memory:
+// the record counts only if the Os still holds that endpoint.
+std::uint32_t Network::State::endpoint_of(Os& os) {
+    auto known = by_os.find(&os);
+    if (known == by_os.end()) return 0;
+    const std::uint32_t id = known->second;
+    if (hosts.at(id).endpoint == os.kernel().network.get()) return id;
+    forget(id);
+    return 0;
 }
 
 void Network::State::forget(std::uint32_t id) {
@@ -179,7 +191,7 @@ bool Network::State::apply_policy(Packet& packet) {
             ++stats.datagrams_dropped;
         } else if (verdict.action == NetAction::Reject) {
             ++stats.connections_refused;
-            answer_connector(packet, PacketKind::Refused);
+            answer_sender(packet, PacketKind::Refused);
         } else {
             ++stats.packets_dropped;
         }
@@ -193,16 +205,16 @@ bool Network::State::apply_policy(Packet& packet) {
     return true;
 }
 
-// The network's own answer to a connect (refused by the policy, or no VM at
-// the address), delivered at once.
-void Network::State::answer_connector(const Packet& connect, PacketKind kind) {
-    NetEndpoint* connector = endpoint(connect.src_endpoint);
-    if (connector == nullptr) return;
+// The network's own answer to a packet's sender (a connect refused by the
+// policy or to an address no VM has), delivered at once.
+void Network::State::answer_sender(const Packet& packet, PacketKind kind) {
+    NetEndpoint* sender = endpoint(packet.src_endpoint);
+    if (sender == nullptr) return;
     Packet answer;
     answer.kind = kind;
-    answer.dst_endpoint = connect.src_endpoint;
-    answer.dst_handle = connect.src_handle;
-    connector->deliver(answer);
+    answer.dst_endpoint = packet.src_endpoint;
+    answer.dst_handle = packet.src_handle;
+    sender->deliver(answer);
 }
 
 void Network::State::deliver(Packet& packet) {
@@ -210,11 +222,14 @@ void Network::State::deliver(Packet& packet) {
     if (receiver == nullptr) {
         if (packet.kind == PacketKind::Connect) {
             ++stats.connections_unreachable;
-            answer_connector(packet, PacketKind::Unreachable);
+            answer_sender(packet, PacketKind::Unreachable);
         } else if (packet.kind == PacketKind::Datagram) {
             ++stats.datagrams_dropped;
         } else {
             ++stats.packets_dropped;
+            // A connection accepted for a VM destroyed while it connected:
+            // the listener's side closes.
+            if (packet.kind == PacketKind::Accepted) answer_sender(packet, PacketKind::Close);
         }
         return;
     }

@@ -132,7 +132,7 @@ NetRefusal NetEndpoint::connect(Pid owner, NetAddress ip, std::uint16_t port, st
     return NetRefusal::None;
 }
 
-void NetEndpoint::post_to_peer(const NetConnection& connection, PacketKind kind, std::uint32_t handle) {
+Packet NetEndpoint::to_peer(const NetConnection& connection, PacketKind kind, std::uint32_t handle) const {
     Packet packet;
     packet.kind = kind;
     packet.latency_ticks = connection.latency_ticks;
@@ -140,7 +140,22 @@ void NetEndpoint::post_to_peer(const NetConnection& connection, PacketKind kind,
     packet.src_handle = handle;
     packet.dst_endpoint = connection.peer_endpoint;
     packet.dst_handle = connection.peer_handle;
-    post(std::move(packet));
+    return packet;
+}
+
+void NetEndpoint::post_to_peer(const NetConnection& connection, PacketKind kind, std::uint32_t handle) {
+    post(to_peer(connection, kind, handle));
+}
+
+// Answers a packet's sender: a connect refused, an Accepted for a connection closed here.
+void NetEndpoint::answer(const Packet& packet, PacketKind kind) {
+    Packet answer;
+    answer.kind = kind;
+    answer.latency_ticks = packet.latency_ticks;
+    answer.src_endpoint = id_;
+    answer.dst_endpoint = packet.src_endpoint;
+    answer.dst_handle = packet.src_handle;
+    post(std::move(answer));
 }
 
 NetSend NetEndpoint::send(NetConnection& connection, std::string_view data) {
@@ -151,12 +166,7 @@ NetSend NetEndpoint::send(NetConnection& connection, std::string_view data) {
     connection.credit -= data.size();
     connection.unread += data.size();
     unread_ += data.size();
-    Packet packet;
-    packet.kind = PacketKind::Data;
-    packet.latency_ticks = connection.latency_ticks;
-    packet.src_endpoint = id_;
-    packet.dst_endpoint = connection.peer_endpoint;
-    packet.dst_handle = connection.peer_handle;
+    Packet packet = to_peer(connection, PacketKind::Data, 0);
     packet.data.assign(data);
     post(std::move(packet));
     return NetSend::Sent;
@@ -167,12 +177,7 @@ void NetEndpoint::consume(NetConnection& connection) {
     connection.inbox.pop();
     connection.inbox_bytes -= bytes;
     if (connection.state != NetConnection::State::Open) return;
-    Packet credit;
-    credit.kind = PacketKind::Credit;
-    credit.latency_ticks = connection.latency_ticks;
-    credit.src_endpoint = id_;
-    credit.dst_endpoint = connection.peer_endpoint;
-    credit.dst_handle = connection.peer_handle;
+    Packet credit = to_peer(connection, PacketKind::Credit, 0);
     credit.amount = bytes;
     post(std::move(credit));
 }
@@ -257,13 +262,7 @@ void NetEndpoint::wake_all(std::vector<Pid>& waiting) {
 
 NetDelivery NetEndpoint::open_incoming(const Packet& packet) {
     auto refuse = [&] {
-        Packet refused;
-        refused.kind = PacketKind::Refused;
-        refused.latency_ticks = packet.latency_ticks;
-        refused.src_endpoint = id_;
-        refused.dst_endpoint = packet.src_endpoint;
-        refused.dst_handle = packet.src_handle;
-        post(std::move(refused));
+        answer(packet, PacketKind::Refused);
         return NetDelivery::Refused;
     };
     auto listening = std::find_if(listeners_.begin(), listeners_.end(),
@@ -308,15 +307,7 @@ NetDelivery NetEndpoint::deliver(Packet& packet) {
     if (found == connections_.end()) {
         // Closed here already: an Accepted for a connect that gave up is
         // answered, so that the listener's side closes too.
-        if (packet.kind == PacketKind::Accepted) {
-            Packet close;
-            close.kind = PacketKind::Close;
-            close.latency_ticks = packet.latency_ticks;
-            close.src_endpoint = id_;
-            close.dst_endpoint = packet.src_endpoint;
-            close.dst_handle = packet.src_handle;
-            post(std::move(close));
-        }
+        if (packet.kind == PacketKind::Accepted) answer(packet, PacketKind::Close);
         return NetDelivery::Dropped;
     }
     NetConnection& connection = found->second;

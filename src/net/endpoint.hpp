@@ -143,7 +143,9 @@ public:
 
 private:
     void post(Packet packet) { link_.outbox.push_back(std::move(packet)); }
+    Packet to_peer(const NetConnection& connection, PacketKind kind, std::uint32_t handle) const;
     void post_to_peer(const NetConnection& connection, PacketKind kind, std::uint32_t handle);
+    void answer(const Packet& packet, PacketKind kind);
     void wake(Pid pid);
     void wake_all(std::vector<Pid>& waiting);
     std::uint32_t count_connections(Pid owner) const;

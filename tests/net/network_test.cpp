@@ -224,6 +224,20 @@ TEST(Network, ADestroyedVmsConnectionsEndAndItsAddressIsUnreachable) {
     EXPECT_EQ(world.output_of(client), "bye\tnil\nnil\tunreachable\n");
 }
 
+// The connector's VM is destroyed while its connection is being accepted:
+// the listener's side hears the end of the stream rather than waiting forever.
+TEST(Network, AConnectorDestroyedWhileConnectingClosesTheAcceptedEnd) {
+    NetWorld world;
+    VirtualMachine& a = world.add_vm();
+    VirtualMachine& b = world.add_vm();
+    auto server = world.spawn(a, "local conn = net.listen(80):accept() print(conn:recv())");
+    auto client = world.spawn(b, "net.connect('10.0.0.1', 80)");
+    world.tick();  // the client's Connect is sent
+    EXPECT_TRUE(b.os().kill(client.second));
+    world.run(20);
+    EXPECT_EQ(world.output_of(server), "nil\n");
+}
+
 // A slow reader: the writer sends 300 messages of 1 KiB over a connection
 // whose receiver buffers 4 KiB; it waits whenever the buffer is full (while
 // the reader sleeps, it has nothing else to do), and the reader gets every
