@@ -4,6 +4,7 @@
 // shards, one Runtime (Lua state) each, so that shards tick on separate
 // threads with nothing shared between them.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -59,12 +60,17 @@ struct RunOptions {
     // Runs on the calling thread after every tick, with every worker idle (so
     // it may touch any VM), before the pacing sleep; counts as ticking time.
     std::function<void()> after_tick;
+    // When given, run() stops once it reads true: at the end of the tick
+    // under way, without the pacing sleep (which it checks every 50 ms). A
+    // signal handler may set it (the CLI's Ctrl-C does).
+    const std::atomic<bool>* stop = nullptr;
 };
 
 struct RunStats {
     std::uint64_t ticks = 0;
     double elapsed_ms = 0;
     bool hit_tick_limit = false;  // stopped by max_ticks with VMs still running
+    bool stopped = false;         // stopped by RunOptions::stop with VMs still running
 };
 
 class Cluster {

@@ -1,6 +1,7 @@
 // The game loop: Cluster::run, ticking until every VM is done or the tick
 // limit is hit, optionally paced to a fixed tick rate.
 
+#include <algorithm>
 #include <cstdio>
 #include <ostream>
 #include <thread>
@@ -63,6 +64,23 @@ void print_progress(std::ostream& out, Cluster& cluster, const Interval& interva
     out << '\n' << std::flush;
 }
 
+bool stop_requested(const RunOptions& options) {
+    return options.stop != nullptr && options.stop->load(std::memory_order_relaxed);
+}
+
+// Sleeps until `until`, or less once a stop is asked for: a paced frame may
+// be long (--tps 0.1 sleeps 10 s), and Ctrl-C must not wait it out.
+void sleep_until_frame(Clock::time_point until, const RunOptions& options) {
+    if (options.stop == nullptr) {
+        std::this_thread::sleep_until(until);
+        return;
+    }
+    constexpr auto kStopCheck = std::chrono::milliseconds(50);
+    for (auto now = Clock::now(); now < until && !stop_requested(options); now = Clock::now()) {
+        std::this_thread::sleep_until(std::min(until, now + kStopCheck));
+    }
+}
+
 }  // namespace
 
 RunStats Cluster::run(const RunOptions& options) {
@@ -79,7 +97,7 @@ RunStats Cluster::run(const RunOptions& options) {
     auto next_progress = start + options.progress_every;
     Interval interval{start};
 
-    while (vm_count() > 0 && stats.ticks < options.max_ticks) {
+    while (vm_count() > 0 && stats.ticks < options.max_ticks && !stop_requested(options)) {
         if (budget > Clock::duration::zero()) {
             tick(Clock::now() + budget);
         } else {
@@ -87,7 +105,7 @@ RunStats Cluster::run(const RunOptions& options) {
         }
         ++stats.ticks;
         if (options.after_tick) options.after_tick();
-        if (!paced) continue;
+        if (!paced || stop_requested(options)) continue;
         interval.add(last_tick_, period);
         auto now = Clock::now();
         if (options.progress != nullptr && now >= next_progress) {
@@ -100,13 +118,14 @@ RunStats Cluster::run(const RunOptions& options) {
         // trying to catch up on the frames it missed (the progress line
         // counts such ticks).
         if (next_frame > now) {
-            std::this_thread::sleep_until(next_frame);
+            sleep_until_frame(next_frame, options);
         } else {
             next_frame = now;
         }
     }
     stats.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    stats.hit_tick_limit = vm_count() > 0;
+    stats.stopped = vm_count() > 0 && stop_requested(options);
+    stats.hit_tick_limit = vm_count() > 0 && !stats.stopped;
     return stats;
 }
 

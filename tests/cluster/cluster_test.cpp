@@ -6,6 +6,8 @@
 #include <set>
 #include <regex>
 #include <sstream>
+#include <thread>
+#include <atomic>
 
 #include "support/harness.hpp"
 
@@ -54,6 +56,51 @@ TEST(Cluster, RunStopsAtTheTickLimit) {
     EXPECT_EQ(stats.ticks, 12u);
     EXPECT_TRUE(stats.hit_tick_limit);
     EXPECT_EQ(cluster.vm_count(), 1u);
+}
+
+TEST(Cluster, RunStopsAtTheEndOfTheTickInWhichStopIsSet) {
+    Cluster cluster;
+    cluster.create_vm().os().spawn_process("while true do coroutine.yield() end", "forever.lua");
+    std::atomic<bool> stop{false};
+    RunStats stats = cluster.run({.max_ticks = 100, .after_tick = [&] { stop = cluster.ticks() == 3; }, .stop = &stop});
+    EXPECT_EQ(stats.ticks, 3u);
+    EXPECT_TRUE(stats.stopped);
+    EXPECT_FALSE(stats.hit_tick_limit) << "the limit was not what stopped it";
+    EXPECT_EQ(cluster.vm_count(), 1u);
+}
+
+TEST(Cluster, RunSetToStopBeforeItStartsTicksNothing) {
+    Cluster cluster;
+    cluster.create_vm().os().spawn_process("while true do coroutine.yield() end", "forever.lua");
+    std::atomic<bool> stop{true};
+    RunStats stats = cluster.run({.max_ticks = 100, .stop = &stop});
+    EXPECT_EQ(stats.ticks, 0u);
+    EXPECT_TRUE(stats.stopped);
+}
+
+// A paced frame of 1000 s: only a sleep that sees the stop ends in time.
+TEST(Cluster, StopCutsThePacingSleepShort) {
+    Cluster cluster;
+    cluster.create_vm().os().spawn_process("while true do coroutine.yield() end", "forever.lua");
+    std::atomic<bool> stop{false};
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        stop = true;
+    });
+    RunStats stats = cluster.run({.max_ticks = 5, .ticks_per_second = 0.001, .stop = &stop});
+    stopper.join();
+    EXPECT_LE(stats.ticks, 1u);
+    EXPECT_TRUE(stats.stopped);
+}
+
+TEST(Cluster, StopDoesNotCountWhenEveryVmIsDone) {
+    Cluster cluster;
+    cluster.create_vm().os().spawn_process("return 1", "quick.lua");
+    std::atomic<bool> stop{false};
+    RunStats stats = cluster.run({.after_tick = [&] { stop = true; }, .stop = &stop});
+    EXPECT_EQ(stats.ticks, 1u);
+    EXPECT_FALSE(stats.stopped) << "nothing was left running";
+    EXPECT_FALSE(stats.hit_tick_limit);
 }
 
 TEST(Cluster, VmsCannotSeeEachOthersGlobals) {
