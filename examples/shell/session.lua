@@ -1,6 +1,6 @@
 -- Plays a player at a terminal: starts the shell, types lines into its
 -- stdin, then waits for the shell to exit.
-local shell = assert(os.spawn("shell", {"$ "}))
+local shell = assert(os.spawn("shell", {"$ ", "echo"}))
 for _, line in ipairs({
     'echo hello "big world"',
     "echo quiet upper=yes",

@@ -6,10 +6,17 @@
 --             --program count=examples/shell/count.lua \
 --             examples/shell/session.lua
 --
+-- or, at this terminal (its arguments after `--`: the prompt, and `echo` to
+-- print each line read, as session.lua asks since nobody types there):
+--
+--   luaos run --stdin --program echo=examples/shell/echo.lua \
+--             --program count=examples/shell/count.lua examples/shell/shell.lua
+--
 -- Built in: `exit [code]`, `status PID`, `jobs`; `&` at the end of a line runs
 -- the program in the background.
 
 local prompt = arg[1] or "$ "
+local echo = arg[2] == "echo"
 local background = {}
 
 local function run(line)
@@ -48,6 +55,6 @@ while true do
     io.write(prompt)
     local line = io.read()
     if line == nil then break end
-    print(line)  -- echo what was typed, as a terminal would
+    if echo then print(line) end  -- what was typed, as a terminal would show it
     run(line)
 end

@@ -16,8 +16,11 @@ inline bool ended_badly(ProcessStatus status) {
     return status == ProcessStatus::Failed || status == ProcessStatus::Killed;
 }
 
-// A failure outranks the tick limit: it is the more urgent news.
-inline int exit_status(bool any_ended_badly, bool hit_tick_limit) {
+// A failure outranks the tick limit: it is the more urgent news. A signal
+// that stopped the run (`interrupted_by`, 0 for none) outranks both: who
+// pressed Ctrl-C expects 130 (128 + the signal's number, as shells report it).
+inline int exit_status(bool any_ended_badly, bool hit_tick_limit, int interrupted_by = 0) {
+    if (interrupted_by != 0) return 128 + interrupted_by;
     if (any_ended_badly) return kExitFailure;
     return hit_tick_limit ? kExitTickLimit : kExitOk;
 }

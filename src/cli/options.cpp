@@ -19,6 +19,7 @@
 #include "cli/size.hpp"
 #include "cli/timeline_svg.hpp"
 #include "cli/trace_writer.hpp"
+#include "cli/version.hpp"
 
 namespace luaos::cli {
 namespace {
@@ -50,6 +51,7 @@ struct RawRunOptions {
     std::vector<std::string> programs;
     bool json = false;
     bool top = false;
+    bool connect_stdin = false;
     std::vector<std::string> files;
 };
 
@@ -158,13 +160,29 @@ RunCommand validate(const RawRunOptions& raw) {
     command.top = raw.top;
     command.programs = parse_programs(raw.programs);
     command.files = raw.files;
+    command.connect_stdin = raw.connect_stdin;
     return command;
 }
 
 constexpr const char* kRunFooter =
-    "Options marked (not supported yet) belong to later work: using one is a usage error.\n"
+    "-- ARG...: the arguments after -- go to every FILE's process as ... and arg (arg[0] = FILE).\n"
     "Exit status: 0 all processes finished; 1 a process failed or was killed;\n"
-    "2 bad usage (nothing ran); 3 the tick limit stopped processes still running.";
+    "2 bad usage (nothing ran); 3 the tick limit stopped processes still running;\n"
+    "130 or 143 interrupted by SIGINT (Ctrl-C) or SIGTERM: the tick under way ends and the report,\n"
+    "trace and timeline are written as at the tick limit; a second signal ends luaos at once.";
+
+// run's usage line names the arguments after `--`, which CLI11 never sees
+// (split_script_arguments).
+class RunFormatter : public CLI::Formatter {
+public:
+    std::string make_usage(const CLI::App* app, std::string name) const override {
+        std::string usage = CLI::Formatter::make_usage(app, std::move(name));
+        const std::size_t end = usage.find_last_not_of('\n') + 1;
+        return usage.insert(end, " [-- ARG...]");
+    }
+};
+
+std::string version_text() { return std::string("luaos ") + kVersion; }
 
 // Declares every option of `luaos run`; returns the ones still to come.
 std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions& raw) {
@@ -208,10 +226,15 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
                        " busiest processes)")
         ->type_name("FILE.svg");
     run.add_flag("--top", raw.top, "Print a refreshing table of the busiest processes on stderr while running");
+    run.add_flag("--stdin", raw.connect_stdin,
+                 "Connect this terminal's stdin to PID 1 of the first VM, line by line (without it every FILE's "
+                 "process has its stdin at end of file)");
     run.add_option("FILE", raw.files, "Lua or Luau scripts, one process each, spawned in order (PIDs 1, 2, ...)")
         ->required()
         ->type_name("FILE");
+    run.set_version_flag("--version", version_text(), "Print the version and exit");
     run.footer(kRunFooter);
+    run.formatter(std::make_shared<RunFormatter>());
     return {};
 }
 
@@ -225,23 +248,45 @@ void print_usage_error(std::ostream& err, const CLI::App& app, const std::string
     }
 }
 
+// The command line up to the first `--`, and what follows it: the scripts'
+// arguments, which CLI11 would otherwise take for more FILEs.
+std::pair<std::vector<std::string>, std::vector<std::string>> split_script_arguments(int argc, const char* const* argv) {
+    std::vector<std::string> options(argv + 1, argv + argc);
+    auto separator = std::find(options.begin(), options.end(), std::string("--"));
+    std::vector<std::string> arguments;
+    if (separator != options.end()) {
+        arguments.assign(separator + 1, options.end());
+        options.erase(separator, options.end());
+    }
+    return {std::move(options), std::move(arguments)};
+}
+
 }  // namespace
 
 ParsedCommandLine parse_command_line(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     CLI::App app{"luaos: many simulated computers, each running sandboxed Lua 5.4 processes", "luaos"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", version_text(), "Print the version and exit");
     RawRunOptions raw;
     CLI::App* run = app.add_subcommand("run", "Run each FILE as a process of every VM until all end");
     std::vector<const CLI::Option*> pending = declare_run_options(*run, raw);
 
+    auto [options, arguments] = split_script_arguments(argc, argv);
     try {
-        app.parse(argc, argv);
+        // CLI11 takes the arguments in reverse order.
+        std::reverse(options.begin(), options.end());
+        app.parse(options);
         reject_pending_options(pending);
-        return {validate(raw), kExitOk};
+        RunCommand command = validate(raw);
+        command.args = std::move(arguments);
+        return {std::move(command), kExitOk};
     } catch (const CLI::CallForHelp&) {
         // `luaos --help` shows every subcommand's options too, so that it
         // alone tells which options exist; `luaos run --help` shows run's.
         out << (app.get_subcommands().empty() ? app.help("", CLI::AppFormatMode::All) : app.help());
+        return {std::nullopt, kExitOk};
+    } catch (const CLI::CallForVersion& version) {
+        out << version.what() << '\n';
         return {std::nullopt, kExitOk};
     } catch (const CLI::ParseError& error) {
         print_usage_error(err, app, error.what());

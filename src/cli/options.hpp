@@ -32,6 +32,11 @@ struct RunCommand {
     // --program NAME=FILE, in order: installed on every VM for os.spawn.
     std::vector<std::pair<std::string, std::string>> programs;
     std::vector<std::string> files;
+    // After `--`: every FILE's process gets them as `...` and `arg`.
+    std::vector<std::string> args;
+    // --stdin: this program's stdin goes to PID 1 of the first VM; without
+    // it, every FILE's process has its stdin at end of file.
+    bool connect_stdin = false;
 };
 
 struct ParsedCommandLine {

@@ -55,9 +55,10 @@ std::string OrderedOutput::diagnostic(const Process& process) const {
     return line;
 }
 
-void OrderedOutput::flush() {
+bool OrderedOutput::flush() {
     std::lock_guard lock(mutex_);
-    if (pending_.empty()) return;
+    if (pending_.empty()) return false;
+    bool wrote_to_err = false;
     // Stable: chunks of one process keep their order of arrival.
     std::stable_sort(pending_.begin(), pending_.end(), [](const Chunk& a, const Chunk& b) {
         return a.vm_serial != b.vm_serial ? a.vm_serial < b.vm_serial : a.pid < b.pid;
@@ -70,11 +71,13 @@ void OrderedOutput::flush() {
             // output that preceded the failure.
             out_.flush();
             err_ << chunk.text << std::flush;
+            wrote_to_err = true;
         }
     }
     // Each tick is visible as it ends, which is what a paced run is watched for.
     out_.flush();
     pending_.clear();
+    return wrote_to_err;
 }
 
 bool OrderedOutput::any_ended_badly() const {

@@ -27,8 +27,9 @@ public:
     void on_output(const Process& process, std::string_view text) override;
     void on_exit(const Process& process) override;
 
-    // Writes the tick's output in order; call after each tick.
-    void flush();
+    // Writes the tick's output in order; call after each tick. True when it
+    // wrote to `err` (a process failed or was killed).
+    bool flush();
     bool any_ended_badly() const;
 
 private:

@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/exit_status.hpp"
+#include "cli/version.hpp"
 
 namespace luaos::cli {
 namespace {
@@ -81,9 +82,11 @@ Json tick_stats_json(const TickSummary& ticks) {
 }  // namespace
 
 void write_json_report(std::ostream& out, const ReportTimes& times, std::vector<VmRecord> vms) {
-    out << "{\"ticks\":" << times.run.ticks << ",\"elapsed_ms\":" << serialize(times.run.elapsed_ms)
+    out << "{\"version\":" << serialize(kVersion) << ",\"ticks\":" << times.run.ticks
+        << ",\"elapsed_ms\":" << serialize(times.run.elapsed_ms)
         << ",\"setup_ms\":" << serialize(times.setup_ms)
         << ",\"hit_tick_limit\":" << (times.run.hit_tick_limit ? "true" : "false")
+        << ",\"interrupted\":" << (times.interrupted != nullptr ? serialize(times.interrupted) : "null")
         << ",\"tick_stats\":" << serialize(tick_stats_json(times.tick_stats)) << ",\"vms\":[";
     for (std::size_t serial = 0; serial < vms.size(); ++serial) {
         out << (serial == 0 ? "\n" : ",\n") << serialize(vm_json(std::move(vms[serial]), serial));

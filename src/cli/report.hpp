@@ -14,9 +14,10 @@ struct ReportTimes {
     RunStats run;             // ticks, and elapsed_ms: the time spent ticking
     double setup_ms = 0;      // creating the VMs and spawning their processes
     TickSummary tick_stats;   // ProcessRecords::tick_summary()
+    const char* interrupted = nullptr;  // "SIGINT" or "SIGTERM" when a signal stopped the run
 };
 
-// {"ticks", "elapsed_ms", "setup_ms", "hit_tick_limit",
+// {"version", "ticks", "elapsed_ms", "setup_ms", "hit_tick_limit", "interrupted": str | null,
 //  "tick_stats": {"count", "wall_ms_total", "wall_ms_max", "wall_ms_mean",
 //                 "longest_slice_ms", "longest_slice": {"vm", "pid", "name"} | null},
 //  "vms": [{"id", "serial", "finished",

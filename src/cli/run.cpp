@@ -7,17 +7,22 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <unistd.h>
 #include <string_view>
 
 #include "cli/exit_status.hpp"
 #include "cli/fan_out.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/ordered_output.hpp"
 #include "cli/process_records.hpp"
 #include "cli/report.hpp"
+#include "cli/stdin_link.hpp"
 #include "cli/timeline_svg.hpp"
 #include "cli/top_view.hpp"
 #include "cli/trace_writer.hpp"
 #include "luaos/cluster.hpp"
+#include "luaos/os.hpp"
 
 namespace luaos::cli {
 namespace {
@@ -45,8 +50,16 @@ ClusterOptions cluster_options(const RunCommand& command) {
     return options;
 }
 
-RunOptions run_options(const RunCommand& command) {
+// What steers a run from outside besides its command line: the signals that
+// stop it and, with --stdin, the input it reads.
+struct RunControl {
+    const InterruptSignals& signals;
+    StdinLink* stdin_link = nullptr;  // only with --stdin
+};
+
+RunOptions run_options(const RunCommand& command, const RunControl& control) {
     RunOptions options;
+    options.stop = &control.signals.stop_flag();
     options.max_ticks = command.max_ticks;
     options.ticks_per_second = command.ticks_per_second;
     // --top's table says all the progress line would, on the same stream.
@@ -65,8 +78,20 @@ public:
         if (command.timeline && !open_file(timeline_file_, "--timeline", *command.timeline, err)) return false;
         if (command.trace) trace_ = std::make_unique<TraceWriter>(trace_file_);
         if (command.timeline) timeline_ = std::make_unique<TimelineSvg>(timeline_file_);
-        if (command.top) top_ = std::make_unique<TopView>(std::cerr);
+        if (command.top) {
+            // The table redraws itself only where nothing else appears: not
+            // amid the scripts' output, nor amid what is typed for --stdin.
+            const bool shared = (!command.json && same_terminal(STDOUT_FILENO, STDERR_FILENO)) ||
+                                (command.connect_stdin && same_terminal(STDIN_FILENO, STDERR_FILENO));
+            top_ = std::make_unique<TopView>(std::cerr, 10, std::chrono::milliseconds(1000),
+                                             top_display_for(STDERR_FILENO, shared));
+        }
         return true;
+    }
+
+    // Something else was printed on stderr: --top's next table goes below it.
+    void note_other_output() {
+        if (top_) top_->note_other_output();
     }
 
     void add_to(FanOut& fan_out) {
@@ -93,6 +118,7 @@ public:
             err << "luaos: cannot write --timeline file " << *command.timeline << '\n';
             ok = false;
         }
+        if (!ok) note_other_output();
         if (top_) top_->finish();
         return ok;
     }
@@ -130,29 +156,48 @@ Dialect dialect_of(const RunCommand& command, const Script& script) {
 }
 
 // Creates `command.vms` VMs, each with every --program installed (shared, not
-// copied), spawning every script in order (PIDs 1, 2, ...). A script that does
-// not compile still becomes a process: it fails at the first tick and is
-// reported like any other.
+// copied), spawning every script in order (PIDs 1, 2, ...) with the arguments
+// after `--`. A script that does not compile still becomes a process: it fails
+// at the first tick and is reported like any other. Each process's stdin is
+// at end of file, but for the one --stdin connects (PID 1 of the first VM).
 // VM i (from 0) gets the address 10.0.0.1 + i, counting on through
 // 10.0.0.0/8; past 10.255.255.254 VMs get none.
 template <typename OnVm>
 void spawn_vms(Cluster& cluster, const RunCommand& command, const std::vector<Script>& scripts,
-               const Programs& programs, OnVm on_vm) {
+               const Programs& programs, const RunControl& control, OnVm on_vm) {
     constexpr NetAddress kFirstAddress = 0x0A000001;  // 10.0.0.1
     constexpr std::uint64_t kAddresses = 0x00FFFFFE;  // to 10.255.255.254
+    SpawnOptions options;
+    options.args = command.args;
+    options.set_arg = true;
     for (std::uint64_t i = 0; i < command.vms; ++i) {
         VirtualMachine& vm = cluster.create_vm();
         if (i < kAddresses) cluster.network().set_addresses(vm, {kFirstAddress + static_cast<NetAddress>(i)});
         on_vm(vm);
         for (const auto& program : programs) vm.os().install_program(program);
-        for (const Script& script : scripts) {
-            vm.os().spawn_process(script.code, script.path, dialect_of(command, script));
+        for (std::size_t s = 0; s < scripts.size(); ++s) {
+            options.dialect = dialect_of(command, scripts[s]);
+            const Pid pid = vm.os().spawn_process(scripts[s].code, scripts[s].path, options).pid;
+            if (control.stdin_link != nullptr && i == 0 && s == 0) {
+                control.stdin_link->connect(vm.os(), pid, vm.serial());
+            } else {
+                vm.os().close_stdin(pid);
+            }
         }
     }
 }
 
+void add_stdin_link(FanOut& fan_out, const RunControl& control) {
+    if (control.stdin_link != nullptr) fan_out.add(control.stdin_link);
+}
+
+// After the tick's output is out: a prompt shows before the wait for its answer.
+void feed_stdin(const RunControl& control, Cluster& cluster) {
+    if (control.stdin_link != nullptr) control.stdin_link->after_tick(cluster);
+}
+
 int run_with_json_report(const RunCommand& command, const std::vector<Script>& scripts, const Programs& programs,
-                         Observability& extras) {
+                         Observability& extras, const RunControl& control) {
     const auto setup_start = Clock::now();
     // Declared before the cluster, so that they outlive it.
     ProcessRecords records;
@@ -160,58 +205,78 @@ int run_with_json_report(const RunCommand& command, const std::vector<Script>& s
     Cluster cluster(cluster_options(command));
     fan_out.add(&records);
     extras.add_to(fan_out);
+    add_stdin_link(fan_out, control);
     // Before spawning: the observers hear every spawn.
     cluster.set_observer(&fan_out);
-    spawn_vms(cluster, command, scripts, programs,
+    spawn_vms(cluster, command, scripts, programs, control,
               [&](const VirtualMachine& vm) { records.add_vm(vm, scripts.size()); });
     ReportTimes times;
     times.setup_ms = ms_since(setup_start);
 
-    RunOptions options = run_options(command);
-    options.after_tick = [&records, &extras, &cluster] {
+    RunOptions options = run_options(command, control);
+    options.after_tick = [&records, &extras, &cluster, &control] {
         records.after_tick(cluster.last_tick());
         extras.after_tick(cluster.ticks());
+        feed_stdin(control, cluster);
     };
     times.run = cluster.run(options);
     records.finish(cluster);
     times.tick_stats = records.tick_summary();
+    const int signal = control.signals.received();
+    if (signal != 0) {
+        times.interrupted = InterruptSignals::name(signal);
+        extras.note_other_output();  // the signal's own line on stderr
+    }
     const bool written = extras.finish(command, std::cerr);
-    int status = exit_status(records.any_ended_badly() || !written, times.run.hit_tick_limit);
+    int status = exit_status(records.any_ended_badly() || !written, times.run.hit_tick_limit, signal);
     write_json_report(std::cout, times, records.take());
     return status;
 }
 
 int run_with_plain_output(const RunCommand& command, const std::vector<Script>& scripts, const Programs& programs,
-                          Observability& extras) {
+                          Observability& extras, const RunControl& control) {
     OrderedOutput output(std::cout, std::cerr, command.vms > 1);
     FanOut fan_out;
     Cluster cluster(cluster_options(command));
     fan_out.add(&output);
     extras.add_to(fan_out);
+    add_stdin_link(fan_out, control);
     cluster.set_observer(&fan_out);
-    spawn_vms(cluster, command, scripts, programs, [](const VirtualMachine&) {});
+    spawn_vms(cluster, command, scripts, programs, control, [](const VirtualMachine&) {});
 
-    RunOptions options = run_options(command);
-    options.after_tick = [&output, &extras, &cluster] {
-        output.flush();
+    RunOptions options = run_options(command, control);
+    options.after_tick = [&output, &extras, &cluster, &control] {
+        if (output.flush()) extras.note_other_output();
         extras.after_tick(cluster.ticks());
+        feed_stdin(control, cluster);
     };
     RunStats stats = cluster.run(options);
+    const int signal = control.signals.received();
+    if (signal != 0) extras.note_other_output();  // the signal's own line on stderr
     const bool written = extras.finish(command, std::cerr);
     if (stats.hit_tick_limit) {
         std::cerr << "luaos: stopped at the tick limit (" << stats.ticks << ") with "
                   << cluster.process_count() << " process(es) still running\n";
+    } else if (signal != 0) {
+        std::cerr << "luaos: interrupted by " << InterruptSignals::name(signal) << " at tick " << stats.ticks
+                  << " with " << cluster.process_count() << " process(es) still running\n";
     }
-    return exit_status(output.any_ended_badly() || !written, stats.hit_tick_limit);
+    return exit_status(output.any_ended_badly() || !written, stats.hit_tick_limit, signal);
 }
 
 }  // namespace
 
 int run_command(const RunCommand& command, const std::vector<Script>& scripts, const Programs& programs) {
+    // Handled before the output files are made, so that a signal never
+    // leaves one half written.
+    InterruptSignals signals;
+    std::optional<StdinLink> stdin_link;
+    if (command.connect_stdin) stdin_link.emplace(STDIN_FILENO, signals.wake_fd(), std::cerr);
+    const RunControl control{signals, stdin_link ? &*stdin_link : nullptr};
     Observability extras;
     if (!extras.open(command, std::cerr)) return kExitUsage;
-    return command.json ? run_with_json_report(command, scripts, programs, extras)
-                        : run_with_plain_output(command, scripts, programs, extras);
+    return command.json ? run_with_json_report(command, scripts, programs, extras, control)
+                        : run_with_plain_output(command, scripts, programs, extras, control);
 }
 
 }  // namespace luaos::cli

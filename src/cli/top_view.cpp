@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sys/stat.h>
 #include <iostream>
 #include <unistd.h>
 #include <vector>
@@ -14,12 +17,6 @@ namespace luaos::cli {
 namespace {
 
 constexpr std::size_t kNameWidth = 24;
-
-bool is_terminal(const std::ostream& out) {
-    if (&out == &std::cout) return ::isatty(STDOUT_FILENO) == 1;
-    if (&out == &std::cerr || &out == &std::clog) return ::isatty(STDERR_FILENO) == 1;
-    return false;
-}
 
 // Long names (script paths) keep their end, which tells them apart, from a
 // path separator on when there is one: ".../scripts/count_a.lua".
@@ -53,14 +50,30 @@ double ms_of(std::uint64_t ns) { return static_cast<double>(ns) / 1e6; }
 
 }  // namespace
 
+TopDisplay top_display_for(int fd, bool shared) {
+    const char* term = std::getenv("TERM");
+    const bool moves_cursor = term != nullptr && *term != '\0' && std::strcmp(term, "dumb") != 0;
+    const bool no_color = std::getenv("NO_COLOR") != nullptr;
+    if (shared || no_color || !moves_cursor || ::isatty(fd) != 1) return TopDisplay::Append;
+    return TopDisplay::Redraw;
+}
+
+bool same_terminal(int a, int b) {
+    struct stat first {};
+    struct stat second {};
+    if (::isatty(a) != 1 || ::isatty(b) != 1) return false;
+    if (::fstat(a, &first) != 0 || ::fstat(b, &second) != 0) return false;
+    return first.st_rdev == second.st_rdev;
+}
+
 std::size_t TopView::KeyHash::operator()(const Key& key) const noexcept {
     // Serials and pids are small and dense: mix them into one word.
     std::uint64_t word = (key.vm * 0x9E3779B97F4A7C15ull) ^ key.pid;
     return std::hash<std::uint64_t>{}(word ^ (word >> 29));
 }
 
-TopView::TopView(std::ostream& out, std::size_t rows, std::chrono::milliseconds every)
-    : out_(out), rows_(rows), every_(every), clear_screen_(is_terminal(out)), interval_start_(Clock::now()) {}
+TopView::TopView(std::ostream& out, std::size_t rows, std::chrono::milliseconds every, TopDisplay display)
+    : out_(out), rows_(rows), every_(every), display_(display), interval_start_(Clock::now()) {}
 
 TopView::Key TopView::key_of(const Process& process) {
     const VirtualMachine* vm = process.os().vm();
@@ -137,10 +150,13 @@ void TopView::print_table(std::uint64_t tick, Clock::time_point now) {
     std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(shown), rows.end(), busier);
 
     std::string text;
-    // On a terminal a table replaces the one before; the first is printed
-    // below whatever is there, so that a short run's output stays in view.
-    if (clear_screen_ && tables_printed_ > 0) text += "\x1b[H\x1b[2J";
     char line[256];
+    // Back up over the last table's lines, to the start of its first, and
+    // erase from there down: what was printed above it stays.
+    if (display_ == TopDisplay::Redraw && last_table_lines_ > 0) {
+        std::snprintf(line, sizeof line, "\x1b[%zuA\r\x1b[J", last_table_lines_);
+        text += line;
+    }
     const double seconds = std::chrono::duration<double>(now - interval_start_).count();
     const std::uint64_t ticks = tick - interval_start_tick_;
     char rate[32] = "-";
@@ -163,7 +179,8 @@ void TopView::print_table(std::uint64_t tick, Clock::time_point now) {
                       static_cast<unsigned long long>(entry.instructions), format_bytes(entry.memory).c_str());
         text += line;
     }
-    if (!clear_screen_) text += '\n';
+    last_table_lines_ = 2 + shown;
+    if (display_ == TopDisplay::Append) text += '\n';
     out_ << text << std::flush;
 
     // A new interval: ended processes have had their showing.
@@ -173,7 +190,6 @@ void TopView::print_table(std::uint64_t tick, Clock::time_point now) {
     interval_start_ = now;
     interval_start_tick_ = tick;
     shown_last_tick_ = true;
-    ++tables_printed_;
 }
 
 }  // namespace luaos::cli

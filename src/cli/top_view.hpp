@@ -5,9 +5,13 @@
 // instructions over the current interval (O(1) per slice: one hash lookup
 // under a mutex, as they come from every worker thread). after_tick(), on the
 // main thread between ticks, prints the table once `every` has passed since
-// the last one and starts a new interval. On a terminal each table replaces
-// the one before (ANSI clear); otherwise tables follow one another, a blank
-// line apart.
+// the last one and starts a new interval.
+//
+// The screen is never cleared: whatever the scripts printed stays. Tables
+// follow one another, a blank line apart (TopDisplay::Append), unless the
+// table has a terminal to itself (top_display_for): then each table erases
+// only the lines of the one before, moving the cursor up over them
+// (TopDisplay::Redraw), and is drawn in their place.
 
 #include <chrono>
 #include <cstddef>
@@ -22,9 +26,22 @@
 
 namespace luaos::cli {
 
+enum class TopDisplay : std::uint8_t {
+    Append,  // tables one after another: no escape sequences at all
+    Redraw,  // each table replaces the one before, on a terminal
+};
+
+// Redraw when `fd` is a terminal that moves its cursor (TERM set, not
+// "dumb"), NO_COLOR is not set, and nothing else prints there during the run
+// (`shared` false); Append otherwise.
+TopDisplay top_display_for(int fd, bool shared);
+// Whether both descriptors are the same terminal.
+bool same_terminal(int a, int b);
+
 class TopView final : public ProcessObserver {
 public:
-    TopView(std::ostream& out, std::size_t rows = 10, std::chrono::milliseconds every = std::chrono::milliseconds(1000));
+    TopView(std::ostream& out, std::size_t rows = 10, std::chrono::milliseconds every = std::chrono::milliseconds(1000),
+            TopDisplay display = TopDisplay::Append);
 
     void on_spawn(const Process& process) override;
     void on_slice(const Process& process, const SliceRecord& slice) override;
@@ -35,6 +52,9 @@ public:
     void after_tick(std::uint64_t tick);
     // Prints the table of the interval still open (the run's last).
     void finish();
+    // Something else was written below the last table (a diagnostic): the
+    // next table goes below it instead of over the last one.
+    void note_other_output() { last_table_lines_ = 0; }
 
 private:
     struct Key {
@@ -63,7 +83,8 @@ private:
     std::ostream& out_;
     std::size_t rows_;
     Clock::duration every_;
-    bool clear_screen_;  // `out` is a terminal
+    TopDisplay display_;
+    std::size_t last_table_lines_ = 0;  // for Redraw: the lines to go back over
 
     std::mutex mutex_;  // the callbacks come from every worker thread
     std::unordered_map<Key, Entry, KeyHash> entries_;  // live processes, and ended ones until shown
@@ -76,7 +97,6 @@ private:
     std::uint64_t interval_start_tick_ = 0;
     std::uint64_t last_tick_ = 0;
     bool shown_last_tick_ = false;  // a table already covers the ticks up to last_tick_
-    std::uint64_t tables_printed_ = 0;
 };
 
 }  // namespace luaos::cli

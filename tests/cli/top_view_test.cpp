@@ -295,5 +295,53 @@ TEST(TopOption, LeavesTheJsonReportWhole) {
     EXPECT_EQ(tables[0].rows.size(), 3u) << result.err;
 }
 
+// On a terminal: long enough (1.5 s at 20 ticks a second) for the table of
+// the first second and the final one. print_forever.lua prints a line a tick.
+const std::vector<std::string> kTwoTables = {"run", "--top", "--tps", "20", "--ticks", "30",
+                                             script("print_forever.lua")};
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+    std::size_t count = 0;
+    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+    return count;
+}
+
+// Scripts print on the same terminal: a table never erases or clears what
+// they printed; each follows the output before it.
+TEST(TopOnATerminal, SharedWithStdoutItNeitherClearsNorErases) {
+    CliResult result = CliSession(kTwoTables, {.terminal = Terminal::Both, .environment = {"TERM=xterm", "NO_COLOR"}}).finish();
+    ASSERT_EQ(result.exit_code, 3) << result.out;
+    EXPECT_EQ(result.out.find('\x1b'), std::string::npos) << "no escape sequence at all:\n" << result.out;
+    EXPECT_EQ(count_of(result.out, "tick\n"), 30u) << result.out;
+    EXPECT_EQ(count_of(result.out, "luaos top | tick "), 2u) << result.out;
+}
+
+// stdout elsewhere: the table redraws itself in place, erasing only the
+// lines of the table before it, never the screen.
+TEST(TopOnATerminal, AloneOnItRedrawsOnlyItsOwnLines) {
+    CliResult result =
+        CliSession(kTwoTables, {.terminal = Terminal::StderrOnly, .environment = {"TERM=xterm", "NO_COLOR"}}).finish();
+    ASSERT_EQ(result.exit_code, 3) << result.err;
+    EXPECT_EQ(count_of(result.out, "tick\n"), 30u);
+    EXPECT_EQ(result.err.find("\x1b[2J"), std::string::npos) << "the screen is not cleared";
+    EXPECT_EQ(result.err.find("\x1b[H"), std::string::npos) << "the cursor is not sent home";
+    // The second table: up over the first table's lines (its header, the
+    // column names and one row), erase below, draw.
+    EXPECT_NE(result.err.find("\x1b[3A\r\x1b[J" "luaos top | tick "), std::string::npos) << result.err;
+    EXPECT_EQ(count_of(result.err, "luaos top | tick "), 2u) << result.err;
+}
+
+TEST(TopOnATerminal, DumbTerminalOrNoColorGetsNoEscapeSequences) {
+    for (const std::vector<std::string>& environment :
+         {std::vector<std::string>{"TERM=dumb", "NO_COLOR"}, {"TERM=xterm", "NO_COLOR=1"}}) {
+        const std::string setting = environment[0] + " " + environment[1];
+        CliResult result =
+            CliSession(kTwoTables, {.terminal = Terminal::StderrOnly, .environment = environment}).finish();
+        ASSERT_EQ(result.exit_code, 3) << setting << ": " << result.err;
+        EXPECT_EQ(result.err.find('\x1b'), std::string::npos) << setting << ":\n" << result.err;
+        EXPECT_EQ(count_of(result.err, "luaos top | tick "), 2u) << setting << ":\n" << result.err;
+    }
+}
+
 }  // namespace
 }  // namespace luaos::cli_test

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <set>
 #include <sstream>
 
 #include "cli_runner.hpp"
@@ -116,7 +118,8 @@ TEST(Usage, NoSubcommandPrintsUsageAndExitsTwo) {
 
 const std::vector<std::string> kSupportedOptions = {
     "--vms",      "--ticks", "--quantum", "--slice-us",     "--json",    "--tps",     "--threads",
-    "--shard-vms", "--trace", "--timeline", "--top", "--memory-limit", "--dialect", "--program"};
+    "--shard-vms", "--trace", "--timeline", "--top", "--memory-limit", "--dialect", "--program", "--stdin",
+    "--version"};
 const std::vector<std::string> kPendingOptions = {};
 
 // The help line that documents `option`, or "" when there is none.
@@ -150,6 +153,32 @@ TEST(Usage, RunHelpListsEveryOption) {
 
 TEST(Usage, TopLevelHelpListsEveryOption) {
     expect_help_tells_the_truth(run_luaos({"--help"}));
+}
+
+TEST(Usage, HelpShowsTheScriptsArgumentsAndTheInterruptedStatuses) {
+    CliResult result = run_luaos({"run", "--help"});
+    EXPECT_NE(result.out.find("Usage: luaos run [OPTIONS] FILE... [-- ARG...]"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("130 or 143"), std::string::npos) << result.out;
+}
+
+// The options README.md's table documents, by name.
+std::set<std::string> readme_options() {
+    std::ifstream in(std::string(LUAOS_SOURCE_DIR) + "/README.md");
+    std::set<std::string> options;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("| `--", 0) != 0) continue;
+        std::size_t end = line.find_first_of(" `", 3);
+        options.insert(line.substr(3, end - 3));
+    }
+    return options;
+}
+
+// README.md and --help document the same options: those the CLI has.
+TEST(Usage, ReadmeDocumentsExactlyTheOptionsOfHelp) {
+    std::set<std::string> documented = readme_options();
+    documented.erase("--");  // `-- ARG...`: the help's footer tells it
+    std::set<std::string> expected(kSupportedOptions.begin(), kSupportedOptions.end());
+    EXPECT_EQ(documented, expected);
 }
 
 }  // namespace

@@ -1,0 +1,2 @@
+local line = io.read()
+print(line == nil and "eof" or "line: " .. line)

@@ -1,0 +1,3 @@
+print("ready")
+coroutine.yield()
+while true do end
