@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
     if (beam.available) {
         std::printf("%-44s %8.3f %7.2fx\n", "BEAM: spawn", beam.spawn_us, beam.spawn_us / raw.spawn_us);
     } else {
-        std::printf("BEAM: erl not found (scripts/install-deps installs erlang-base)\n");
+        std::printf("BEAM: erl not found (scripts/install-deps bench installs erlang-base)\n");
     }
     return 0;
 }

@@ -17,7 +17,7 @@ if(LUAOS_BUILD_FUZZERS)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "LUAOS_BUILD_FUZZERS needs clang++ (libFuzzer), not ${CMAKE_CXX_COMPILER_ID}: "
       "configure a separate build with -DCMAKE_CXX_COMPILER=clang++ (Debian's 'clang' and "
-      "'libclang-rt-14-dev' packages, or run scripts/install-deps)")
+      "'libclang-rt-14-dev' packages, or run scripts/install-deps test)")
   endif()
   if(luaos_sanitizers STREQUAL "")
     set(luaos_sanitizers "address,undefined")
@@ -86,7 +86,7 @@ if(LUAOS_BUILD_FUZZERS)
   unset(CMAKE_REQUIRED_QUIET)
   if(NOT LUAOS_LIBFUZZER_LINKS)
     message(FATAL_ERROR "${CMAKE_CXX_COMPILER} cannot link a libFuzzer target (-fsanitize=fuzzer): "
-      "install Debian's 'libclang-rt-14-dev' package (or run scripts/install-deps), "
+      "install Debian's 'libclang-rt-14-dev' package (or run scripts/install-deps test), "
       "then delete the build directory")
   endif()
   add_compile_options(-fsanitize=fuzzer-no-link)
