@@ -3,21 +3,29 @@
 
 find_package(PkgConfig QUIET)
 if(NOT PkgConfig_FOUND)
-  message(FATAL_ERROR "pkg-config not found: install Debian's 'pkg-config' package (or run scripts/install-deps)")
+  message(FATAL_ERROR "pkg-config not found: install Debian's 'pkg-config' package (or run scripts/install-deps build)")
 endif()
 pkg_check_modules(LUA QUIET IMPORTED_TARGET lua5.4)
 if(NOT LUA_FOUND)
-  message(FATAL_ERROR "Lua 5.4 not found: install Debian's 'liblua5.4-dev' package (or run scripts/install-deps)")
+  message(FATAL_ERROR "Lua 5.4 not found: install Debian's 'liblua5.4-dev' package (or run scripts/install-deps build)")
 endif()
 
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
 
-find_package(CLI11 CONFIG QUIET)
-if(NOT CLI11_FOUND)
-  message(FATAL_ERROR "CLI11 not found: install Debian's 'libcli11-dev' package (or run scripts/install-deps)")
+# The library needs only the above. The CLI parses its options with CLI11 and
+# writes its report with nlohmann-json, which the tests read it with too; a
+# library-only build (-DLUAOS_BUILD_CLI=OFF -DLUAOS_BUILD_TESTS=OFF) looks
+# for neither (tests/install/library_only.cmake checks it).
+if(LUAOS_BUILD_CLI)
+  find_package(CLI11 CONFIG QUIET)
+  if(NOT CLI11_FOUND)
+    message(FATAL_ERROR "CLI11 not found: install Debian's 'libcli11-dev' package (or run scripts/install-deps build)")
+  endif()
 endif()
-find_package(nlohmann_json CONFIG QUIET)
-if(NOT nlohmann_json_FOUND)
-  message(FATAL_ERROR "nlohmann-json not found: install Debian's 'nlohmann-json3-dev' package (or run scripts/install-deps)")
+if(LUAOS_BUILD_CLI OR LUAOS_BUILD_TESTS)
+  find_package(nlohmann_json CONFIG QUIET)
+  if(NOT nlohmann_json_FOUND)
+    message(FATAL_ERROR "nlohmann-json not found: install Debian's 'nlohmann-json3-dev' package (or run scripts/install-deps build)")
+  endif()
 endif()
