@@ -71,7 +71,11 @@ TEST_F(Interrupt, SigintWritesTheReportTraceAndTimelineAndExits130) {
     const std::string svg = read_file(timeline);
     EXPECT_NE(svg.find("<svg"), std::string::npos) << svg.substr(0, 200);
     EXPECT_NE(svg.find("</svg>"), std::string::npos);
-    EXPECT_NE(svg.find("1 running"), std::string::npos) << "forever.lua is drawn as still running";
+    // The signal may come before hello.lua's first tick or after it: the
+    // picture counts what the report says is still running.
+    std::size_t running = 0;
+    for (const json& process : vm["processes"]) running += process["status"] == "running" ? 1 : 0;
+    EXPECT_NE(svg.find(std::to_string(running) + " running)"), std::string::npos) << svg.substr(0, 600);
 }
 
 TEST_F(Interrupt, SigtermInPlainModeEndsTheTickAndExits143) {

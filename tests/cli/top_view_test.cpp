@@ -296,7 +296,7 @@ TEST(TopOption, LeavesTheJsonReportWhole) {
 }
 
 // On a terminal: long enough (1.5 s at 20 ticks a second) for the table of
-// the first second and the final one. print_forever.lua prints a line a tick.
+// the first second and the final one, at least. print_forever.lua prints a line a tick.
 const std::vector<std::string> kTwoTables = {"run", "--top", "--tps", "20", "--ticks", "30",
                                              script("print_forever.lua")};
 
@@ -313,7 +313,7 @@ TEST(TopOnATerminal, SharedWithStdoutItNeitherClearsNorErases) {
     ASSERT_EQ(result.exit_code, 3) << result.out;
     EXPECT_EQ(result.out.find('\x1b'), std::string::npos) << "no escape sequence at all:\n" << result.out;
     EXPECT_EQ(count_of(result.out, "tick\n"), 30u) << result.out;
-    EXPECT_EQ(count_of(result.out, "luaos top | tick "), 2u) << result.out;
+    EXPECT_GE(count_of(result.out, "luaos top | tick "), 2u) << result.out;
 }
 
 // stdout elsewhere: the table redraws itself in place, erasing only the
@@ -327,8 +327,10 @@ TEST(TopOnATerminal, AloneOnItRedrawsOnlyItsOwnLines) {
     EXPECT_EQ(result.err.find("\x1b[H"), std::string::npos) << "the cursor is not sent home";
     // The second table: up over the first table's lines (its header, the
     // column names and one row), erase below, draw.
-    EXPECT_NE(result.err.find("\x1b[3A\r\x1b[J" "luaos top | tick "), std::string::npos) << result.err;
-    EXPECT_EQ(count_of(result.err, "luaos top | tick "), 2u) << result.err;
+    const std::size_t tables = count_of(result.err, "luaos top | tick ");
+    EXPECT_GE(tables, 2u) << result.err;
+    EXPECT_EQ(count_of(result.err, "\x1b[3A\r\x1b[J" "luaos top | tick "), tables - 1) << result.err;
+    EXPECT_EQ(count_of(result.err, "\x1b["), 2 * (tables - 1)) << "no other escape sequence:\n" << result.err;
 }
 
 TEST(TopOnATerminal, DumbTerminalOrNoColorGetsNoEscapeSequences) {
@@ -339,7 +341,7 @@ TEST(TopOnATerminal, DumbTerminalOrNoColorGetsNoEscapeSequences) {
             CliSession(kTwoTables, {.terminal = Terminal::StderrOnly, .environment = environment}).finish();
         ASSERT_EQ(result.exit_code, 3) << setting << ": " << result.err;
         EXPECT_EQ(result.err.find('\x1b'), std::string::npos) << setting << ":\n" << result.err;
-        EXPECT_EQ(count_of(result.err, "luaos top | tick "), 2u) << setting << ":\n" << result.err;
+        EXPECT_GE(count_of(result.err, "luaos top | tick "), 2u) << setting << ":\n" << result.err;
     }
 }
 
