@@ -4,34 +4,14 @@
 # package must be relocatable), builds examples/embed against it through
 # find_package(luaos) with strict warnings, runs it and checks what it prints.
 
-foreach(var LUAOS_BUILD_DIR LUAOS_SOURCE_DIR WORK_DIR GENERATOR CXX_COMPILER)
-  if(NOT ${var})
-    message(FATAL_ERROR "embed_example.cmake needs -D${var}=...")
-  endif()
-endforeach()
-
-set(stage "${WORK_DIR}/stage")
-set(prefix "${WORK_DIR}/prefix")
+include("${CMAKE_CURRENT_LIST_DIR}/install_steps.cmake")
+require_arguments(embed_example.cmake LUAOS_BUILD_DIR LUAOS_SOURCE_DIR WORK_DIR GENERATOR CXX_COMPILER)
 set(build "${WORK_DIR}/build")
-file(REMOVE_RECURSE "${WORK_DIR}")
-file(MAKE_DIRECTORY "${WORK_DIR}")
+install_relocated("${LUAOS_BUILD_DIR}" "${WORK_DIR}" "${CONFIG}" prefix stage)
+set(config_args)
 if(CONFIG)
   set(config_args --config "${CONFIG}")
 endif()
-
-# Runs a command; stops the test with its output if it fails.
-function(step what output_var)
-  execute_process(COMMAND ${ARGN}
-    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
-  if(NOT result EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${result}):\n${ARGN}\n${output}")
-  endif()
-  set(${output_var} "${output}" PARENT_SCOPE)
-endfunction()
-
-step("cmake --install" out
-  "${CMAKE_COMMAND}" --install "${LUAOS_BUILD_DIR}" --prefix "${stage}" ${config_args})
-file(RENAME "${stage}" "${prefix}")
 
 file(GLOB config_file "${prefix}/lib*/cmake/luaos/luaosConfig.cmake")
 file(GLOB version_file "${prefix}/lib*/cmake/luaos/luaosConfigVersion.cmake")

@@ -3,32 +3,22 @@
 # -DLUAOS_BUILD_TESTS=OFF) with CLI11, nlohmann-json and GoogleTest made
 # impossible to find: the library must need none of them. (A Debug build:
 # the point is what it needs, not how fast it runs.)
-foreach(var SOURCE_DIR WORK_DIR CXX_COMPILER)
-  if(NOT ${var})
-    message(FATAL_ERROR "library_only.cmake needs -D${var}=...")
-  endif()
-endforeach()
+include("${CMAKE_CURRENT_LIST_DIR}/install_steps.cmake")
+require_arguments(library_only.cmake SOURCE_DIR WORK_DIR CXX_COMPILER)
 file(REMOVE_RECURSE "${WORK_DIR}")
-
-function(step what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
-  if(NOT result EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${result}):\n${ARGN}\n${output}")
-  endif()
-endfunction()
 
 set(launcher_args)
 if(LAUNCHER)
   set(launcher_args "-DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER}")
 endif()
-step("configuring the library alone"
+step("configuring the library alone" out
   "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${WORK_DIR}/build" -DCMAKE_BUILD_TYPE=Debug
   "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" ${launcher_args}
   -DLUAOS_BUILD_CLI=OFF -DLUAOS_BUILD_TESTS=OFF
   -DCMAKE_DISABLE_FIND_PACKAGE_CLI11=ON -DCMAKE_DISABLE_FIND_PACKAGE_nlohmann_json=ON
   -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
-step("building the library alone" "${CMAKE_COMMAND}" --build "${WORK_DIR}/build" --parallel 2)
-step("installing the library alone" "${CMAKE_COMMAND}" --install "${WORK_DIR}/build" --prefix "${WORK_DIR}/prefix")
+step("building the library alone" out "${CMAKE_COMMAND}" --build "${WORK_DIR}/build" --parallel 2)
+step("installing the library alone" out "${CMAKE_COMMAND}" --install "${WORK_DIR}/build" --prefix "${WORK_DIR}/prefix")
 file(GLOB library "${WORK_DIR}/prefix/lib*/libluaos.a")
 file(GLOB pc_file "${WORK_DIR}/prefix/lib*/pkgconfig/luaos.pc")
 if(NOT library OR NOT pc_file OR NOT EXISTS "${WORK_DIR}/prefix/include/luaos/luaos.hpp")
