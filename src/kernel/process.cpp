@@ -184,6 +184,15 @@ std::uint32_t Process::note_memory_error(std::uint32_t window) {
     return ++text.memory_errors;
 }
 
+void Process::explain_doom(std::string detail) {
+    if (!doomed() || doom_explained()) return;
+    ProcessText& text = ensure_text();
+    text.error = std::move(detail.append(" (").append(text.error).append(")"));
+    text.doom_explained = true;
+}
+
+bool Process::doom_explained() const { return text_ && text_->doom_explained; }
+
 void Process::end_doomed(std::string detail) {
     // The error the thread ended with says where; the doom's reason says why.
     // A detail that is the reason itself, or its start ("not enough memory"),
