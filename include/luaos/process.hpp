@@ -87,6 +87,10 @@ public:
     bool is_finished() const { return status_ != ProcessStatus::Ready; }
     // Why it failed or was killed; empty otherwise.
     const std::string& error() const;
+    // Where an error of its own ended it (failed, or killed in its own slice):
+    // Lua's "stack traceback:" and one line per call, at most 22 lines
+    // (Lua's own bound) and kMaxErrorBytes; empty otherwise.
+    const std::string& traceback() const;
     // Everything it printed that the host has not taken yet.
     const std::string& output() const;
     std::string take_output();
@@ -144,6 +148,7 @@ public:
     bool doom_explained() const;
     // Ends a doomed process; `detail` is the error its thread ended with, if any.
     void end_doomed(std::string detail);
+    void set_traceback(std::string traceback);
     // The process API's per-process state (stdin, mailbox, parent, exit code,
     // what it is blocked on), created on first use so that a process that
     // never uses the API stays small. src/kernel/process_io.hpp.

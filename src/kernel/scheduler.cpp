@@ -47,6 +47,27 @@ std::string failure_text(Runtime& runtime, lua_State* thread, int status) {
     return text == kLuaMemoryError ? runtime.memory_error_text() : text;
 }
 
+int push_traceback(lua_State* L) {
+    luaL_traceback(L, static_cast<lua_State*>(lua_touserdata(L, 1)), nullptr, 0);
+    return 1;
+}
+
+// Lua's traceback of `thread`, whose stack is as its error or doom left it;
+// built by Lua (in a protected call: it allocates), cut to kMaxErrorBytes.
+std::string stack_traceback(Runtime& runtime, lua_State* thread) {
+    lua_State* L = runtime.lua();
+    lua_pushcfunction(L, push_traceback);
+    lua_pushlightuserdata(L, thread);
+    std::string text;
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK) text = error_text(L, -1);
+    lua_pop(L, 1);
+    return text;
+}
+
+bool ended_badly(const Process& process) {
+    return process.status() == ProcessStatus::Failed || process.status() == ProcessStatus::Killed;
+}
+
 }  // namespace
 
 void scheduler_run_slice(Runtime& runtime, Process& process) {
@@ -74,7 +95,9 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
 
     if (process.doomed()) {
         const bool raised = status != LUA_OK && status != LUA_YIELD;
+        std::string traceback = stack_traceback(runtime, thread);
         process.end_doomed(raised ? error_text(thread, -1) : std::string());
+        if (ended_badly(process)) process.set_traceback(std::move(traceback));
         return;
     }
     switch (status) {
@@ -87,9 +110,12 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
         case LUA_OK:
             process.finish();
             break;
-        default:
+        default: {
+            std::string traceback = stack_traceback(runtime, thread);
             process.fail(failure_text(runtime, thread, status));
+            process.set_traceback(std::move(traceback));
             break;
+        }
     }
 }
 
