@@ -63,6 +63,12 @@ struct ProcessLimits {
     // Bytes of arguments given to one spawn, and their count.
     std::size_t spawn_arg_bytes = std::size_t{64} << 10;
     std::uint32_t spawn_args = 256;
+    // Asynchronous host calls (luaos/host_functions.hpp) a VM's processes may
+    // have outstanding: made, and not yet completed, failed or dropped by the
+    // host. A process waits for its call, so it holds one at most; the bound
+    // is on those a VM's processes pile up on the host, e.g. by being killed
+    // while the host works. Past it, the call raises an error.
+    std::uint32_t host_calls = 64;
 };
 
 // Exit status of an ended process, as os.wait returns it: the os.exit code (0

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <optional>
 
 #include "luaos/memory.hpp"
 #include "luaos/process.hpp"
@@ -84,6 +85,11 @@ struct RuntimeOptions {
     bool keep_output = true;
     // The process API's limits: processes per VM, mailboxes, stdin, messages.
     ProcessLimits process_limits{};
+    // Where every process's math.random starts, mixed with its VM's serial
+    // and its PID (a process's math.randomseed changes only its own). Unset:
+    // 0 in the instruction-count mode, so that runs draw the same numbers;
+    // in the deadline mode a value drawn once per host process.
+    std::optional<std::uint64_t> random_seed{};
     // Whether slices are timed (ProcessStats::cpu_ns, TickStats); counts of
     // slices, instructions and memory are kept either way.
     bool accounting = true;

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <vector>
 
+#include "cluster/vm_directory.hpp"
 #include "kernel/slice_clock.hpp"
 #include "runtime/preemption.hpp"
 #include "runtime/steady_clock.hpp"
@@ -56,6 +57,7 @@ void Shard::set_aside(VirtualMachine& vm) {
 
 void Shard::begin_tick() {
     ++ticks_;
+    inbox_->deliver();
     wake_due_vms();
 }
 
@@ -108,7 +110,7 @@ void Shard::end_tick() {
             continue;
         }
         ++leaving;
-        if (vm.os().is_finished()) {
+        if (vm.os().is_finished() && !vm.keeps_when_empty()) {
             finished.push_back(&vm);
         } else {
             set_aside(vm);
@@ -125,10 +127,38 @@ void Shard::end_tick() {
 // ones would touch memory the tick did not.
 void Shard::drop(std::vector<VirtualMachine*>& finished) {
     if (finished.empty()) return;
+    for (VirtualMachine* vm : finished) forget(*vm, VmRemoval::Finished);
     std::sort(finished.begin(), finished.end());
     std::erase_if(vms_, [&](const std::unique_ptr<VirtualMachine>& vm) {
         return std::binary_search(finished.begin(), finished.end(), vm.get());
     });
+}
+
+}  // namespace luaos
+
+namespace luaos {
+
+// Tells the observer while the VM is still readable, then strikes out its handle.
+void Shard::forget(VirtualMachine& vm, VmRemoval why) {
+    if (vm_observer_ != nullptr) vm_observer_->on_vm_removed(vm, why);
+    if (directory_ != nullptr) directory_->remove(vm.handle());
+}
+
+bool Shard::remove_vm(VirtualMachine& vm) {
+    auto owned = std::find_if(vms_.begin(), vms_.end(), [&](const auto& held) { return held.get() == &vm; });
+    if (owned == vms_.end()) return false;
+    assert(leaving_.empty() && "VMs are removed between ticks");
+    if (auto awake = std::find(awake_.begin(), awake_.end(), &vm); awake != awake_.end()) {
+        const auto index = static_cast<std::size_t>(awake - awake_.begin());
+        awake_.erase(awake);
+        if (index < cursor_) --cursor_;
+        if (cursor_ >= awake_.size()) cursor_ = 0;
+    }
+    if (vm.idle_until != 0) timers_.erase({vm.idle_until, &vm});
+    std::erase(woken_, &vm);
+    forget(vm, VmRemoval::Destroyed);
+    vms_.erase(owned);
+    return true;
 }
 
 }  // namespace luaos

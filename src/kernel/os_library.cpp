@@ -11,6 +11,7 @@
 #include "kernel/message_copy.hpp"
 #include "kernel/process_io.hpp"
 #include "kernel/process_wait.hpp"
+#include "kernel/process_random.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
@@ -524,6 +525,7 @@ int install(lua_State* L) {
     // Normally the very view Lua's library has; set through it all the same.
     lua_getfield(L, 4, "os");
     if (lua_getmetatable(L, -1) != 0 && lua_getfield(L, -1, "__index") == LUA_TTABLE) luaL_setfuncs(L, kOsFunctions, 0);
+    process_random_install(L);
     return 0;
 }
 
