@@ -51,7 +51,8 @@ const char* state_name(ProcessState state);
 struct ProcessLimits {
     // Live processes per VM; os.spawn and os.spawn_source past it raise an error.
     std::uint32_t max_processes = 64;
-    // Messages (os.send) waiting in one process's mailbox; past it, send returns false.
+    // Messages (os.send) waiting in one process's mailbox; past it, os.send
+    // waits for room (or returns nil, "mailbox full" once its timeout passed).
     std::uint32_t mailbox_messages = 64;
     // Bytes of messages waiting in one mailbox (a message's encoded size); also
     // the largest single message.
@@ -69,6 +70,10 @@ struct ProcessLimits {
     // is on those a VM's processes pile up on the host, e.g. by being killed
     // while the host works. Past it, the call raises an error.
     std::uint32_t host_calls = 64;
+    // Bytes of unread output a VM keeps of its ended processes, for
+    // os.read_stdout and Os::read_stdout after the end; past it, the oldest
+    // is replaced by a line saying how much was dropped.
+    std::size_t exit_output_bytes = std::size_t{1} << 20;
 };
 
 // Exit status of an ended process, as os.wait returns it: the os.exit code (0

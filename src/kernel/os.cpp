@@ -135,7 +135,11 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
     // run concurrently: a script's within its tick, the host's between ticks).
     const Pid pid = next_pid_.load(std::memory_order_relaxed);
     auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, name));
-    if (options.parent != 0) process->ensure_io().parent = options.parent;
+    if (options.parent != 0) {
+        ProcessIo& io = process->ensure_io();
+        io.parent = options.parent;
+        io.output_to_parent = options.output == ChildOutput::Parent;
+    }
     Allocator::Charging charging(runtime_.allocator(), process->memory_account());
     SpawnResult result{pid, {}};
 
@@ -213,7 +217,8 @@ namespace {
 // Whether the process is parked with a timer in the heap.
 bool has_timer(const ProcessIo& io) {
     return io.parked && io.wake_tick != 0 &&
-           (io.block == BlockReason::Sleep || io.block == BlockReason::Receive || io.block == BlockReason::Network);
+           (io.block == BlockReason::Sleep || io.block == BlockReason::Receive || io.block == BlockReason::Network ||
+            io.block == BlockReason::Send);
 }
 
 }  // namespace
@@ -230,6 +235,7 @@ void Os::park(Process& process) {
         case BlockReason::Sleep:
         case BlockReason::Receive:
         case BlockReason::Network:
+        case BlockReason::Send:
             if (io.wake_tick != 0) kernel().add_timer(io.wake_tick, process.pid(), io.timer_generation);
             break;
         case BlockReason::Wait: {
@@ -322,8 +328,8 @@ void Os::reap_ended() {
         Process* process = find(pid);
         if (process == nullptr) continue;
         const int code = process->exit_code();
-        kernel.remember_exit({pid, process->state(), code});
         if (ProcessIo* io = process->io(); io != nullptr && io->buffers) {
+            wake_blocked_senders(*this, *io->buffers);
             for (Pid waiter_pid : io->buffers->waiters) {
                 Process* waiter = find(waiter_pid);
                 if (waiter == nullptr || waiter->io() == nullptr) continue;
@@ -336,9 +342,12 @@ void Os::reap_ended() {
         }
         if (kernel.network) kernel.network->on_process_ended(pid);
         if (kernel.records && kernel.records->keep_events) {
-            kernel.records->events.push_back({pid, process->status(), code, process->error()});
+            kernel.records->events.push_back({pid, process->status(), code, process->error(), process->output()});
         }
         if (observer != nullptr) observer->on_exit(*process);
+        // What nobody read stays readable after the end (Os::read_stdout).
+        kernel.remember_exit({pid, process->state(), code, process->take_output()},
+                             runtime_.options().process_limits.exit_output_bytes);
     }
     // Only those reported: one killed by an observer's callback just now is
     // reported (and removed) at the next tick.
@@ -454,7 +463,7 @@ Process* live_process(const Os& os, Pid pid) {
     return process == nullptr || process->is_finished() ? nullptr : process;
 }
 
-Delivery deliver_message(Os& os, Pid to, Pid from, std::string bytes) {
+Delivery deliver_message(Os& os, Pid to, Pid from, std::string& bytes) {
     Process* process = live_process(os, to);
     if (process == nullptr) return Delivery::NotFound;
     const ProcessLimits& limits = os.runtime().options().process_limits;
@@ -494,16 +503,27 @@ Delivery Os::close_stdin(Pid pid) {
     return Delivery::Delivered;
 }
 
+void wake_blocked_senders(Os& os, ProcessBuffers& buffers) {
+    std::vector<Pid> senders;
+    senders.swap(buffers.blocked_senders);
+    for (Pid pid : senders) {
+        Process* sender = live_process(os, pid);
+        if (sender == nullptr || sender->io() == nullptr) continue;
+        const ProcessIo& io = *sender->io();
+        if (io.parked && io.block == BlockReason::Send) os.wake(*sender);
+    }
+}
+
 std::optional<std::string> Os::read_stdout(Pid pid) {
-    Process* process = find(pid);
-    if (process == nullptr) return std::nullopt;
-    return process->take_output();
+    if (Process* process = find(pid)) return process->take_output();
+    if (kernel_) return kernel_->take_exit_output(pid, runtime_.options().process_limits.exit_output_bytes);
+    return std::nullopt;
 }
 
 Delivery Os::send(Pid pid, std::string_view text) {
     std::string bytes;
     message_encode_string(text, bytes);
-    return deliver_message(*this, pid, 0, std::move(bytes));
+    return deliver_message(*this, pid, 0, bytes);
 }
 
 bool Os::kill(Pid pid, std::string reason) {
