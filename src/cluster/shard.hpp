@@ -46,6 +46,10 @@ public:
         awake_.reserve(std::min(capacity, kMaxReservedVms));
     }
 
+    ~Shard() { inbox_->close(); }
+    Shard(const Shard&) = delete;
+    Shard& operator=(const Shard&) = delete;
+
     Runtime& runtime() { return runtime_; }
     VirtualMachine& add_vm(std::uint64_t serial);
     // A tick of the shard comes in three steps, so that a worker can give
