@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "luaos/file_limits.hpp"
 #include "luaos/memory.hpp"
 #include "luaos/process.hpp"
 #include "luaos/stats.hpp"
@@ -84,6 +85,8 @@ struct RuntimeOptions {
     bool keep_output = true;
     // The process API's limits: processes per VM, mailboxes, stdin, messages.
     ProcessLimits process_limits{};
+    // The file system's limits, per VM and per process (docs/storage.md).
+    FileLimits file_limits{};
     // Whether slices are timed (ProcessStats::cpu_ns, TickStats); counts of
     // slices, instructions and memory are kept either way.
     bool accounting = true;

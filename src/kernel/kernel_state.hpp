@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/os_files.hpp"
 #include "luaos/os.hpp"
 #include "luaos/usage_counters.hpp"
 
@@ -44,6 +45,7 @@ struct OsKernel {
     std::vector<Timer> timers;    // min-heap on tick
     std::size_t live_timers = 0;
     std::unique_ptr<OsRecords> records;  // created on first use too
+    std::unique_ptr<OsFiles> files;      // attached, or made on first use (kernel/os_files.hpp)
     // VmStats's part that live processes no longer hold: the counters of
     // those removed, and turns sat out (rare: only slices that overran).
     UsageCounters ended_usage;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/process_files.hpp"
 #include "luaos/process.hpp"
 
 namespace luaos {
@@ -81,6 +82,7 @@ struct ProcessIo {
     int wait_result = 0;
     std::uint64_t wake_tick = 0;  // os.sleep's end, os.receive's timeout; 0 for none
     std::unique_ptr<ProcessBuffers> buffers;
+    std::unique_ptr<ProcessFiles> files;  // its working directory and open files
 
     ProcessBuffers& ensure_buffers() {
         if (!buffers) buffers = std::make_unique<ProcessBuffers>();
