@@ -3,6 +3,8 @@
 
 #include "luaos/cluster.hpp"
 #include "luaos/dialect.hpp"
+#include "luaos/file_limits.hpp"
+#include "luaos/file_store.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"

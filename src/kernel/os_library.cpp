@@ -170,10 +170,13 @@ int push_spawn_args(lua_State* L, const char* function, int arg, const ProcessLi
     return static_cast<int>(count);
 }
 
+bool is_luau_path(std::string_view path) { return path.ends_with(".luau"); }
+
 // Spawns `code` (or the program) as a child of the caller with the `nargs`
 // strings on top of the stack; pushes the PID, or nil and the compile error
-// (no process is made then).
-int spawn_child(lua_State* L, Process& self, const Program* program, int code_index, int nargs) {
+// (no process is made then). Code read from a file has its path at
+// `path_index` (else 0).
+int spawn_child(lua_State* L, Process& self, const Program* program, int code_index, int nargs, int path_index = 0) {
     Os& os = self.os();
     const Pid self_pid = self.pid();
     Pid pid = 0;
@@ -198,8 +201,15 @@ int spawn_child(lua_State* L, Process& self, const Program* program, int code_in
         } else {
             std::size_t len = 0;
             const char* code = lua_tolstring(L, code_index, &len);
+            std::string_view name = "spawn_source";
             options.dialect = self.dialect();  // inline code is in the spawner's own dialect
-            result = os.spawn_process({code, len}, "spawn_source", options);
+            if (path_index != 0) {
+                std::size_t name_len = 0;
+                const char* path = lua_tolstring(L, path_index, &name_len);
+                name = {path, name_len};
+                options.dialect = is_luau_path(name) ? Dialect::Luau : Dialect::Lua;
+            }
+            result = os.spawn_process({code, len}, name, options);
         }
         pid = result.pid;
         error_length = result.error.copy(error, sizeof error);
@@ -235,9 +245,15 @@ int os_spawn(lua_State* L) {
         program = found.get();  // the Os keeps it installed for the rest of this call
     }
     if (program == nullptr) {
-        luaL_pushfail(L);
-        lua_pushfstring(L, "no program named '%s'", lua_tostring(L, 1));
-        return 2;
+        if (!fs_push_program_file(L, 1)) {  // 3: its code, 4: its path
+            luaL_pushfail(L);
+            lua_pushfstring(L, "no program named '%s'", lua_tostring(L, 1));
+            return 2;
+        }
+        check_process_limit(L, os, "os.spawn");
+        if (!cpu_budget_charge(L, lua_rawlen(L, 3))) return luaL_error(L, "os.spawn: program too large to compile");
+        const int nargs = push_spawn_args(L, 2, os.runtime().options().process_limits);
+        return spawn_child(L, self, nullptr, 3, nargs, 4);
     }
     check_process_limit(L, os, "os.spawn");
     if (!cpu_budget_charge(L, program->code.size())) return luaL_error(L, "os.spawn: program too large to compile");
