@@ -42,6 +42,10 @@ struct ClusterOptions {
     // Bytes of Lua memory all VMs together may hold; 0 means three quarters
     // of the machine's physical memory (default_memory_cap()).
     std::size_t memory_cap = 0;
+    // Where stored VMs keep their files (create_stored_vm, open_stored_vm);
+    // it is committed after every tick. Null: VMs' files live in memory, a
+    // private store each (luaos/file_store.hpp).
+    std::shared_ptr<FileStore> store = nullptr;
 };
 
 struct RunOptions {
@@ -72,7 +76,17 @@ public:
     Cluster& operator=(const Cluster&) = delete;
 
     VirtualMachine& create_vm();
+    // A new VM kept in the store (ClusterOptions::store) with `boot` as its
+    // boot list, not yet booted: write its files, then Os::boot().
+    // Throws StoreError without a store.
+    VirtualMachine& create_stored_vm(const std::vector<BootEntry>& boot);
+    // A VM of the store, with its files as the last commit left them, not yet
+    // booted (Os::boot). Throws StoreError when the store has no such VM.
+    VirtualMachine& open_stored_vm(StoredVmId id);
+    const std::shared_ptr<FileStore>& store() const { return options_.store; }
     // Every VM's Os ticks once (shards in parallel); finished VMs are removed.
+    // Then the store, if any, commits the tick's writes (it throws StoreError
+    // when it cannot: docs/storage.md).
     void tick();
     // The same, but no VM starts its turn after `deadline`: those left go
     // first in the next tick, so that a VM's turn is never lost, only

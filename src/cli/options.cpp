@@ -50,6 +50,7 @@ struct RawRunOptions {
     std::optional<std::string> trace;
     std::optional<std::string> timeline;
     std::vector<std::string> programs;
+    std::optional<std::string> store;
     bool json = false;
     bool top = false;
     std::vector<std::string> files;
@@ -170,6 +171,10 @@ RunCommand validate(const RawRunOptions& raw) {
     }
     command.top = raw.top;
     command.programs = parse_programs(raw.programs);
+    if (raw.store) command.store = parse_output_path("--store", *raw.store);
+    if (raw.files.empty() && !command.store) {
+        throw UsageError("FILE is required (or --store FILE alone, to boot the VMs stored there again)");
+    }
     command.files = raw.files;
     return command;
 }
@@ -221,15 +226,19 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
         ->type_name("N");
     run.add_option("--program", raw.programs,
                    "Install FILE on every VM as the program NAME, for os.spawn (repeatable)")
-        ->type_name("NAME=FILE");
+        ->type_name("NAME=FILE")
+        ->allow_extra_args(false);  // one NAME=FILE per --program: the FILEs follow
     run.add_option("--timeline", raw.timeline,
                    "Draw who ran when as an SVG picture (at most " + std::to_string(TimelineSvg::kDefaultMaxColumns) +
                        " columns of ticks and the " + std::to_string(TimelineSvg::kDefaultMaxRows) +
                        " busiest processes)")
         ->type_name("FILE.svg");
     run.add_flag("--top", raw.top, "Print a refreshing table of the busiest processes on stderr while running");
+    run.add_option("--store", raw.store,
+                   "Keep the VMs and their files in this SQLite database: with FILEs, new VMs are created there, "
+                   "each booting copies of the FILEs (/boot/NAME); without, every VM stored there boots again")
+        ->type_name("FILE");
     run.add_option("FILE", raw.files, "Lua or Luau scripts, one process each, spawned in order (PIDs 1, 2, ...)")
-        ->required()
         ->type_name("FILE");
     run.footer(kRunFooter);
     return {};

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -17,6 +18,7 @@
 #include "cli/timeline_svg.hpp"
 #include "cli/top_view.hpp"
 #include "cli/trace_writer.hpp"
+#include "store/path.hpp"
 #include "luaos/cluster.hpp"
 
 namespace luaos::cli {
@@ -40,9 +42,13 @@ ClusterOptions cluster_options(const RunCommand& command) {
     // Plain mode streams output as it is printed; only the JSON report needs
     // each process to keep its own.
     options.runtime.keep_output = command.json;
-    // A shard without a VM would only cost a Lua state and an idle thread.
-    options.threads = static_cast<unsigned>(std::min<std::uint64_t>(command.threads, command.vms));
+    // A shard without a VM would only cost a Lua state and an idle thread
+    // (a store being reopened holds as many VMs as it holds).
+    const bool reopening = command.store && command.files.empty();
+    options.threads =
+        reopening ? command.threads : static_cast<unsigned>(std::min<std::uint64_t>(command.threads, command.vms));
     options.shard_vms = command.shard_vms;
+    if (command.store) options.store = open_sqlite_store(*command.store);
     return options;
 }
 
@@ -130,6 +136,56 @@ Dialect dialect_of(const RunCommand& command, const Script& script) {
     return luau_file ? Dialect::Luau : command.dialect;
 }
 
+// Where a script is kept in a stored VM: /boot/ and its file name, made a
+// valid name (docs/storage.md), with .luau added when --dialect makes it Luau.
+std::string boot_path(const RunCommand& command, const Script& script) {
+    const std::string_view suffix =
+        dialect_of(command, script) == Dialect::Luau && !script.path.ends_with(".luau") ? ".luau" : "";
+    std::string name = std::filesystem::path(script.path).filename().string();
+    for (char& c : name) {
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E || c == '\\') c = '_';
+    }
+    if (name.empty() || name == "." || name == "..") name = "script";
+    name.resize(std::min(name.size(), kMaxNameBytes - suffix.size()));
+    return "/boot/" + name + std::string(suffix);
+}
+
+// With --store: `command.vms` new stored VMs, each holding every script as a
+// file of its own and booting them in order; without scripts, every VM of
+// the store, booted again (docs/storage.md).
+template <typename OnVm>
+void open_stored_vms(Cluster& cluster, const RunCommand& command, const std::vector<Script>& scripts,
+                     const Programs& programs, OnVm on_vm) {
+    std::vector<VirtualMachine*> vms;
+    if (scripts.empty()) {
+        for (const StoredVmId id : cluster.store()->vms()) vms.push_back(&cluster.open_stored_vm(id));
+        if (vms.empty()) throw StoreError("store " + *command.store + " holds no VMs: give FILEs to create some");
+    } else {
+        std::vector<BootEntry> boot;
+        for (const Script& script : scripts) {
+            std::string path = boot_path(command, script);
+            for (int copy = 2; std::any_of(boot.begin(), boot.end(), [&](const BootEntry& e) { return e.path == path; });
+                 ++copy) {
+                path = boot_path(command, script) + "." + std::to_string(copy);
+            }
+            boot.push_back({std::move(path), {}});
+        }
+        for (std::uint64_t i = 0; i < command.vms; ++i) {
+            VirtualMachine& vm = cluster.create_stored_vm(boot);
+            for (std::size_t s = 0; s < scripts.size(); ++s) {
+                const std::string why = vm.os().write_file(boot[s].path, scripts[s].code);
+                if (!why.empty()) throw StoreError("cannot keep " + scripts[s].path + " in the store: " + why);
+            }
+            vms.push_back(&vm);
+        }
+    }
+    for (VirtualMachine* vm : vms) {
+        on_vm(*vm);
+        for (const auto& program : programs) vm->os().install_program(program);
+        vm->os().boot();
+    }
+}
+
 // Creates `command.vms` VMs, each with every --program installed (shared, not
 // copied), spawning every script in order (PIDs 1, 2, ...). A script that does
 // not compile still becomes a process: it fails at the first tick and is
@@ -137,6 +193,7 @@ Dialect dialect_of(const RunCommand& command, const Script& script) {
 template <typename OnVm>
 void spawn_vms(Cluster& cluster, const RunCommand& command, const std::vector<Script>& scripts,
                const Programs& programs, OnVm on_vm) {
+    if (cluster.store()) return open_stored_vms(cluster, command, scripts, programs, on_vm);
     for (std::uint64_t i = 0; i < command.vms; ++i) {
         VirtualMachine& vm = cluster.create_vm();
         on_vm(vm);
@@ -147,8 +204,10 @@ void spawn_vms(Cluster& cluster, const RunCommand& command, const std::vector<Sc
     }
 }
 
+// `running` is set once the VMs are made and the game loop starts: a store
+// that fails before is bad usage, after it a failed run (run_command).
 int run_with_json_report(const RunCommand& command, const std::vector<Script>& scripts, const Programs& programs,
-                         Observability& extras) {
+                         Observability& extras, bool& running) {
     const auto setup_start = Clock::now();
     // Declared before the cluster, so that they outlive it.
     ProcessRecords records;
@@ -168,6 +227,7 @@ int run_with_json_report(const RunCommand& command, const std::vector<Script>& s
         records.after_tick(cluster.last_tick());
         extras.after_tick(cluster.ticks());
     };
+    running = true;
     times.run = cluster.run(options);
     records.finish(cluster);
     times.tick_stats = records.tick_summary();
@@ -178,8 +238,8 @@ int run_with_json_report(const RunCommand& command, const std::vector<Script>& s
 }
 
 int run_with_plain_output(const RunCommand& command, const std::vector<Script>& scripts, const Programs& programs,
-                          Observability& extras) {
-    OrderedOutput output(std::cout, std::cerr, command.vms > 1);
+                          Observability& extras, bool& running) {
+    OrderedOutput output(std::cout, std::cerr, command.vms > 1 || command.store.has_value());
     FanOut fan_out;
     Cluster cluster(cluster_options(command));
     fan_out.add(&output);
@@ -192,6 +252,7 @@ int run_with_plain_output(const RunCommand& command, const std::vector<Script>& 
         output.flush();
         extras.after_tick(cluster.ticks());
     };
+    running = true;
     RunStats stats = cluster.run(options);
     const bool written = extras.finish(command, std::cerr);
     if (stats.hit_tick_limit) {
@@ -206,8 +267,15 @@ int run_with_plain_output(const RunCommand& command, const std::vector<Script>& 
 int run_command(const RunCommand& command, const std::vector<Script>& scripts, const Programs& programs) {
     Observability extras;
     if (!extras.open(command, std::cerr)) return kExitUsage;
-    return command.json ? run_with_json_report(command, scripts, programs, extras)
-                        : run_with_plain_output(command, scripts, programs, extras);
+    bool running = false;
+    try {
+        return command.json ? run_with_json_report(command, scripts, programs, extras, running)
+                            : run_with_plain_output(command, scripts, programs, extras, running);
+    } catch (const StoreError& error) {
+        // What was committed before stays in the store (docs/storage.md).
+        std::cerr << "luaos: " << error.what() << '\n';
+        return running ? kExitFailure : kExitUsage;
+    }
 }
 
 }  // namespace luaos::cli
