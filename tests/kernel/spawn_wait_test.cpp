@@ -197,9 +197,9 @@ TEST(SpawnWait, KillASleeperEndsItAtOnce) {
 }
 
 TEST(SpawnWait, ProcessLimitIsAClearError) {
-    RuntimeOptions options;
+    KernelOptions options;
     options.process_limits.max_processes = 3;
-    Exit exit = run_script("for i = 1, 10 do os.spawn_source('os.sleep(10)') end", options);
+    Exit exit = run_script("for i = 1, 10 do os.spawn_source('os.sleep(10)') end", {}, options);
     EXPECT_EQ(exit.status, ProcessStatus::Failed);
     EXPECT_NE(exit.error.find("os.spawn_source: the VM's limit of 3 processes is reached"), std::string::npos)
         << exit.error;
