@@ -39,14 +39,14 @@ int arguments_to_resume(const Process& process, lua_State* thread) {
 // The error the thread ended with; Lua's memory error names the limit that
 // refused, or is the stack overflow it stands for (runtime/memory_errors.hpp).
 std::string failure_text(Runtime& runtime, lua_State* thread, int status) {
-    std::string& overflow = runtime.stack_overflow();
+    std::string& overflow = RuntimeAccess::stack_overflow(runtime);
     if (status == LUA_ERRMEM && !overflow.empty()) {
         std::string text = overflow;
         overflow.clear();
         return text;
     }
     std::string text = error_text(thread, -1);
-    return text == kLuaMemoryError ? runtime.memory_error_text() : text;
+    return text == kLuaMemoryError ? RuntimeAccess::memory_error_text(runtime) : text;
 }
 
 }  // namespace

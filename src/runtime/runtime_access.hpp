@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "luaos/runtime.hpp"
@@ -39,6 +40,13 @@ struct RuntimeAccess {
     static ChunkCache& chunks(Runtime& runtime) { return *runtime.chunks_; }
     static ProcessNames& process_names(Runtime& runtime) { return *runtime.process_names_; }
     static Allocator& allocator(Runtime& runtime) { return *runtime.allocator_; }
+    // What Lua's "not enough memory" stands for: the limit that refused last.
+    static std::string memory_error_text(const Runtime& runtime) { return runtime.memory_error_text(); }
+    // Lua's stack overflow error for the memory error a runaway recursion has
+    // just run into, or empty (runtime/memory_errors.hpp).
+    static std::string& stack_overflow(Runtime& runtime) { return runtime.stack_overflow_; }
+    // A script caught Lua's memory error (runtime/memory_errors.hpp).
+    static void count_memory_error(Runtime& runtime) { runtime.count_memory_error(); }
 };
 
 }  // namespace luaos

@@ -208,7 +208,7 @@ TEST(SpawnWait, ProcessLimitIsAClearError) {
 TEST(SpawnWait, ProcessLimitCountsLiveProcessesOnly) {
     // Killed children no longer count, though they are reported only at the
     // end of the tick: never more than two are alive here.
-    RuntimeOptions options;
+    KernelOptions options;
     options.process_limits.max_processes = 4;
     Exit exit = run_script(R"(
         for i = 1, 200 do
@@ -216,7 +216,7 @@ TEST(SpawnWait, ProcessLimitCountsLiveProcessesOnly) {
             assert(os.kill(pid))
         end
         print('spawned 200')
-    )", options);
+    )", {}, options);
     EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
     EXPECT_EQ(exit.output, "spawned 200\n");
 }
