@@ -32,7 +32,8 @@ TEST(Stdin, IsAtEndOfFileByDefault) {
 TEST(Stdin, EveryTopLevelProcessSeesEndOfFile) {
     CliResult result = run_luaos({"run", "--vms", "2", "--json", script("read_line.lua"), script("echo_lines.lua")});
     ASSERT_EQ(result.exit_code, 0) << result.err;
-    for (const json& vm : json::parse(result.out)["vms"]) {
+    json report = json::parse(result.out);  // a range-for over a temporary's member would read freed memory
+    for (const json& vm : report["vms"]) {
         EXPECT_EQ(vm["processes"][0]["stdout"], "eof\n");
         EXPECT_EQ(vm["processes"][1]["stdout"], "eof\n");
     }
