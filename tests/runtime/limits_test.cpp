@@ -105,7 +105,11 @@ TEST(MemoryLimit, AProcessThatKeepsRunningIntoTheLimitIsDoomed) {
         end
         print('done')
     )";
-    const RuntimeOptions defaults{.memory_limit = 1 << 20};
+    // Counted instructions, not time, end the slices: a slice that overran
+    // its deadline (an emergency collection under a sanitizer) would sit out
+    // turns, and enough of them would let the 100-tick window pass between errors.
+    const RuntimeOptions defaults{.preemption = PreemptionMode::InstructionCount, .quantum = 1000000,
+                                  .memory_limit = 1 << 20};
     Exit exit = run_script(retry, defaults);
     EXPECT_EQ(exit.status, ProcessStatus::Failed);
     EXPECT_EQ(exit.output, "false\tnot enough memory\nfalse\tnot enough memory\n") << "two are survived";
