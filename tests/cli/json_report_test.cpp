@@ -79,8 +79,17 @@ TEST(JsonReport, RuntimeErrorFailsTheProcessAndTheRun) {
     const json& process = only_process(report);
     EXPECT_EQ(process["status"], "failed");
     ASSERT_TRUE(process["error"].is_string());
-    // The chunk name is the path as given, so the error names file and line.
-    EXPECT_EQ(process["error"], script("runtime_error.lua") + ":2: boom");
+    // The chunk name is the path as given, so the error names file and line;
+    // Lua shortens a long one to "..." and its tail (LUA_IDSIZE), as a clone
+    // in a deep folder gives.
+    const std::string error = process["error"];
+    const std::string named = script("runtime_error.lua") + ":2: boom";
+    if (error.starts_with("...")) {
+        EXPECT_TRUE(named.ends_with(error.substr(3))) << error;
+        EXPECT_TRUE(error.ends_with("/runtime_error.lua:2: boom")) << error;
+    } else {
+        EXPECT_EQ(error, named);
+    }
     EXPECT_EQ(process["stdout"], "before\n");
 }
 
