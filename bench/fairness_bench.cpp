@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/kernel_access.hpp"
 #include "support/measure.hpp"
 
 using namespace luaos;
@@ -44,7 +45,7 @@ struct Mode {
 // (src/runtime/chunk_cache.hpp), and the main function is the only frame of
 // its thread: the loop is preempted in it.
 double iterations_of(VirtualMachine& vm) {
-    lua_State* thread = vm.os().processes().front()->thread();
+    lua_State* thread = KernelAccess::task(*vm.os().processes().front()).thread();
     lua_Debug main;
     lua_checkstack(thread, 2);
     lua_getstack(thread, 0, &main);

@@ -21,10 +21,9 @@ using namespace luaos::bench;
 
 namespace {
 
-RuntimeOptions options() {
-    RuntimeOptions options;
-    options.keep_output = false;
-    return options;
+// A cluster of `threads` workers that keeps no output: nothing reads it.
+ClusterOptions options(unsigned threads, RuntimeOptions runtime = {}) {
+    return {.runtime = runtime, .kernel = {.keep_output = false}, .threads = threads};
 }
 
 // Ticks `cluster` until every VM ended; returns the milliseconds it took.
@@ -36,7 +35,7 @@ double run_to_end(Cluster& cluster) {
 
 // Messages of 64 bytes from one VM to another, on two worker threads.
 double network_messages_ms(long messages) {
-    Cluster cluster({.runtime = options(), .threads = 2});
+    Cluster cluster(options(2));
     VirtualMachine& receiver = cluster.create_vm();  // worker 0
     VirtualMachine& sender = cluster.create_vm();    // worker 1
     cluster.network().set_addresses(receiver, {*parse_net_address("10.0.0.1")});
@@ -54,7 +53,7 @@ double network_messages_ms(long messages) {
 // The same messages between two processes of one VM: os.send, retried in the
 // next tick when the mailbox is full.
 double mailbox_messages_ms(long messages) {
-    Cluster cluster({.runtime = options(), .threads = 2});
+    Cluster cluster(options(2));
     VirtualMachine& vm = cluster.create_vm();
     const std::string count = std::to_string(messages);
     vm.os().spawn_process("for i = 1, " + count + " do assert(os.receive()) end", "receiver.lua");
@@ -66,7 +65,7 @@ double mailbox_messages_ms(long messages) {
 
 // Request/response round trips over one connection between two VMs on two workers.
 double network_round_trips_ms(long trips) {
-    Cluster cluster({.runtime = options(), .threads = 2});
+    Cluster cluster(options(2));
     VirtualMachine& server = cluster.create_vm();
     VirtualMachine& client = cluster.create_vm();
     cluster.network().set_addresses(server, {*parse_net_address("10.0.0.1")});
@@ -85,10 +84,10 @@ double network_round_trips_ms(long trips) {
 // preempted and runs again in the next tick (the deterministic mode, so
 // that every slice ends by preemption). Two VMs, as above.
 double preemption_round_trips_ms(long trips) {
-    RuntimeOptions runtime = options();
+    RuntimeOptions runtime;
     runtime.preemption = PreemptionMode::InstructionCount;
     runtime.quantum = 1000;
-    Cluster cluster({.runtime = runtime, .threads = 2});
+    Cluster cluster(options(2, runtime));
     const std::string count = std::to_string(trips);
     for (int i = 0; i < 2; ++i) {
         // About 1,000 instructions a preemption: one preemption per trip.
@@ -101,9 +100,9 @@ double preemption_round_trips_ms(long trips) {
 // ns per cluster tick: one busy VM and `idle` VMs, each listening (with an
 // address) or waiting in os.receive (without).
 double idle_tick_ns(long idle, long ticks, bool listening) {
-    RuntimeOptions runtime = options();
+    RuntimeOptions runtime;
     runtime.preemption = PreemptionMode::InstructionCount;
-    Cluster cluster({.runtime = runtime, .threads = 1});
+    Cluster cluster(options(1, runtime));
     for (long i = 0; i < idle; ++i) {
         VirtualMachine& vm = cluster.create_vm();
         if (listening) {

@@ -24,7 +24,6 @@ RuntimeOptions options() {
     // per-tick cost of the sleepers stand out against the busy slice.
     options.preemption = PreemptionMode::InstructionCount;
     options.memory_limit = std::size_t{4} << 30;  // 100,000 processes need more than one VM's default
-    options.keep_output = false;
     return options;
 }
 
@@ -32,6 +31,7 @@ RuntimeOptions options() {
 // parked in `idle_code`, over `ticks` ticks (the best of several runs).
 double ns_per_tick(int busy, long idle, const char* idle_code, long ticks) {
     Runtime runtime(options());
+    set_kernel_options(runtime, {.keep_output = false});
     Os os(runtime);
     for (long i = 0; i < idle; ++i) os.spawn_process(idle_code, "idle.lua");
     os.tick();  // every idle process runs once, then is parked
@@ -46,7 +46,7 @@ double ns_per_tick(int busy, long idle, const char* idle_code, long ticks) {
 // ns per cluster tick with one busy VM and `idle` VMs whose one process
 // sleeps: the shard sets such VMs aside, so they should cost nothing.
 double cluster_ns_per_tick(long idle, long ticks) {
-    Cluster cluster({.runtime = options(), .threads = 1});
+    Cluster cluster({.runtime = options(), .kernel = {.keep_output = false}, .threads = 1});
     for (long i = 0; i < idle; ++i) cluster.create_vm().os().spawn_process("os.sleep(math.maxinteger)", "idle.lua");
     cluster.create_vm().os().spawn_process("while true do end", "busy.lua");
     cluster.tick();

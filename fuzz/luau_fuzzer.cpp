@@ -72,10 +72,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.quantum = 100;
     options.memory_limit = std::size_t{4} << 20;
     options.cpu_budget = 200'000;
-    options.output_limit = std::size_t{64} << 10;
     Observer observer;
     {
         luaos::Runtime runtime(options);
+        luaos::set_kernel_options(runtime, {.output_limit = std::size_t{64} << 10});
         runtime.set_observer(&observer);
         luaos::Os os(runtime);
         os.spawn_process(code, "=input", luaos::Dialect::Luau);

@@ -76,12 +76,12 @@ luaos::RuntimeOptions fuzz_options() {
     // ---- LIMITS ------------------------------------------------------------
     // The hostile-script limits, as tight as a fuzz run wants them: a VM may
     // hold 4 MiB of Lua memory, a slice that cannot be preempted may run
-    // 200,000 instructions, a process may have 64 KiB of output pending.
+    // 200,000 instructions, a process may have 64 KiB of output pending (set
+    // on the runtime beside these: KernelOptions).
     // Without them a script can allocate until libFuzzer's -rss_limit_mb /
     // -malloc_limit_mb stops the run, or hang a slice until -timeout does.
     options.memory_limit = std::size_t{4} << 20;
     options.cpu_budget = 200'000;
-    options.output_limit = std::size_t{64} << 10;
     // ------------------------------------------------------------------------
     return options;
 }
@@ -95,6 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Observer observer;
     {
         luaos::Runtime runtime(fuzz_options());
+        luaos::set_kernel_options(runtime, {.output_limit = std::size_t{64} << 10});
         runtime.set_observer(&observer);
         luaos::VirtualMachine vm_a(runtime, 0);
         luaos::VirtualMachine vm_b(runtime, 1);
@@ -120,7 +121,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             for (Os* os : {&a, &b, &c}) {
                 if (os->is_finished()) continue;
                 os->tick();
-                if (runtime.current_process() != nullptr) invariant_broken("a slice outlived its tick", "");
+                if (luaos::current_process(runtime) != nullptr) invariant_broken("a slice outlived its tick", "");
                 for (const auto& process : os->processes()) {
                     if (process->is_finished()) invariant_broken("an ended process was not removed", process->name());
                 }

@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "luaos/kernel_options.hpp"
 #include "luaos/network.hpp"
 #include "luaos/runtime.hpp"
 #include "luaos/stats.hpp"
@@ -37,6 +38,7 @@ inline constexpr std::size_t kDefaultShardVms = 4000;
 
 struct ClusterOptions {
     RuntimeOptions runtime;
+    KernelOptions kernel{};  // output and the process API's limits, per process or VM
     unsigned threads = 1;  // worker threads; each ticks its own shards
     // VMs per shard at most; a worker opens more shards as needed. 0 means
     // kDefaultShardVms.

@@ -3,12 +3,12 @@
 
 #include "luaos/cluster.hpp"
 #include "luaos/dialect.hpp"
+#include "luaos/kernel_options.hpp"
 #include "luaos/network.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
-#include "luaos/runtime_allocator.hpp"
 #include "luaos/stats.hpp"
 #include "luaos/usage_counters.hpp"
 #include "luaos/uuid.hpp"

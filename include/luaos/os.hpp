@@ -1,5 +1,6 @@
 #pragma once
-// The Os of one VM (the seed's OS): its processes, a PID allocator and tick().
+// The Os of one VM: its processes, a PID allocator and tick() (the cycle a
+// tick runs: docs/scheduling.md).
 
 #include <atomic>
 #include <cstdint>
@@ -9,8 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "luaos/detail/pointer_vector.hpp"
 #include "luaos/dialect.hpp"
-#include "luaos/pointer_vector.hpp"
+#include "luaos/kernel_options.hpp"
 #include "luaos/process.hpp"
 #include "luaos/stats.hpp"
 
@@ -19,7 +21,7 @@ namespace luaos {
 class Runtime;
 class VirtualMachine;
 class MemoryAccount;
-struct OsKernel;
+struct OsBookkeeping;
 
 struct SpawnResult {
     Pid pid = 0;         // 0 when no process was created (an unknown program)
@@ -82,9 +84,15 @@ protected:
     ~OsActivityListener() = default;
 };
 
+// The kernel's settings for every Os on `runtime` (a Cluster's come from
+// ClusterOptions::kernel). Set them before the first spawn.
+void set_kernel_options(Runtime& runtime, const KernelOptions& options);
+
 class Os {
 public:
-    explicit Os(Runtime& runtime, const VirtualMachine* vm = nullptr);
+    // `vm` is the VM it belongs to, for hosts that look up a process's VM
+    // (null for a stand-alone Os); the Os never uses it.
+    explicit Os(Runtime& runtime, VirtualMachine* vm = nullptr);
     ~Os();
     Os(const Os&) = delete;
     Os& operator=(const Os&) = delete;
@@ -111,7 +119,7 @@ public:
     Delivery write_stdin(Pid pid, std::string_view line);
     Delivery close_stdin(Pid pid);  // io.read then returns nil once the lines are read
     // Takes (drains) what the process printed and the host has not taken yet
-    // (with RuntimeOptions::keep_output); nullopt when there is no such process.
+    // (with KernelOptions::keep_output); nullopt when there is no such process.
     std::optional<std::string> read_stdout(Pid pid);
     // Sends the string `text` to the process's mailbox, from pid 0 (the host).
     Delivery send(Pid pid, std::string_view text);
@@ -145,7 +153,7 @@ public:
 
     // Resumes each runnable process for one slice in PID order, removes
     // ended ones (reporting each), then marks the Os finished when none is
-    // left (the seed's tick()). Sleeping and waiting processes are not
+    // left. Sleeping and waiting processes are not
     // visited: a sleep's end or an awaited event makes them runnable for the
     // next tick. A process spawned during a tick first runs in the next.
     void tick();
@@ -168,17 +176,23 @@ public:
     VmStats stats() const;
     // Ticks so far (tick() calls).
     std::uint64_t ticks() const { return ticks_; }
-    // Engine internals (src/kernel): the process API's bookkeeping.
-    void note_ended(Process& process);
-    void wake(Process& process);
-    OsKernel& kernel();
-    bool ticking() const { return ticking_; }
-    void account_turn_sat_out();
-    MemoryAccount* memory_account() const { return memory_; }
     // The VM this Os belongs to, or null for a stand-alone Os.
     const VirtualMachine* vm() const { return vm_; }
+    VirtualMachine* vm() { return vm_; }
 
 private:
+    // The engine's side, for the kernel alone (src/kernel/kernel_access.hpp).
+    friend class Process;
+    friend struct KernelAccess;
+    friend void scheduler_run_slice(Runtime& runtime, Process& process);
+    friend Delivery deliver_message(Os& os, Pid to, Pid from, std::string bytes);
+
+    // The process API's bookkeeping (src/kernel/os_bookkeeping.hpp).
+    void note_ended(Process& process);
+    void wake(Process& process);
+    OsBookkeeping& bookkeeping();
+    void account_turn_sat_out();
+    MemoryAccount* memory_account() const { return memory_; }
     void park(Process& process);
     void wake_due_timers();
     // Tells the listener, for calls from outside a tick.
@@ -192,13 +206,13 @@ private:
     // tick touches is a miss.
     Runtime& runtime_;
     PointerVector<Process> runnable_;  // by PID: what the next tick runs
-    std::unique_ptr<OsKernel> kernel_;                 // created on first use (src/kernel/kernel_state.hpp)
+    std::unique_ptr<OsBookkeeping> bookkeeping_;  // created on first use (src/kernel/os_bookkeeping.hpp)
     std::uint64_t ticks_ = 0;
     bool is_finished_ = false;
     bool ticking_ = false;
     std::atomic<Pid> next_pid_{1};
     ProcessList processes_;
-    const VirtualMachine* vm_;
+    VirtualMachine* vm_;
     MemoryAccount* memory_;
     // VmStats's counters are not kept here: stats() adds up the live
     // processes' and those the kernel keeps of the ended ones, counts spawns

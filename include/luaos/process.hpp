@@ -10,7 +10,9 @@
 #include <string>
 #include <string_view>
 
+#include "luaos/detail/task.hpp"
 #include "luaos/dialect.hpp"
+#include "luaos/kernel_options.hpp"
 #include "luaos/usage_counters.hpp"
 
 struct lua_State;
@@ -23,7 +25,7 @@ struct CompiledChunk;
 class MemoryAccount;
 struct ProcessStats;
 struct SliceRecord;
-struct ProcessIo;
+struct ProcessApiState;
 struct ProcessText;
 
 using Pid = std::uint32_t;
@@ -47,31 +49,19 @@ enum class ProcessState : std::uint8_t { Running, Sleeping, Waiting, Finished, F
 // "running", "sleeping", "waiting", "finished", "failed", "killed" or "not_found".
 const char* state_name(ProcessState state);
 
-// The process API's limits (docs/security.md), per VM or per process.
-struct ProcessLimits {
-    // Live processes per VM; os.spawn and os.spawn_source past it raise an error.
-    std::uint32_t max_processes = 64;
-    // Messages (os.send) waiting in one process's mailbox; past it, send returns false.
-    std::uint32_t mailbox_messages = 64;
-    // Bytes of messages waiting in one mailbox (a message's encoded size); also
-    // the largest single message.
-    std::size_t mailbox_bytes = std::size_t{64} << 10;
-    // Bytes of lines waiting on one process's stdin; also the longest line.
-    std::size_t stdin_bytes = std::size_t{64} << 10;
-    // Tables nested in one message.
-    std::uint32_t message_depth = 16;
-    // Bytes of arguments given to one spawn, and their count.
-    std::size_t spawn_arg_bytes = std::size_t{64} << 10;
-    std::uint32_t spawn_args = 256;
-};
-
 // Exit status of an ended process, as os.wait returns it: the os.exit code (0
 // when the script returned), kExitFailed when it failed or was killed.
 inline constexpr int kExitFailed = 1;
 
-class Process {
+class Process;
+
+// The process whose slice is executing on `runtime` now, or null between slices.
+Process* current_process(const Runtime& runtime);
+
+// A process is a Task of the runtime (its first base, so that the fields
+// every slice touches share its first cache line) plus what the kernel keeps.
+class Process : private Task {
 public:
-    Process(Os& os, Pid pid, std::string_view name);
     ~Process();
     // A process lives in its runtime's block pool, beside its Lua blocks
     // (runtime/block_pool.hpp): `new (runtime) Process(...)`; delete frees it there.
@@ -103,25 +93,34 @@ public:
     ProcessState state() const;
     // Its exit status once ended (see kExitFailed); 0 while alive.
     int exit_code() const;
+    // The language it is written in.
+    using Task::dialect;
 
-    // Engine internals (src/): the scheduler and the Lua glue use these.
-    lua_State* thread() const { return thread_; }
-    lua_State* running_thread() const { return running_; }
-    void set_running_thread(lua_State* thread) { running_ = thread; }
-    bool preempting() const { return preempting_; }
-    void set_preempting(bool value) { preempting_ = value; }
-    // CPU time its slices certainly ran past their end, repaid a whole slice
-    // at a time by sitting out turns (runtime/deadline_preemption.cpp). Kept
-    // to 32 bits, saturating: over 4 s of debt already means thousands of
-    // turns to sit out.
-    std::uint64_t slice_debt_ns() const { return slice_debt_ns_; }
-    void set_slice_debt_ns(std::uint64_t debt) {
-        slice_debt_ns_ = static_cast<std::uint32_t>(std::min<std::uint64_t>(debt, UINT32_MAX));
-    }
+private:
+    // The engine's side, for the kernel alone: the Os that owns it, the
+    // scheduler, the kernel's handlers, and the process API's functions and
+    // the tests through src/kernel/kernel_access.hpp.
+    friend class Os;
+    friend class SharedKernel;
+    friend struct KernelAccess;
+    friend void scheduler_run_slice(Runtime& runtime, Process& process);
+    friend Process* current_process(const Runtime& runtime);
+
+    Process(Os& os, Pid pid, std::string_view name);
+    using Task::doomed;
+    using Task::memory_account;
+    using Task::preempting;
+    using Task::running_thread;
+    using Task::set_dialect;
+    using Task::set_preempting;
+    using Task::set_running_thread;
+    using Task::set_slice_debt_ns;
+    using Task::slice_debt_ns;
+    using Task::thread;
+    Task& task() { return *this; }
+    static Process& of(Task& task) { return static_cast<Process&>(task); }
+    static const Process& of(const Task& task) { return static_cast<const Process&>(task); }
     void attach(lua_State* thread, int thread_ref, CompiledChunk* chunk);
-    MemoryAccount* memory_account() const { return memory_; }
-    Dialect dialect() const { return dialect_; }
-    void set_dialect(Dialect dialect) { dialect_ = dialect; }
     void account_slice(const SliceRecord& slice);
     void write_output(std::string_view text);
     void begin_slice();
@@ -132,7 +131,6 @@ public:
     // is stopped at the next point where that is possible (runtime/doom.hpp).
     // The first doom stands.
     void doom(ProcessStatus how, std::string reason);
-    bool doomed() const { return doom_ != ProcessStatus::Ready; }
     // Counts a memory error (an allocation refused again after Lua's
     // emergency collection) and returns how many it has run into within
     // `window` ticks of the first of them.
@@ -141,14 +139,12 @@ public:
     void end_doomed(std::string detail);
     // The process API's per-process state (stdin, mailbox, parent, exit code,
     // what it is blocked on), created on first use so that a process that
-    // never uses the API stays small. src/kernel/process_io.hpp.
-    ProcessIo* io() const { return io_.get(); }
-    ProcessIo& ensure_io();
+    // never uses the API stays small. src/kernel/process_api_state.hpp.
+    ProcessApiState* api_state() const { return api_state_.get(); }
+    ProcessApiState& ensure_api_state();
     // Whether the slice that just ran ended in a call of the process API that
     // gives up the CPU (os.sleep, os.wait, ...) rather than a preemption.
     bool gave_up_slice() const;
-
-private:
     void end_as(ProcessStatus status);
     void ended();
     void release_lua();
@@ -156,26 +152,23 @@ private:
 
     // What every slice reads or writes comes first, together: a tick of a
     // large cluster visits each process once, and every cache line of it
-    // that the slice touches is a miss.
+    // that the slice touches is a miss. The Task's fields (thread, running
+    // coroutine, memory account, debt, doom, flags) take the first 35 bytes;
+    // status_ and pid_ fill its tail padding.
     ProcessStatus status_ = ProcessStatus::Ready;
-    ProcessStatus doom_ = ProcessStatus::Ready;
-    bool preempting_ = false;
-    Dialect dialect_ = Dialect::Lua;
     Pid pid_;
-    lua_State* thread_ = nullptr;
-    lua_State* running_ = nullptr;  // innermost coroutine executing, where a slice resumes
-    MemoryAccount* memory_;  // a sub-account of its VM's: what it allocated
-    std::unique_ptr<ProcessIo> io_;
-    std::uint32_t slice_debt_ns_ = 0;
-    static constexpr int kNoRef = -2;  // LUA_NOREF, without including Lua here
-    int thread_ref_ = kNoRef;
+    std::unique_ptr<ProcessApiState> api_state_;
     UsageCounters usage_;
     // The rest is read when the process starts, ends or is looked at.
     Os& os_;
     CompiledChunk* chunk_ = nullptr;
-    // While it lives, its Os's tick when it was spawned; once it has ended,
-    // the ticks it lived (ProcessStats::ticks_alive): one field for both.
-    std::uint64_t ticks_;
+    // One field, two meanings, never both at once: while it lives, its Os's
+    // tick when it was spawned; once it has ended, the ticks it lived
+    // (ProcessStats::ticks_alive).
+    union Age {
+        std::uint64_t spawn_tick;
+        std::uint64_t ticks_lived;
+    } age_;
     const std::string* name_;  // shared by the processes of its runtime that bear it (runtime/process_names.hpp)
     std::unique_ptr<ProcessText> text_;  // error and output, created when first written
 };

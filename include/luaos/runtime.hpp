@@ -1,7 +1,9 @@
 #pragma once
-// A Runtime is one Lua state that many VMs share (the seed's create_lua_state):
-// sharing is what makes a VM cost about a kilobyte instead of a whole interpreter.
-// A Runtime is single-threaded; a multi-core Cluster owns one Runtime per worker shard.
+// A Runtime is one Lua state that many VMs share: sharing is what makes a VM
+// cost about a kilobyte instead of a whole interpreter. A Runtime is
+// single-threaded; a multi-core Cluster owns one Runtime per worker shard.
+// The runtime runs tasks (luaos/detail/task.hpp), one slice at a time; what a
+// task is beyond that (a process of an Os) is the kernel's.
 
 #include <cstddef>
 #include <cstdint>
@@ -9,14 +11,13 @@
 #include <string>
 
 #include "luaos/memory.hpp"
-#include "luaos/process.hpp"
-#include "luaos/stats.hpp"
 
 struct lua_State;
 
 namespace luaos {
 
-class Process;
+class Task;
+class TaskHandlers;
 class ProcessObserver;
 class Preemption;
 class ChunkCache;
@@ -49,7 +50,6 @@ inline constexpr std::uint32_t kMinTimeSliceUs = 50;
 // Defaults of the limits a hostile script runs into (docs/security.md).
 inline constexpr std::uint64_t kDefaultCpuBudget = 1'000'000;
 inline constexpr std::size_t kDefaultMemoryLimit = std::size_t{16} << 20;
-inline constexpr std::size_t kDefaultOutputLimit = std::size_t{1} << 20;
 inline constexpr std::uint32_t kDefaultMemoryErrorsAllowed = 2;
 inline constexpr std::uint32_t kDefaultMemoryErrorWindow = 100;
 
@@ -74,16 +74,6 @@ struct RuntimeOptions {
     // shared Lua state, so a script must not retry in a loop (docs/security.md).
     std::uint32_t memory_errors_allowed = kDefaultMemoryErrorsAllowed;
     std::uint32_t memory_error_window = kDefaultMemoryErrorWindow;
-    // Bytes of output a process may have pending (printed and not yet taken
-    // by the host, or within one slice when output is only streamed); the
-    // overflow is dropped, with one marker line.
-    std::size_t output_limit = kDefaultOutputLimit;
-    // Whether a process keeps what it prints until the host takes it
-    // (Process::output). A host that streams output through a
-    // ProcessObserver can turn this off so that nothing accumulates.
-    bool keep_output = true;
-    // The process API's limits: processes per VM, mailboxes, stdin, messages.
-    ProcessLimits process_limits{};
     // Whether slices are timed (ProcessStats::cpu_ns, TickStats); counts of
     // slices, instructions and memory are kept either way.
     bool accounting = true;
@@ -103,7 +93,9 @@ public:
     // The raw state, for hosts that add their own functions to the sandbox.
     lua_State* lua() const { return L_; }
 
-    // Receives process output and exits of every Os on this runtime; may be null.
+    // Receives process output and exits of every Os on this runtime; may be
+    // null. The runtime only keeps it (and the listener below) for the
+    // kernel, which calls them.
     void set_observer(ProcessObserver* observer) { observer_ = observer; }
     ProcessObserver* observer() const { return observer_; }
     // Hears when an Os of this runtime has work again because of a call from
@@ -111,55 +103,41 @@ public:
     void set_activity_listener(OsActivityListener* listener) { activity_listener_ = listener; }
     OsActivityListener* activity_listener() const { return activity_listener_; }
 
-    // The process whose slice is executing now, or null between slices.
-    Process* current_process() const { return current_; }
-
     // Bytes of Lua memory this runtime holds, for all its VMs.
     std::size_t memory_used() const;
+    // The runtime a Lua state (any thread) of it belongs to, for a host's
+    // own functions.
+    static Runtime& of(lua_State* L);
 
-    // Engine internals (src/): not part of the stable embedding surface.
-    void enter_slice(Process& process);
+private:
+    // The engine's side (src/runtime/runtime_access.hpp).
+    friend struct RuntimeAccess;
+
+    // The kernel's handlers for what happens to its tasks (runtime/task_handlers.hpp).
+    void install_task_handlers(std::unique_ptr<TaskHandlers> handlers);
+    void enter_slice(Task& task);
     void leave_slice();
-    // Adds `work` to the running slice's count; false once past cpu_budget.
     bool charge_slice_work(std::uint64_t work);
-    // The count hook fired: `instructions` more ran, on the budget too.
     bool charge_instructions(std::uint64_t instructions);
     bool within_cpu_budget() const { return slice_work_ <= options_.cpu_budget; }
-    std::uint64_t slice_instructions() const { return slice_instructions_; }
-    // This runtime's share of the current tick's figures (Cluster merges them).
-    void record_slice(const Process& process, const SliceRecord& slice);
-    void record_turn_sat_out() { ++tick_stats_.turns_sat_out; }
-    TickStats take_tick_stats();
     // The clock that times slices (kernel/slice_clock.hpp).
     struct SliceClock {
         bool ticking = false;      // within a SliceClockScope
         std::uint64_t now_ns = 0;  // the last reading: the next slice's start
     };
-    SliceClock& slice_clock() { return slice_clock_; }
-    Preemption& preemption() { return *preemption_; }
-    ChunkCache& chunks() { return *chunks_; }
-    ProcessNames& process_names() { return *process_names_; }
-    Allocator& allocator() { return *allocator_; }
-    static Runtime& of(lua_State* L);
     // What Lua's "not enough memory" stands for: the limit that refused last.
     std::string memory_error_text() const;
-    // Lua's stack overflow error for the memory error a runaway recursion has
-    // just run into, or empty (runtime/memory_errors.hpp).
-    std::string& stack_overflow() { return stack_overflow_; }
     // A script caught Lua's memory error (runtime/memory_errors.hpp).
     void count_memory_error();
-
-private:
     void on_memory_refused(bool cluster_cap, bool again);
 
     RuntimeOptions options_;
     std::unique_ptr<Allocator> allocator_;  // outlives the state: lua_close frees through it
     lua_State* L_ = nullptr;
-    Process* current_ = nullptr;
+    Task* current_ = nullptr;
     std::uint64_t slice_work_ = 0;
     std::uint64_t slice_instructions_ = 0;
     SliceClock slice_clock_;
-    TickStats tick_stats_;
     ProcessObserver* observer_ = nullptr;
     OsActivityListener* activity_listener_ = nullptr;
     std::unique_ptr<Preemption> preemption_;
@@ -167,6 +145,7 @@ private:
     std::unique_ptr<ProcessNames> process_names_;
     std::string stack_overflow_;  // capacity reserved: it is set from the allocator
     bool last_refusal_by_cap_ = false;
+    std::unique_ptr<TaskHandlers> task_handlers_;
 };
 
 }  // namespace luaos

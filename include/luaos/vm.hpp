@@ -28,17 +28,15 @@ public:
     const Os& os() const { return os_; }
 
 private:
+    friend class Shard;  // sets an idle VM aside (src/cluster/shard.hpp)
+
     // First, so that the part of a VM every tick touches (the start of its
     // Os) starts its block.
     Os os_;
-
-public:
-    // Engine internals (src/cluster/shard.cpp): a VM with nothing to run is
-    // set aside by its shard until a timer or the host wakes it.
+    // A VM with nothing to run is set aside by its shard until a timer or
+    // the host wakes it.
     std::uint64_t idle_since = 0;  // the shard's tick when it was set aside; 0 while awake
     std::uint64_t idle_until = 0;  // the shard's tick its earliest timer ends; 0 for none
-
-private:
     Uuid id_;
     std::uint64_t serial_;
 };

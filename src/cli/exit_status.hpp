@@ -1,6 +1,6 @@
 #pragma once
-// The exit statuses of `luaos run`, fixed by the CLI contract, and the rule
-// that picks one after a run.
+// The exit statuses of `luaos run`, fixed by the CLI's contract (README.md,
+// "The CLI"), and the rule that picks one after a run.
 
 #include "luaos/process.hpp"
 

@@ -1,5 +1,5 @@
 // luaos: the command-line front end. `luaos run [OPTIONS] FILE...` runs each
-// FILE as a process of one or more simulated VMs (see the CLI contract).
+// FILE as a process of one or more simulated VMs (README.md, "The CLI").
 
 #include <exception>
 #include <iostream>

@@ -43,7 +43,7 @@ ClusterOptions cluster_options(const RunCommand& command) {
     options.runtime.memory_limit = command.memory_limit;
     // Plain mode streams output as it is printed; only the JSON report needs
     // each process to keep its own.
-    options.runtime.keep_output = command.json;
+    options.kernel.keep_output = command.json;
     // A shard without a VM would only cost a Lua state and an idle thread.
     options.threads = static_cast<unsigned>(std::min<std::uint64_t>(command.threads, command.vms));
     options.shard_vms = command.shard_vms;

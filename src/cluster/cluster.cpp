@@ -16,7 +16,7 @@ Cluster::Cluster(ClusterOptions options)
     const unsigned workers = options_.threads == 0 ? 1 : options_.threads;
     const std::size_t shard_vms = options_.shard_vms != 0 ? options_.shard_vms : kDefaultShardVms;
     for (unsigned i = 0; i < workers; ++i) {
-        groups_.push_back(std::make_unique<ShardGroup>(options_.runtime, memory_cap_, shard_vms));
+        groups_.push_back(std::make_unique<ShardGroup>(options_.runtime, options_.kernel, memory_cap_, shard_vms));
     }
     if (workers > 1) pool_ = std::make_unique<WorkerPool>(workers);
 }
@@ -74,7 +74,7 @@ void Cluster::merge_tick_stats(std::chrono::steady_clock::duration wall) {
     last_tick_.wall_ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count());
     for (std::size_t deferred : deferred_) last_tick_.vms_deferred += deferred;
     for_each_shard([&](Shard& shard) {
-        TickStats share = shard.runtime().take_tick_stats();
+        TickStats share = shard.take_tick_stats();
         last_tick_.processes_run += share.processes_run;
         last_tick_.turns_sat_out += share.turns_sat_out;
         if (share.processes_run > 0 && share.longest_slice_ns >= last_tick_.longest_slice_ns) {

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "kernel/kernel_state.hpp"
+#include "kernel/kernel_access.hpp"
 #include "luaos/runtime.hpp"
 #include "luaos/vm.hpp"
 #include "net/endpoint.hpp"
@@ -112,7 +112,7 @@ bool Network::set_addresses(VirtualMachine& vm, const std::vector<NetAddress>& a
         auto endpoint = std::make_unique<NetEndpoint>(vm.os(), link_for(vm.os().runtime()), id);
         state.hosts[id] = {endpoint.get(), &vm.os(), {}};
         state.by_os[&vm.os()] = id;
-        vm.os().kernel().network = std::move(endpoint);
+        KernelAccess::bookkeeping(vm.os()).network = std::move(endpoint);
     }
     State::Host& host = state.hosts[id];
     for (NetAddress old : host.addresses) state.by_address.erase(old);
@@ -135,7 +135,7 @@ std::uint32_t Network::State::endpoint_of(Os& os) {
     auto known = by_os.find(&os);
     if (known == by_os.end()) return 0;
     const std::uint32_t id = known->second;
-    if (hosts.at(id).endpoint == os.kernel().network.get()) return id;
+    if (hosts.at(id).endpoint == KernelAccess::bookkeeping(os).network.get()) return id;
     forget(id);
     return 0;
 }

@@ -4,11 +4,27 @@
 #include <cassert>
 #include <vector>
 
+#include "kernel/shared_kernel.hpp"
 #include "kernel/slice_clock.hpp"
 #include "runtime/preemption.hpp"
+#include "runtime/runtime_access.hpp"
 #include "runtime/steady_clock.hpp"
 
 namespace luaos {
+
+Shard::Shard(const RuntimeOptions& options, const KernelOptions& kernel, std::shared_ptr<MemoryCap> cap,
+             std::size_t capacity)
+    : runtime_(options, std::move(cap)) {
+    runtime_.set_activity_listener(this);
+    net_library_install(runtime_.lua());
+    SharedKernel& shared = SharedKernel::of(runtime_);
+    shared.options = kernel;
+    shared.vm_serial = [](const Os& os) { return os.vm()->serial(); };
+    vms_.reserve(std::min(capacity, kMaxReservedVms));
+    awake_.reserve(std::min(capacity, kMaxReservedVms));
+}
+
+TickStats Shard::take_tick_stats() { return SharedKernel::of(runtime_).take_tick_stats(); }
 
 VirtualMachine& Shard::add_vm(std::uint64_t serial) {
     vms_.push_back(std::unique_ptr<VirtualMachine>(new (runtime_) VirtualMachine(runtime_, serial)));
@@ -21,7 +37,7 @@ VirtualMachine& Shard::add_vm(std::uint64_t serial) {
 void Shard::on_active(Os& os) {
     // Every Os of the runtime reports here; only a VM this shard set aside
     // (idle_since != 0) needs waking, and the shard owns those.
-    auto* vm = const_cast<VirtualMachine*>(os.vm());
+    VirtualMachine* vm = os.vm();
     if (vm != nullptr && vm->idle_since != 0) woken_.push_back(vm);
 }
 
@@ -65,7 +81,7 @@ std::size_t Shard::run_turns(std::size_t from, std::size_t to, std::chrono::stea
     const bool budgeted = deadline != std::chrono::steady_clock::time_point::max();
     const std::uint64_t deadline_ns = budgeted ? steady_clock_ns(deadline) : 0;
     SliceClockScope clock(runtime_);
-    Preemption& preemption = runtime_.preemption();
+    Preemption& preemption = RuntimeAccess::preemption(runtime_);
     const std::uint64_t slice_ns = std::uint64_t{runtime_.options().time_slice_us} * 1000;
     std::size_t index = from;
     for (; index < to; ++index) {

@@ -18,7 +18,9 @@
 #include <utility>
 #include <vector>
 
+#include "luaos/kernel_options.hpp"
 #include "luaos/runtime.hpp"
+#include "luaos/stats.hpp"
 #include "luaos/vm.hpp"
 #include "net/net_library.hpp"
 
@@ -29,15 +31,12 @@ public:
     // Room for `capacity` VMs (up to kMaxReservedVms) is reserved at once:
     // lists grown by doubling leave their old buffers behind as holes
     // between the shards' blocks.
-    Shard(const RuntimeOptions& options, std::shared_ptr<MemoryCap> cap, std::size_t capacity)
-        : runtime_(options, std::move(cap)) {
-        runtime_.set_activity_listener(this);
-        net_library_install(runtime_.lua());
-        vms_.reserve(std::min(capacity, kMaxReservedVms));
-        awake_.reserve(std::min(capacity, kMaxReservedVms));
-    }
+    Shard(const RuntimeOptions& options, const KernelOptions& kernel, std::shared_ptr<MemoryCap> cap,
+          std::size_t capacity);
 
     Runtime& runtime() { return runtime_; }
+    // The figures of this shard's share of the tick, taken (Cluster merges them).
+    TickStats take_tick_stats();
     VirtualMachine& add_vm(std::uint64_t serial);
     // A tick of the shard comes in three steps, so that a worker can give
     // the turns of several shards in one round-robin (shard_group.hpp):

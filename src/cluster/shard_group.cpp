@@ -6,8 +6,9 @@
 
 namespace luaos {
 
-ShardGroup::ShardGroup(const RuntimeOptions& options, std::shared_ptr<MemoryCap> cap, std::size_t shard_vms)
-    : options_(options), cap_(std::move(cap)), shard_vms_(shard_vms) {
+ShardGroup::ShardGroup(const RuntimeOptions& options, const KernelOptions& kernel, std::shared_ptr<MemoryCap> cap,
+                       std::size_t shard_vms)
+    : options_(options), kernel_options_(kernel), cap_(std::move(cap)), shard_vms_(shard_vms) {
     assert(shard_vms_ > 0 && "a shard holds at least one VM");
     open_shard();
 }
@@ -30,7 +31,7 @@ Shard& ShardGroup::shard_with_room() {
 }
 
 Shard& ShardGroup::open_shard() {
-    shards_.push_back(std::make_unique<Shard>(options_, cap_, shard_vms_));
+    shards_.push_back(std::make_unique<Shard>(options_, kernel_options_, cap_, shard_vms_));
     shards_.back()->runtime().set_observer(observer_);
     filling_ = shards_.size() - 1;
     return *shards_.back();

@@ -44,7 +44,8 @@ class Shard;
 
 class ShardGroup {
 public:
-    ShardGroup(const RuntimeOptions& options, std::shared_ptr<MemoryCap> cap, std::size_t shard_vms);
+    ShardGroup(const RuntimeOptions& options, const KernelOptions& kernel, std::shared_ptr<MemoryCap> cap,
+               std::size_t shard_vms);
     ~ShardGroup();
     ShardGroup(const ShardGroup&) = delete;
     ShardGroup& operator=(const ShardGroup&) = delete;
@@ -79,6 +80,7 @@ private:
     bool run_claimed(std::size_t position);
 
     RuntimeOptions options_;
+    KernelOptions kernel_options_;
     std::shared_ptr<MemoryCap> cap_;
     std::size_t shard_vms_;
     ProcessObserver* observer_ = nullptr;

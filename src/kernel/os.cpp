@@ -5,11 +5,13 @@
 #include <chrono>
 #include <lua.hpp>
 
-#include "kernel/kernel_state.hpp"
+#include "kernel/kernel_access.hpp"
 #include "kernel/message_copy.hpp"
+#include "kernel/os_bookkeeping.hpp"
 #include "kernel/os_library.hpp"
-#include "kernel/process_io.hpp"
+#include "kernel/process_api_state.hpp"
 #include "kernel/scheduler.hpp"
+#include "kernel/shared_kernel.hpp"
 #include "kernel/slice_clock.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/runtime.hpp"
@@ -17,6 +19,7 @@
 #include "runtime/chunk_cache.hpp"
 #include "runtime/doom.hpp"
 #include "runtime/error_text.hpp"
+#include "runtime/runtime_access.hpp"
 #include "runtime/sandbox.hpp"
 
 namespace luaos {
@@ -67,31 +70,32 @@ int create_thread_protected(lua_State* L) {
 
 }  // namespace
 
-Os::Os(Runtime& runtime, const VirtualMachine* vm)
+Os::Os(Runtime& runtime, VirtualMachine* vm)
     : runtime_(runtime),
       vm_(vm),
-      memory_(runtime.allocator().open_account(runtime.options().memory_limit)) {
+      memory_(RuntimeAccess::allocator(runtime).open_account(runtime.options().memory_limit)) {
     os_library_ensure_installed(runtime.lua());
+    SharedKernel::of(runtime);  // the runtime reports dooms and output to it
 }
 
 Os::~Os() {
     runnable_.release(runtime_);
     for (Process* process : processes_) delete process;
     processes_.release(runtime_);
-    runtime_.allocator().close_account(memory_);
+    RuntimeAccess::allocator(runtime_).close_account(memory_);
 }
 
-OsKernel& Os::kernel() {
-    if (!kernel_) kernel_ = std::make_unique<OsKernel>();
-    return *kernel_;
+OsBookkeeping& Os::bookkeeping() {
+    if (!bookkeeping_) bookkeeping_ = std::make_unique<OsBookkeeping>();
+    return *bookkeeping_;
 }
 
 std::size_t Os::memory_used() const { return memory_->used; }
 
 VmStats Os::stats() const {
     VmStats stats;
-    UsageCounters usage = kernel_ ? kernel_->ended_usage : UsageCounters{};
-    stats.stdout_bytes = kernel_ ? kernel_->ended_stdout_bytes : 0;
+    UsageCounters usage = bookkeeping_ ? bookkeeping_->ended_usage : UsageCounters{};
+    stats.stdout_bytes = bookkeeping_ ? bookkeeping_->ended_stdout_bytes : 0;
     for (const Process* process : processes_) {
         usage.add(process->usage());
         stats.stdout_bytes += process->stdout_bytes();
@@ -99,14 +103,14 @@ VmStats Os::stats() const {
     usage.report(stats);
     // Every spawn takes the next PID, a failed compile's too.
     stats.processes_spawned = next_pid_.load(std::memory_order_relaxed) - 1;
-    stats.turns_sat_out = kernel_ ? kernel_->turns_sat_out : 0;
+    stats.turns_sat_out = bookkeeping_ ? bookkeeping_->turns_sat_out : 0;
     stats.ticks = ticks_;
     stats.memory = memory_->used;
     stats.memory_peak = memory_->peak;
     return stats;
 }
 
-void Os::account_turn_sat_out() { ++kernel().turns_sat_out; }
+void Os::account_turn_sat_out() { ++bookkeeping().turns_sat_out; }
 
 SpawnResult Os::spawn_process(std::string_view code, std::string_view name, Dialect dialect) {
     SpawnOptions options;
@@ -120,12 +124,12 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
     // run concurrently: a script's within its tick, the host's between ticks).
     const Pid pid = next_pid_.load(std::memory_order_relaxed);
     auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, name));
-    if (options.parent != 0) process->ensure_io().parent = options.parent;
-    Allocator::Charging charging(runtime_.allocator(), process->memory_account());
+    if (options.parent != 0) process->ensure_api_state().parent = options.parent;
+    Allocator::Charging charging(RuntimeAccess::allocator(runtime_), process->memory_account());
     SpawnResult result{pid, {}};
 
     process->set_dialect(dialect);
-    CompiledChunk* chunk = runtime_.chunks().acquire(code, name, dialect, result.error);
+    CompiledChunk* chunk = RuntimeAccess::chunks(runtime_).acquire(code, name, dialect, result.error);
     if (chunk != nullptr) {
         lua_State* L = runtime_.lua();
         ThreadRequest request{chunk->main_ref, dialect, &options, name};
@@ -136,7 +140,7 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
         } else {
             result.error = error_text(L, -1);
             lua_pop(L, 1);
-            runtime_.chunks().release(chunk);
+            RuntimeAccess::chunks(runtime_).release(chunk);
         }
     }
     if (!result.ok() && !options.process_on_compile_error) return {0, std::move(result.error)};
@@ -147,7 +151,7 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
     if (!result.ok()) {
         spawned.fail(result.error);
     } else if (ticking_) {
-        kernel().woken.push_back(&spawned);
+        bookkeeping().woken.push_back(&spawned);
     } else {
         runnable_.push_back(runtime_, &spawned);  // PIDs only grow: still in PID order
     }
@@ -161,19 +165,19 @@ void Os::tick() {
     SliceClockScope clock(runtime_);
     ++ticks_;
     ticking_ = true;
-    if (kernel_) {
+    if (bookkeeping_) {
         wake_due_timers();
-        if (!kernel_->woken.empty()) {
+        if (!bookkeeping_->woken.empty()) {
             const auto middle = static_cast<std::ptrdiff_t>(runnable_.size());
-            runnable_.append(runtime_, kernel_->woken);
-            kernel_->woken.clear();
+            runnable_.append(runtime_, bookkeeping_->woken);
+            bookkeeping_->woken.clear();
             auto by_pid = [](const Process* a, const Process* b) { return a->pid() < b->pid(); };
             std::sort(runnable_.begin() + middle, runnable_.end(), by_pid);
             std::inplace_merge(runnable_.begin(), runnable_.begin() + middle, runnable_.end(), by_pid);
         }
     }
     // Slices do not change the list: what they spawn or wake waits in
-    // kernel_->woken for the next tick.
+    // bookkeeping_->woken for the next tick.
     Process** const runnable = runnable_.begin();
     const std::size_t count = runnable_.size();
     std::size_t kept = 0;
@@ -183,7 +187,7 @@ void Os::tick() {
             scheduler_run_slice(runtime_, process);
             if (!process.is_finished() && process.gave_up_slice()) park(process);
         }
-        if (!process.is_finished() && !(process.io() != nullptr && process.io()->parked)) runnable[kept++] = &process;
+        if (!process.is_finished() && !(process.api_state() != nullptr && process.api_state()->parked)) runnable[kept++] = &process;
     }
     assert(runnable_.begin() == runnable && runnable_.size() == count && "no slice changes the runnable list");
     runnable_.truncate(kept);
@@ -195,7 +199,7 @@ void Os::tick() {
 namespace {
 
 // Whether the process is parked with a timer in the heap.
-bool has_timer(const ProcessIo& io) {
+bool has_timer(const ProcessApiState& io) {
     return io.parked && io.wake_tick != 0 &&
            (io.block == BlockReason::Sleep || io.block == BlockReason::Receive || io.block == BlockReason::Network);
 }
@@ -205,7 +209,7 @@ bool has_timer(const ProcessIo& io) {
 // The slice ended in a call that gave up the CPU: a yield stays runnable,
 // anything else is set aside until its event (or timer) wakes it.
 void Os::park(Process& process) {
-    ProcessIo& io = *process.io();
+    ProcessApiState& io = *process.api_state();
     switch (io.block) {
         case BlockReason::None:
         case BlockReason::Yield:
@@ -214,7 +218,7 @@ void Os::park(Process& process) {
         case BlockReason::Sleep:
         case BlockReason::Receive:
         case BlockReason::Network:
-            if (io.wake_tick != 0) kernel().add_timer(io.wake_tick, process.pid(), io.timer_generation);
+            if (io.wake_tick != 0) bookkeeping().add_timer(io.wake_tick, process.pid(), io.timer_generation);
             break;
         case BlockReason::Wait: {
             Process* target = find(io.wait_target);
@@ -224,7 +228,7 @@ void Os::park(Process& process) {
                 io.block = BlockReason::None;
                 return;
             }
-            std::vector<Pid>& waiters = target->ensure_io().ensure_buffers().waiters;
+            std::vector<Pid>& waiters = target->ensure_api_state().ensure_buffers().waiters;
             if (std::find(waiters.begin(), waiters.end(), process.pid()) == waiters.end()) waiters.push_back(process.pid());
             break;
         }
@@ -235,16 +239,16 @@ void Os::park(Process& process) {
 }
 
 void Os::wake(Process& process) {
-    ProcessIo* io = process.io();
+    ProcessApiState* io = process.api_state();
     if (io == nullptr || !io->parked || process.is_finished()) return;
     if (has_timer(*io)) {
         // Its timer is left behind, stale.
         ++io->timer_generation;
-        kernel().timer_went_stale();
+        bookkeeping().timer_went_stale();
     }
     io->parked = false;
     io->block = BlockReason::None;
-    kernel().woken.push_back(&process);
+    bookkeeping().woken.push_back(&process);
     became_active();
 }
 
@@ -254,50 +258,50 @@ void Os::became_active() {
 }
 
 void Os::wake_due_timers() {
-    OsKernel& kernel = *kernel_;
+    OsBookkeeping& books = *bookkeeping_;
     Timer timer;
-    while (kernel.pop_due(ticks_, timer)) {
+    while (books.pop_due(ticks_, timer)) {
         Process* process = find(timer.pid);
-        if (process == nullptr || process->io() == nullptr || process->io()->timer_generation != timer.generation) continue;
-        ProcessIo& io = *process->io();
+        if (process == nullptr || process->api_state() == nullptr || process->api_state()->timer_generation != timer.generation) continue;
+        ProcessApiState& io = *process->api_state();
         if (!io.parked) continue;
-        kernel.timer_went_stale();  // consumed, not stale: one live timer fewer either way
+        books.timer_went_stale();  // consumed, not stale: one live timer fewer either way
         ++io.timer_generation;
         io.timed_out = true;
         io.parked = false;
         io.block = BlockReason::None;
-        kernel.woken.push_back(process);
+        books.woken.push_back(process);
     }
     // Stale timers of processes woken early would pile up in a process that
     // receives with a long timeout in a loop: drop them once they dominate.
-    if (kernel.timers.size() > 2 * kernel.live_timers + 64) {
-        std::erase_if(kernel.timers, [this](const Timer& stale) {
+    if (books.timers.size() > 2 * books.live_timers + 64) {
+        std::erase_if(books.timers, [this](const Timer& stale) {
             const Process* process = find(stale.pid);
-            return process == nullptr || process->io() == nullptr || process->io()->timer_generation != stale.generation;
+            return process == nullptr || process->api_state() == nullptr || process->api_state()->timer_generation != stale.generation;
         });
-        std::make_heap(kernel.timers.begin(), kernel.timers.end(),
+        std::make_heap(books.timers.begin(), books.timers.end(),
                        [](const Timer& a, const Timer& b) { return a.tick > b.tick; });
-        kernel.live_timers = kernel.timers.size();
+        books.live_timers = books.timers.size();
     }
 }
 
 void Os::note_ended(Process& process) {
-    OsKernel& state = kernel();
-    state.ended.push_back(process.pid());
+    OsBookkeeping& books = bookkeeping();
+    books.ended.push_back(process.pid());
     // A sleeper killed leaves its timer behind, stale.
-    if (ProcessIo* io = process.io(); io != nullptr && has_timer(*io)) {
+    if (ProcessApiState* io = process.api_state(); io != nullptr && has_timer(*io)) {
         ++io->timer_generation;
-        state.timer_went_stale();
+        books.timer_went_stale();
     }
 }
 
 // Reports every process that ended since the last reap, in PID order, wakes
 // whoever waits for it, and removes it.
 void Os::reap_ended() {
-    if (!kernel_ || kernel_->ended.empty()) return;
-    OsKernel& kernel = *kernel_;
+    if (!bookkeeping_ || bookkeeping_->ended.empty()) return;
+    OsBookkeeping& books = *bookkeeping_;
     std::vector<Pid> ended;
-    ended.swap(kernel.ended);
+    ended.swap(books.ended);
     std::sort(ended.begin(), ended.end());
     ProcessObserver* observer = runtime_.observer();
     std::size_t ended_memory = 0;
@@ -305,34 +309,34 @@ void Os::reap_ended() {
         Process* process = find(pid);
         if (process == nullptr) continue;
         const int code = process->exit_code();
-        kernel.remember_exit({pid, process->state(), code});
-        if (ProcessIo* io = process->io(); io != nullptr && io->buffers) {
+        books.remember_exit({pid, process->state(), code});
+        if (ProcessApiState* io = process->api_state(); io != nullptr && io->buffers) {
             for (Pid waiter_pid : io->buffers->waiters) {
                 Process* waiter = find(waiter_pid);
-                if (waiter == nullptr || waiter->io() == nullptr) continue;
-                ProcessIo& waiting = *waiter->io();
+                if (waiter == nullptr || waiter->api_state() == nullptr) continue;
+                ProcessApiState& waiting = *waiter->api_state();
                 if (!waiting.parked || waiting.block != BlockReason::Wait || waiting.wait_target != pid) continue;
                 waiting.wait_result = code;
                 wake(*waiter);
             }
             io->buffers.reset();
         }
-        if (kernel.network) kernel.network->on_process_ended(pid);
-        if (kernel.records && kernel.records->keep_events) {
-            kernel.records->events.push_back({pid, process->status(), code, process->error()});
+        if (books.network) books.network->on_process_ended(pid);
+        if (books.records && books.records->keep_events) {
+            books.records->events.push_back({pid, process->status(), code, process->error()});
         }
         if (observer != nullptr) observer->on_exit(*process);
     }
     // Only those reported: one killed by an observer's callback just now is
     // reported (and removed) at the next tick.
     auto reported = [&ended](const Process* process) { return std::binary_search(ended.begin(), ended.end(), process->pid()); };
-    std::erase_if(kernel.woken, reported);
+    std::erase_if(books.woken, reported);
     std::size_t kept = 0;
     for (Process* process : processes_) {
         if (reported(process)) {
             ended_memory += process->memory_account()->used;
-            kernel.ended_usage.add(process->usage());
-            kernel.ended_stdout_bytes += process->stdout_bytes();
+            books.ended_usage.add(process->usage());
+            books.ended_stdout_bytes += process->stdout_bytes();
             delete process;
         } else {
             processes_[kept++] = process;
@@ -361,8 +365,8 @@ double Os::run(std::uint64_t max_ticks) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Every process that ends is in kernel_->ended until its tick reports and removes it.
-std::size_t Os::live_processes() const { return processes_.size() - (kernel_ ? kernel_->ended.size() : 0); }
+// Every process that ends is in bookkeeping_->ended until its tick reports and removes it.
+std::size_t Os::live_processes() const { return processes_.size() - (bookkeeping_ ? bookkeeping_->ended.size() : 0); }
 
 // processes_ is in PID order: PIDs only grow and spawns append.
 Process* Os::find(Pid pid) const {
@@ -372,12 +376,12 @@ Process* Os::find(Pid pid) const {
 }
 
 bool Os::has_runnable() const {
-    return !runnable_.empty() || (kernel_ && (!kernel_->woken.empty() || !kernel_->ended.empty()));
+    return !runnable_.empty() || (bookkeeping_ && (!bookkeeping_->woken.empty() || !bookkeeping_->ended.empty()));
 }
 
 std::uint64_t Os::next_wake_tick() const {
-    if (!kernel_ || kernel_->timers.empty()) return UINT64_MAX;
-    return kernel_->timers.front().tick;
+    if (!bookkeeping_ || bookkeeping_->timers.empty()) return UINT64_MAX;
+    return bookkeeping_->timers.front().tick;
 }
 
 void Os::skip_ticks(std::uint64_t ticks) { ticks_ += ticks; }
@@ -386,7 +390,7 @@ void Os::skip_ticks(std::uint64_t ticks) { ticks_ += ticks; }
 
 void Os::install_program(std::shared_ptr<const Program> program) {
     if (!program) return;
-    auto& programs = kernel().ensure_records().programs;
+    auto& programs = bookkeeping().ensure_records().programs;
     for (auto& installed : programs) {
         if (installed->name == program->name) {
             installed = std::move(program);
@@ -401,13 +405,13 @@ void Os::install_program(std::string name, std::string code, std::string chunk_n
 }
 
 bool Os::remove_program(std::string_view name) {
-    if (!kernel_ || !kernel_->records) return false;
-    return std::erase_if(kernel_->records->programs, [name](const auto& program) { return program->name == name; }) > 0;
+    if (!bookkeeping_ || !bookkeeping_->records) return false;
+    return std::erase_if(bookkeeping_->records->programs, [name](const auto& program) { return program->name == name; }) > 0;
 }
 
 std::shared_ptr<const Program> Os::find_program(std::string_view name) const {
-    if (!kernel_ || !kernel_->records) return nullptr;
-    for (const auto& program : kernel_->records->programs) {
+    if (!bookkeeping_ || !bookkeeping_->records) return nullptr;
+    for (const auto& program : bookkeeping_->records->programs) {
         if (program->name == name) return program;
     }
     return nullptr;
@@ -440,9 +444,9 @@ Process* live_process(const Os& os, Pid pid) {
 Delivery deliver_message(Os& os, Pid to, Pid from, std::string bytes) {
     Process* process = live_process(os, to);
     if (process == nullptr) return Delivery::NotFound;
-    const ProcessLimits& limits = os.runtime().options().process_limits;
+    const ProcessLimits& limits = SharedKernel::of(os.runtime()).options.process_limits;
     if (bytes.size() > limits.mailbox_bytes) return Delivery::TooLarge;
-    ProcessIo& io = process->ensure_io();
+    ProcessApiState& io = KernelAccess::ensure_api_state(*process);
     ProcessBuffers& buffers = io.ensure_buffers();
     if (buffers.mailbox.size() >= limits.mailbox_messages || bytes.size() > limits.mailbox_bytes - buffers.mailbox_bytes) {
         return Delivery::Full;
@@ -456,9 +460,9 @@ Delivery deliver_message(Os& os, Pid to, Pid from, std::string bytes) {
 Delivery Os::write_stdin(Pid pid, std::string_view line) {
     Process* process = live_process(*this, pid);
     if (process == nullptr) return Delivery::NotFound;
-    const std::size_t limit = runtime_.options().process_limits.stdin_bytes;
+    const std::size_t limit = SharedKernel::of(runtime_).options.process_limits.stdin_bytes;
     if (line.size() > limit) return Delivery::TooLarge;
-    ProcessIo& io = process->ensure_io();
+    ProcessApiState& io = process->ensure_api_state();
     if (io.stdin_closed) return Delivery::Closed;
     ProcessBuffers& buffers = io.ensure_buffers();
     if (line.size() > limit - buffers.stdin_bytes) return Delivery::Full;
@@ -471,7 +475,7 @@ Delivery Os::write_stdin(Pid pid, std::string_view line) {
 Delivery Os::close_stdin(Pid pid) {
     Process* process = live_process(*this, pid);
     if (process == nullptr) return Delivery::NotFound;
-    ProcessIo& io = process->ensure_io();
+    ProcessApiState& io = process->ensure_api_state();
     io.stdin_closed = true;
     if (io.parked && io.block == BlockReason::Read) wake(*process);
     return Delivery::Delivered;
@@ -492,7 +496,7 @@ Delivery Os::send(Pid pid, std::string_view text) {
 bool Os::kill(Pid pid, std::string reason) {
     Process* process = live_process(*this, pid);
     if (process == nullptr) return false;
-    if (runtime_.current_process() == process) {
+    if (current_process(runtime_) == process) {
         // From inside its own slice (an observer's callback): it cannot be
         // released while it runs, so it is stopped like a doomed process.
         process->doom(ProcessStatus::Killed, std::move(reason));
@@ -506,29 +510,29 @@ bool Os::kill(Pid pid, std::string reason) {
 
 ProcessState Os::state(Pid pid) const {
     if (const Process* process = find(pid)) return process->state();
-    if (kernel_) {
-        if (const RecentExit* exit = kernel_->recent_exit(pid)) return exit->state;
+    if (bookkeeping_) {
+        if (const RecentExit* exit = bookkeeping_->recent_exit(pid)) return exit->state;
     }
     return ProcessState::NotFound;
 }
 
 std::optional<int> Os::exit_code(Pid pid) const {
     if (const Process* process = find(pid); process != nullptr && process->is_finished()) return process->exit_code();
-    if (kernel_) {
-        if (const RecentExit* exit = kernel_->recent_exit(pid)) return exit->exit_code;
+    if (bookkeeping_) {
+        if (const RecentExit* exit = bookkeeping_->recent_exit(pid)) return exit->exit_code;
     }
     return std::nullopt;
 }
 
 void Os::keep_exit_events(bool keep) {
-    OsRecords& records = kernel().ensure_records();
+    OsRecords& records = bookkeeping().ensure_records();
     records.keep_events = keep;
     if (!keep) records.events.clear();
 }
 
 std::vector<ExitEvent> Os::take_exit_events() {
     std::vector<ExitEvent> taken;
-    if (kernel_ && kernel_->records) taken.swap(kernel_->records->events);
+    if (bookkeeping_ && bookkeeping_->records) taken.swap(bookkeeping_->records->events);
     return taken;
 }
 

@@ -7,10 +7,12 @@
 
 #include "kernel/api_arguments.hpp"
 #include "kernel/command_line.hpp"
-#include "kernel/kernel_state.hpp"
+#include "kernel/kernel_access.hpp"
 #include "kernel/message_copy.hpp"
-#include "kernel/process_io.hpp"
+#include "kernel/os_bookkeeping.hpp"
+#include "kernel/process_api_state.hpp"
 #include "kernel/process_wait.hpp"
+#include "kernel/shared_kernel.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
@@ -32,7 +34,7 @@ namespace {
 const char kInstalledKey = 0;  // registry: set once the API is installed
 
 Process& caller(lua_State* L) {
-    Process* process = Runtime::of(L).current_process();
+    Process* process = current_process(Runtime::of(L));
     if (process == nullptr) luaL_error(L, "the process API works only inside a process");
     return *process;
 }
@@ -60,7 +62,7 @@ int delivered(lua_State* L, Delivery delivery, const char* full = "full") {
 
 // --- giving up the CPU -------------------------------------------------------
 //
-// A call that must wait records why in the process's ProcessIo and yields as
+// A call that must wait records why in the process's ProcessApiState and yields as
 // the count hook does (the preempting flag), so that the yield passes through
 // the script's own coroutines up to the scheduler (runtime/coroutines.cpp).
 // The scheduler then sets the process aside (Os::park) until its event. The
@@ -77,16 +79,16 @@ int give_up(lua_State* L, Process& self, BlockReason reason, lua_KFunction k, co
         return luaL_error(L, "%s cannot wait here: it is called from a metamethod, iterator or callback that "
                              "cannot yield", what);
     }
-    ProcessIo& io = self.ensure_io();
+    ProcessApiState& io = KernelAccess::ensure_api_state(self);
     io.block = reason;
     io.timed_out = false;
-    self.set_preempting(true);
+    KernelAccess::task(self).set_preempting(true);
     return lua_yieldk(L, 0, 0, k);
 }
 
 // In a continuation: false, with the request withdrawn, if it never reached the scheduler.
 bool reached_scheduler(Process& self) {
-    ProcessIo& io = self.ensure_io();
+    ProcessApiState& io = KernelAccess::ensure_api_state(self);
     if (io.block == BlockReason::None) return true;
     io.block = BlockReason::None;
     return false;
@@ -113,8 +115,8 @@ int yield_done(lua_State* L, int, lua_KContext) {
 int os_yield(lua_State* L) {
     Process& self = caller(L);
     if (!lua_isyieldable(L)) return 0;
-    self.ensure_io().block = BlockReason::Yield;
-    self.set_preempting(true);
+    KernelAccess::ensure_api_state(self).block = BlockReason::Yield;
+    KernelAccess::task(self).set_preempting(true);
     return lua_yieldk(L, 0, 0, yield_done);
 }
 
@@ -128,7 +130,7 @@ int os_sleep(lua_State* L) {
     const lua_Integer ticks = api_check_integer(L, "os.sleep", 1);
     api_check(L, ticks >= 0, "os.sleep", 1, "ticks must not be negative");
     if (ticks == 0) return os_yield(L);
-    self.ensure_io().wake_tick = tick_after(self.os(), ticks);
+    KernelAccess::ensure_api_state(self).wake_tick = tick_after(self.os(), ticks);
     return give_up(L, self, BlockReason::Sleep, sleep_done, "os.sleep");
 }
 
@@ -217,7 +219,7 @@ int spawn_child(lua_State* L, Process& self, const Program* program, int code_in
 }
 
 void check_process_limit(lua_State* L, const Os& os, const char* what) {
-    const std::uint32_t limit = os.runtime().options().process_limits.max_processes;
+    const std::uint32_t limit = SharedKernel::of(os.runtime()).options.process_limits.max_processes;
     if (os.live_processes() >= limit) {
         luaL_error(L, "%s: the VM's limit of %d processes is reached", what, static_cast<int>(limit));
     }
@@ -243,7 +245,7 @@ int os_spawn(lua_State* L) {
     }
     check_process_limit(L, os, "os.spawn");
     if (!cpu_budget_charge(L, program->code.size())) return luaL_error(L, "os.spawn: program too large to compile");
-    const int nargs = push_spawn_args(L, "os.spawn", 2, os.runtime().options().process_limits);
+    const int nargs = push_spawn_args(L, "os.spawn", 2, SharedKernel::of(os.runtime()).options.process_limits);
     return spawn_child(L, self, program, 0, nargs);
 }
 
@@ -254,7 +256,7 @@ int os_spawn_source(lua_State* L) {
     lua_settop(L, 2);
     check_process_limit(L, self.os(), "os.spawn_source");
     if (!cpu_budget_charge(L, len)) return luaL_error(L, "os.spawn_source: chunk too large to compile");
-    const int nargs = push_spawn_args(L, "os.spawn_source", 2, self.os().runtime().options().process_limits);
+    const int nargs = push_spawn_args(L, "os.spawn_source", 2, SharedKernel::of(self.os().runtime()).options.process_limits);
     return spawn_child(L, self, nullptr, 1, nargs);
 }
 
@@ -267,7 +269,7 @@ int os_status(lua_State* L) {
 int wait_done(lua_State* L, int, lua_KContext) {
     Process& self = caller(L);
     if (!reached_scheduler(self)) return not_reached(L, "os.wait");
-    lua_pushinteger(L, self.io()->wait_result);
+    lua_pushinteger(L, KernelAccess::api_state(self)->wait_result);
     return 1;
 }
 
@@ -281,7 +283,7 @@ int os_wait(lua_State* L) {
         return 1;
     }
     if (live_process(os, pid) == nullptr) return fail(L, "no such process");
-    self.ensure_io().wait_target = pid;
+    KernelAccess::ensure_api_state(self).wait_target = pid;
     return give_up(L, self, BlockReason::Wait, wait_done, "os.wait");
 }
 
@@ -289,8 +291,8 @@ int os_kill(lua_State* L) {
     Process& self = caller(L);
     const Pid pid = check_pid(L, "os.kill", 1);
     if (pid == self.pid()) {
-        self.doom(ProcessStatus::Killed, "killed by itself");
-        return doom_enforce(L, self);
+        KernelAccess::doom(self, ProcessStatus::Killed, "killed by itself");
+        return doom_enforce(L, KernelAccess::task(self));
     }
     Os& os = self.os();
     if (live_process(os, pid) == nullptr) return fail(L, "no such process");
@@ -316,9 +318,9 @@ int os_exit(lua_State* L) {
                   1, "exit code out of range");
         code = static_cast<int>(value);
     }
-    self.ensure_io().exit_code = code;
-    self.doom(ProcessStatus::Finished, "the process exited (os.exit)");
-    return doom_enforce(L, self);
+    KernelAccess::ensure_api_state(self).exit_code = code;
+    KernelAccess::doom(self, ProcessStatus::Finished, "the process exited (os.exit)");
+    return doom_enforce(L, KernelAccess::task(self));
 }
 
 // --- stdin and stdout -------------------------------------------------------
@@ -329,7 +331,7 @@ int os_write_stdin(lua_State* L) {
     luau_float_as_text(L, 2);
     std::size_t len = 0;
     const char* line = api_check_string(L, "os.write_stdin", 2, &len);
-    const std::size_t limit = self.os().runtime().options().process_limits.stdin_bytes;
+    const std::size_t limit = SharedKernel::of(self.os().runtime()).options.process_limits.stdin_bytes;
     if (len > limit) return luaL_error(L, "os.write_stdin: line too long (the limit is %d bytes)", static_cast<int>(limit));
     return delivered(L, self.os().write_stdin(pid, {line, len}), "stdin full");
 }
@@ -352,7 +354,7 @@ enum ReadFormat : lua_KContext { kLine = 0, kLineWithNewline = 1 };
 
 // Pushes the next line of stdin, or nil at its end; false if it must wait.
 bool try_read(lua_State* L, Process& self, lua_KContext format) {
-    ProcessIo& io = self.ensure_io();
+    ProcessApiState& io = KernelAccess::ensure_api_state(self);
     if (io.has_stdin()) {
         ProcessBuffers& buffers = *io.buffers;
         std::string& line = buffers.stdin_lines.front();
@@ -412,7 +414,7 @@ int io_write(lua_State* L) {
     luaL_pushresult(&text);
     std::size_t len = 0;
     const char* data = lua_tolstring(L, -1, &len);
-    self.write_output({data, len});
+    KernelAccess::write_output(self, {data, len});
     return 0;
 }
 
@@ -422,7 +424,7 @@ int os_send(lua_State* L) {
     Process& self = caller(L);
     const Pid pid = check_pid(L, "os.send", 1);
     api_check_any(L, "os.send", 2);
-    const ProcessLimits& limits = self.os().runtime().options().process_limits;
+    const ProcessLimits& limits = SharedKernel::of(self.os().runtime()).options.process_limits;
     EncodeError error = EncodeError::None;
     int bad_type = LUA_TNONE;
     Delivery delivery = Delivery::NotFound;
@@ -453,7 +455,7 @@ int os_send(lua_State* L) {
 
 // Pushes the next message and its sender; false if the mailbox is empty.
 bool try_receive(lua_State* L, Process& self) {
-    ProcessIo& io = self.ensure_io();
+    ProcessApiState& io = KernelAccess::ensure_api_state(self);
     if (!io.has_mail()) return false;
     ProcessBuffers& buffers = *io.buffers;
     Message& message = buffers.mailbox.front();
@@ -468,7 +470,7 @@ int receive_done(lua_State* L, int, lua_KContext) {
     Process& self = caller(L);
     if (!reached_scheduler(self)) return not_reached(L, "os.receive");
     if (try_receive(L, self)) return 2;
-    if (self.io()->timed_out) return 0;
+    if (KernelAccess::api_state(self)->timed_out) return 0;
     return give_up(L, self, BlockReason::Receive, receive_done, "os.receive");
 }
 
@@ -482,7 +484,7 @@ int os_receive(lua_State* L) {
     lua_settop(L, 0);
     if (try_receive(L, self)) return 2;
     if (has_timeout && timeout == 0) return 0;
-    self.ensure_io().wake_tick = has_timeout ? tick_after(self.os(), timeout) : 0;
+    KernelAccess::ensure_api_state(self).wake_tick = has_timeout ? tick_after(self.os(), timeout) : 0;
     return give_up(L, self, BlockReason::Receive, receive_done, "os.receive");
 }
 

@@ -3,15 +3,17 @@
 #include <cassert>
 #include <lua.hpp>
 
+#include "kernel/process_api_state.hpp"
+#include "kernel/process_text.hpp"
+#include "kernel/shared_kernel.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/os.hpp"
 #include "luaos/runtime.hpp"
 #include "luaos/stats.hpp"
-#include "kernel/process_io.hpp"
-#include "kernel/process_text.hpp"
 #include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
 #include "runtime/process_names.hpp"
+#include "runtime/runtime_access.hpp"
 
 namespace luaos {
 
@@ -38,42 +40,63 @@ const char* state_name(ProcessState state) {
     return "not_found";
 }
 
-Process::Process(Os& os, Pid pid, std::string_view name)
-    : pid_(pid),
-      memory_(os.runtime().allocator().open_sub_account(os.memory_account())),
-      os_(os),
-      ticks_(os.ticks()),
-      name_(os.runtime().process_names().acquire(name)) {}
+static_assert(sizeof(Process) == 120, "a process keeps its size: a tick visits every one (docs/architecture.md)");
 
-void* Process::operator new(std::size_t size, Runtime& runtime) { return runtime.allocator().allocate_object(size); }
+namespace {
+
+TaskEnding ending_for(ProcessStatus status) {
+    switch (status) {
+        case ProcessStatus::Ready: return TaskEnding::None;
+        case ProcessStatus::Finished: return TaskEnding::Finished;
+        case ProcessStatus::Failed: return TaskEnding::Failed;
+        case ProcessStatus::Killed: return TaskEnding::Killed;
+    }
+    return TaskEnding::Failed;
+}
+
+}  // namespace
+
+Process* current_process(const Runtime& runtime) {
+    Task* task = RuntimeAccess::current_task(runtime);
+    return task != nullptr ? &Process::of(*task) : nullptr;
+}
+
+Process::Process(Os& os, Pid pid, std::string_view name)
+    : Task(RuntimeAccess::allocator(os.runtime()).open_sub_account(os.memory_account())),
+      pid_(pid),
+      os_(os),
+      age_{.spawn_tick = os.ticks()},
+      name_(RuntimeAccess::process_names(os.runtime()).acquire(name)) {}
+
+void* Process::operator new(std::size_t size, Runtime& runtime) { return RuntimeAccess::allocator(runtime).allocate_object(size); }
 
 void Process::operator delete(void* memory, Runtime& runtime) {
-    runtime.allocator().free_object(memory, sizeof(Process));
+    RuntimeAccess::allocator(runtime).free_object(memory, sizeof(Process));
 }
 
 void Process::operator delete(Process* process, std::destroying_delete_t) {
-    Allocator& allocator = process->os_.runtime().allocator();
+    Allocator& allocator = RuntimeAccess::allocator(process->os_.runtime());
     process->~Process();
     allocator.free_object(process, sizeof(Process));
 }
 
 Process::~Process() {
     release_lua();
-    os_.runtime().allocator().close_account(memory_);
-    os_.runtime().process_names().release(name_);
+    RuntimeAccess::allocator(os_.runtime()).close_account(memory_);
+    RuntimeAccess::process_names(os_.runtime()).release(name_);
 }
 
 ProcessStats Process::stats() const {
     ProcessStats stats;
     usage_.report(stats);
     stats.stdout_bytes = stdout_bytes();
-    stats.ticks_alive = is_finished() ? ticks_ : os_.ticks() - ticks_;
+    stats.ticks_alive = is_finished() ? age_.ticks_lived : os_.ticks() - age_.spawn_tick;
     stats.memory = memory_->used;
     stats.memory_peak = memory_->peak;
     return stats;
 }
 
-Pid Process::parent() const { return io_ ? io_->parent : 0; }
+Pid Process::parent() const { return api_state_ ? api_state_->parent : 0; }
 
 ProcessState Process::state() const {
     switch (status_) {
@@ -82,14 +105,14 @@ ProcessState Process::state() const {
         case ProcessStatus::Killed: return ProcessState::Killed;
         case ProcessStatus::Ready: break;
     }
-    if (!io_ || !io_->parked) return ProcessState::Running;
-    return io_->block == BlockReason::Sleep ? ProcessState::Sleeping : ProcessState::Waiting;
+    if (!api_state_ || !api_state_->parked) return ProcessState::Running;
+    return api_state_->block == BlockReason::Sleep ? ProcessState::Sleeping : ProcessState::Waiting;
 }
 
 int Process::exit_code() const {
     switch (status_) {
         case ProcessStatus::Ready: return 0;
-        case ProcessStatus::Finished: return io_ ? io_->exit_code : 0;
+        case ProcessStatus::Finished: return api_state_ ? api_state_->exit_code : 0;
         case ProcessStatus::Failed:
         case ProcessStatus::Killed: return kExitFailed;
     }
@@ -109,14 +132,14 @@ ProcessText& Process::ensure_text() {
     return *text_;
 }
 
-ProcessIo& Process::ensure_io() {
-    if (!io_) io_ = std::make_unique<ProcessIo>();
-    return *io_;
+ProcessApiState& Process::ensure_api_state() {
+    if (!api_state_) api_state_ = std::make_unique<ProcessApiState>();
+    return *api_state_;
 }
 
 std::uint64_t Process::stdout_bytes() const { return text_ ? text_->stdout_bytes : 0; }
 
-bool Process::gave_up_slice() const { return io_ && io_->block != BlockReason::None; }
+bool Process::gave_up_slice() const { return api_state_ && api_state_->block != BlockReason::None; }
 
 void Process::account_slice(const SliceRecord& slice) {
     usage_.count_slice(slice);
@@ -145,7 +168,8 @@ std::string Process::take_output() {
 // keeps receiving it.
 void Process::write_output(std::string_view text) {
     Runtime& runtime = os_.runtime();
-    const std::size_t limit = runtime.options().output_limit;
+    const KernelOptions& options = SharedKernel::of(runtime).options;
+    const std::size_t limit = options.output_limit;
     if (text_ && text_->output_truncated) return;
     ProcessText& said = ensure_text();
     std::string marker;
@@ -158,19 +182,19 @@ void Process::write_output(std::string_view text) {
     for (std::string_view part : {text, std::string_view(marker)}) {
         if (part.empty()) continue;
         said.stdout_bytes += part.size();
-        if (runtime.options().keep_output) said.output.append(part);
+        if (options.keep_output) said.output.append(part);
         if (ProcessObserver* observer = runtime.observer()) observer->on_output(*this, part);
     }
 }
 
 void Process::begin_slice() {
-    if (os_.runtime().options().keep_output || !text_) return;
+    if (SharedKernel::of(os_.runtime()).options.keep_output || !text_) return;
     text_->restart_output_limit();
 }
 
 void Process::doom(ProcessStatus how, std::string reason) {
     if (doomed() || is_finished()) return;
-    doom_ = how;
+    ending_ = ending_for(how);
     ensure_text().error = std::move(reason);
 }
 
@@ -194,9 +218,9 @@ void Process::end_doomed(std::string detail) {
         detail.append(" (").append(reason).append(")");
         reason.swap(detail);
     }
-    if (doom_ == ProcessStatus::Finished) {
+    if (ending_ == TaskEnding::Finished) {
         finish();  // os.exit: the "reason" was only what a catching pcall saw
-    } else if (doom_ == ProcessStatus::Killed) {
+    } else if (ending_ == TaskEnding::Killed) {
         kill(std::move(reason));
     } else {
         fail(std::move(reason));
@@ -222,7 +246,7 @@ void Process::kill(std::string reason) {
 }
 
 void Process::end_as(ProcessStatus status) {
-    if (!is_finished()) ticks_ = os_.ticks() - ticks_;  // from its spawn tick to its lifetime
+    if (!is_finished()) age_.ticks_lived = os_.ticks() - age_.spawn_tick;
     status_ = status;
 }
 
@@ -231,15 +255,16 @@ void Process::end_as(ProcessStatus status) {
 // (to report it, wake its waiters and remove it), whichever way it came.
 void Process::ended() {
     release_lua();
-    if (io_) io_->release_buffers();
+    if (api_state_) api_state_->release_buffers();
     os_.note_ended(*this);
 }
 
 void Process::release_lua() {
+    static_assert(kNoRef == LUA_NOREF);
     Runtime& runtime = os_.runtime();
     lua_State* L = runtime.lua();
     if (thread_ref_ != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, thread_ref_);
-    runtime.chunks().release(chunk_);
+    RuntimeAccess::chunks(runtime).release(chunk_);
     thread_ref_ = LUA_NOREF;
     thread_ = running_ = nullptr;
     chunk_ = nullptr;

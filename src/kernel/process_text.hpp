@@ -14,8 +14,8 @@ namespace luaos {
 
 struct ProcessText {
     std::string error;   // why it failed or was killed; while doomed, the doom's reason
-    std::string output;  // kept with RuntimeOptions::keep_output
-    // Counted against RuntimeOptions::output_limit: kept and not taken yet,
+    std::string output;  // kept with KernelOptions::keep_output
+    // Counted against KernelOptions::output_limit: kept and not taken yet,
     // or, when output is only streamed, written within this slice.
     std::size_t output_pending = 0;
     bool output_truncated = false;  // the limit was reached: the rest is dropped

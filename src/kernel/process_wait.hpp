@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <lua.hpp>
 
-#include "kernel/process_io.hpp"
+#include "kernel/process_api_state.hpp"
 
 namespace luaos {
 

@@ -4,6 +4,7 @@
 #include <lua.hpp>
 #include <string>
 
+#include "kernel/shared_kernel.hpp"
 #include "kernel/slice_clock.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/os.hpp"
@@ -12,14 +13,15 @@
 #include "runtime/error_text.hpp"
 #include "runtime/memory_errors.hpp"
 #include "runtime/preemption.hpp"
+#include "runtime/runtime_access.hpp"
 
 namespace luaos {
 namespace {
 
-// Before the process may end, so that its final figures include this slice.
-void account_slice(Runtime& runtime, Process& process, const SliceRecord& slice) {
-    process.account_slice(slice);
-    runtime.record_slice(process, slice);
+// The slice's figures for the tick and the observer, once the process has
+// counted it itself.
+void report_slice(Runtime& runtime, SharedKernel& kernel, const Process& process, const SliceRecord& slice) {
+    kernel.record_slice(process, slice);
     if (ProcessObserver* observer = runtime.observer()) observer->on_slice(process, slice);
 }
 
@@ -37,40 +39,45 @@ int arguments_to_resume(const Process& process, lua_State* thread) {
 // The error the thread ended with; Lua's memory error names the limit that
 // refused, or is the stack overflow it stands for (runtime/memory_errors.hpp).
 std::string failure_text(Runtime& runtime, lua_State* thread, int status) {
-    std::string& overflow = runtime.stack_overflow();
+    std::string& overflow = RuntimeAccess::stack_overflow(runtime);
     if (status == LUA_ERRMEM && !overflow.empty()) {
         std::string text = overflow;
         overflow.clear();
         return text;
     }
     std::string text = error_text(thread, -1);
-    return text == kLuaMemoryError ? runtime.memory_error_text() : text;
+    return text == kLuaMemoryError ? RuntimeAccess::memory_error_text(runtime) : text;
 }
 
 }  // namespace
 
 void scheduler_run_slice(Runtime& runtime, Process& process) {
     assert(process.status() == ProcessStatus::Ready && "only ready processes run");
-    assert(runtime.current_process() == nullptr && "slices do not nest");
+    assert(RuntimeAccess::current_task(runtime) == nullptr && "slices do not nest");
+    SharedKernel& kernel = SharedKernel::of(runtime);
     std::uint64_t debt = process.slice_debt_ns();
-    if (debt != 0 && runtime.preemption().skip_turn(debt)) {
+    if (debt != 0 && RuntimeAccess::preemption(runtime).skip_turn(debt)) {
         process.set_slice_debt_ns(debt);
         process.os().account_turn_sat_out();
-        runtime.record_turn_sat_out();
+        kernel.record_turn_sat_out();
         return;
     }
     lua_State* thread = process.thread();
     const bool timed = runtime.options().accounting;
     const std::uint64_t start = timed ? slice_clock_slice_start(runtime) : 0;
 
-    runtime.enter_slice(process);
+    process.begin_slice();
+    RuntimeAccess::enter_slice(runtime, process.task());
     int results = 0;
     int status = lua_resume(thread, runtime.lua(), arguments_to_resume(process, thread), &results);
     const bool preempted = status == LUA_YIELD && process.preempting() && !process.doomed() && !process.gave_up_slice();
-    runtime.leave_slice();
+    RuntimeAccess::leave_slice(runtime);
     process.set_preempting(false);
     const std::uint64_t end = timed ? slice_clock_now(runtime) : 0;
-    account_slice(runtime, process, {start, end - start, runtime.slice_instructions(), preempted});
+    // Before the process may end, so that its final figures include this slice.
+    const SliceRecord slice{start, end - start, RuntimeAccess::slice_instructions(runtime), preempted};
+    process.account_slice(slice);
+    report_slice(runtime, kernel, process, slice);
 
     if (process.doomed()) {
         const bool raised = status != LUA_OK && status != LUA_YIELD;

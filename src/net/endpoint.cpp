@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "kernel/kernel_state.hpp"
+#include "kernel/kernel_access.hpp"
+#include "kernel/os_bookkeeping.hpp"
 #include "luaos/os.hpp"
 
 namespace luaos {
@@ -247,9 +248,9 @@ void NetEndpoint::wait_for_credit(Pid pid) {
 // waits for, and waits again if this was not it.
 void NetEndpoint::wake(Pid pid) {
     Process* process = live_process(os_, pid);
-    if (process == nullptr || process->io() == nullptr) return;
-    const ProcessIo& io = *process->io();
-    if (io.parked && io.block == BlockReason::Network) os_.wake(*process);
+    const ProcessApiState* state = process == nullptr ? nullptr : KernelAccess::api_state(*process);
+    if (state == nullptr) return;
+    if (state->parked && state->block == BlockReason::Network) KernelAccess::wake(os_, *process);
 }
 
 void NetEndpoint::wake_all(std::vector<Pid>& waiting) {

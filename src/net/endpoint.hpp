@@ -38,7 +38,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "kernel/process_io.hpp"
+#include "kernel/process_api_state.hpp"
 #include "kernel/vm_service.hpp"
 #include "luaos/network.hpp"
 #include "net/net_link.hpp"

@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-#include "kernel/kernel_state.hpp"
+#include "kernel/kernel_access.hpp"
 #include "kernel/process_wait.hpp"
 #include "luaos/os.hpp"
 #include "luaos/runtime.hpp"
@@ -32,13 +32,15 @@ struct SocketRef {
 };
 
 Process& caller(lua_State* L) {
-    Process* process = Runtime::of(L).current_process();
+    Process* process = current_process(Runtime::of(L));
     if (process == nullptr) luaL_error(L, "the net library works only inside a process");
     return *process;
 }
 
 // The caller's VM's endpoint; null if the VM was never given an address.
-NetEndpoint* endpoint_of(Process& self) { return static_cast<NetEndpoint*>(self.os().kernel().network.get()); }
+NetEndpoint* endpoint_of(Process& self) {
+    return static_cast<NetEndpoint*>(KernelAccess::bookkeeping(self.os()).network.get());
+}
 
 int fail(lua_State* L, const char* why) {
     luaL_pushfail(L);
@@ -64,10 +66,13 @@ lua_Integer check_timeout(lua_State* L, int arg) {
 
 // Sets the process's timer for a wait that may time out.
 void arm_timeout(Process& self, lua_Integer timeout) {
-    self.ensure_io().wake_tick = timeout < 0 ? 0 : tick_after(self.os(), timeout);
+    KernelAccess::ensure_api_state(self).wake_tick = timeout < 0 ? 0 : tick_after(self.os(), timeout);
 }
 
-bool timed_out(Process& self) { return self.io() != nullptr && self.io()->timed_out; }
+bool timed_out(const Process& self) {
+    const ProcessApiState* state = KernelAccess::api_state(self);
+    return state != nullptr && state->timed_out;
+}
 
 // An address or a name (the name service's first address for it); false if neither.
 bool resolve_arg(lua_State* L, int arg, const NetEndpoint& endpoint, NetAddress& address) {

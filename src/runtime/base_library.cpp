@@ -3,12 +3,14 @@
 #include <cstring>
 #include <lua.hpp>
 
-#include "luaos/process.hpp"
+#include "luaos/detail/task.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/cpu_budget.hpp"
 #include "runtime/memory_errors.hpp"
 #include "runtime/process_globals.hpp"
 #include "runtime/readonly.hpp"
+#include "runtime/runtime_access.hpp"
+#include "runtime/task_handlers.hpp"
 
 namespace luaos {
 namespace {
@@ -85,8 +87,8 @@ int base_rawset(lua_State* L) {
 // handler with hooks still disabled: a handler that loops would never be
 // stopped. A doomed process's errors therefore skip the script's handler.
 int guarded_handler(lua_State* L) {
-    Process* process = Runtime::of(L).current_process();
-    if (process != nullptr && process->doomed()) {
+    Task* task = RuntimeAccess::current_task(Runtime::of(L));
+    if (task != nullptr && task->doomed()) {
         lua_settop(L, 1);
         return 1;
     }
@@ -164,7 +166,8 @@ int print_values(lua_State* L, void (*push_text)(lua_State* L, int index)) {
     luaL_pushresult(&line);
     size_t len = 0;
     const char* text = lua_tolstring(L, -1, &len);
-    if (Process* process = Runtime::of(L).current_process()) process->write_output({text, len});
+    Runtime& runtime = Runtime::of(L);
+    if (Task* task = RuntimeAccess::current_task(runtime)) RuntimeAccess::task_handlers(runtime)->write_output(*task, {text, len});
     return 0;
 }
 

@@ -2,11 +2,12 @@
 
 #include <lua.hpp>
 
-#include "luaos/process.hpp"
+#include "luaos/detail/task.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/doom.hpp"
 #include "runtime/memory_errors.hpp"
 #include "runtime/preemption.hpp"
+#include "runtime/runtime_access.hpp"
 #include "runtime/wrapped_builtin.hpp"
 
 namespace luaos {
@@ -17,18 +18,18 @@ enum ResumeKind : lua_KContext { kResume = 0, kWrap = 1 };
 // The thread a slice resumes, and the one preemption must reach, is the
 // innermost coroutine the process is running: the one resumed, or the one
 // whose __close handlers run while it is being closed.
-void enter_thread(Process* process, lua_State* thread) {
-    if (process == nullptr) return;
-    process->set_running_thread(thread);
-    Runtime::of(thread).preemption().switch_thread(thread);
+void enter_thread(Task* task, lua_State* thread) {
+    if (task == nullptr) return;
+    task->set_running_thread(thread);
+    RuntimeAccess::preemption(Runtime::of(thread)).switch_thread(thread);
 }
 
 // Closing runs the coroutine's pending __close handlers on its own stack.
 int close_thread(lua_State* L, lua_State* co) {
-    Process* process = Runtime::of(L).current_process();
-    enter_thread(process, co);
+    Task* task = RuntimeAccess::current_task(Runtime::of(L));
+    enter_thread(task, co);
     int status = lua_resetthread(co);
-    enter_thread(process, L);
+    enter_thread(task, L);
     return status;
 }
 
@@ -89,39 +90,39 @@ int resume_continue(lua_State* L, int status, lua_KContext kind);
 // Resumes `co` with the `nargs` values on top of L's stack until it yields for
 // the script, returns or fails; passes the scheduler's preemptions upward.
 int resume_step(lua_State* L, lua_State* co, int nargs, lua_KContext kind) {
-    Process* process = Runtime::of(L).current_process();
+    Task* task = RuntimeAccess::current_task(Runtime::of(L));
     for (;;) {
-        enter_thread(process, co);
+        enter_thread(task, co);
         int nres = 0;
         int status = lua_resume(co, L, nargs, &nres);
-        enter_thread(process, L);
+        enter_thread(task, L);
         // A doomed process runs no more of the script's code: not even the
         // __close handlers a failed wrap would run, which could be reached
         // with the hook disabled (runtime/doom.hpp).
-        if (process != nullptr && process->doomed()) return doom_enforce(L, *process);
-        bool preempted = status == LUA_YIELD && process != nullptr && process->preempting();
+        if (task != nullptr && task->doomed()) return doom_enforce(L, *task);
+        bool preempted = status == LUA_YIELD && task != nullptr && task->preempting();
         if (!preempted) {
             return kind == kWrap ? finish_wrap(L, co, status, nres) : finish_resume(L, co, status, nres);
         }
         lua_pop(co, nres);
         if (lua_isyieldable(L)) {
-            enter_thread(process, co);
+            enter_thread(task, co);
             return lua_yieldk(L, 0, kind, resume_continue);
         }
         // The resumer sits behind a C call boundary and cannot pass the
         // preemption up: keep running the coroutine, on the CPU budget.
-        process->set_preempting(false);
-        if (!Runtime::of(L).within_cpu_budget()) {
-            doom_for_cpu(L, *process);
-            return doom_enforce(L, *process);
+        task->set_preempting(false);
+        if (!RuntimeAccess::within_cpu_budget(Runtime::of(L))) {
+            doom_for_cpu(L, *task);
+            return doom_enforce(L, *task);
         }
         nargs = 0;
     }
 }
 
 int resume_continue(lua_State* L, int, lua_KContext kind) {
-    Process* process = Runtime::of(L).current_process();
-    if (process != nullptr) process->set_preempting(false);
+    Task* task = RuntimeAccess::current_task(Runtime::of(L));
+    if (task != nullptr) task->set_preempting(false);
     return resume_step(L, coroutine_of(L, kind), 0, kind);
 }
 
@@ -149,8 +150,8 @@ int co_wrapped_call(lua_State* L) {
 // coroutine.close runs the coroutine's pending __close handlers; a doomed
 // process must not (see resume_step).
 int co_close(lua_State* L) {
-    Process* process = Runtime::of(L).current_process();
-    if (process != nullptr && process->doomed()) return doom_enforce(L, *process);
+    Task* task = RuntimeAccess::current_task(Runtime::of(L));
+    if (task != nullptr && task->doomed()) return doom_enforce(L, *task);
     lua_State* co = lua_tothread(L, 1);
     lua_Debug frame;
     // Only a suspended or dead coroutine can be closed: Lua refuses the others
@@ -159,10 +160,10 @@ int co_close(lua_State* L) {
     if (!closable) return call_wrapped_builtin(L);
     // Stock close runs the handlers on the coroutine's own stack, where
     // preemption must reach them; for a closable coroutine it raises nothing.
-    enter_thread(process, co);
+    enter_thread(task, co);
     const int results = call_wrapped_builtin(L);
-    enter_thread(process, L);
-    if (process != nullptr && process->doomed()) return doom_enforce(L, *process);
+    enter_thread(task, L);
+    if (task != nullptr && task->doomed()) return doom_enforce(L, *task);
     return results;
 }
 

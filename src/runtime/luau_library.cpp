@@ -7,10 +7,11 @@
 #include <lua.hpp>
 
 #include "dialect/luau_numbers.hpp"
-#include "luaos/process.hpp"
+#include "luaos/detail/task.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/base_library.hpp"
 #include "runtime/readonly.hpp"
+#include "runtime/runtime_access.hpp"
 #include "runtime/wrapped_builtin.hpp"
 
 namespace luaos {
@@ -407,8 +408,8 @@ void derive_os(lua_State* L, int library, int lua_library) {
 }  // namespace
 
 bool luau_process_running(lua_State* L) {
-    Process* process = Runtime::of(L).current_process();
-    return process != nullptr && process->dialect() == Dialect::Luau;
+    Task* task = RuntimeAccess::current_task(Runtime::of(L));
+    return task != nullptr && task->dialect() == Dialect::Luau;
 }
 
 long long luau_check_integer(lua_State* L, int arg) {

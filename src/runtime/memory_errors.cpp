@@ -5,11 +5,12 @@
 #include <string>
 
 #include "luaos/runtime.hpp"
+#include "runtime/runtime_access.hpp"
 
 namespace luaos {
 
 void memory_error_note_refusal(Runtime& runtime, lua_State* thread) {
-    std::string& note = runtime.stack_overflow();
+    std::string& note = RuntimeAccess::stack_overflow(runtime);
     lua_Debug frame;
     if (thread == nullptr || lua_getstack(thread, kStackOverflowDepth, &frame) == 0) return;
     // Lua names the function that was calling deeper, as here.
@@ -25,8 +26,8 @@ void memory_error_note_refusal(Runtime& runtime, lua_State* thread) {
 bool memory_error_caught(lua_State* L, int status) {
     if (status != LUA_ERRMEM) return false;
     Runtime& runtime = Runtime::of(L);
-    runtime.count_memory_error();
-    std::string& note = runtime.stack_overflow();
+    RuntimeAccess::count_memory_error(runtime);
+    std::string& note = RuntimeAccess::stack_overflow(runtime);
     if (note.empty()) return false;
     lua_pop(L, 1);
     lua_pushlstring(L, note.data(), note.size());

@@ -5,9 +5,10 @@
 #include <cstring>
 #include <lua.hpp>
 
-#include "luaos/process.hpp"
+#include "luaos/detail/task.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/cpu_budget.hpp"
+#include "runtime/runtime_access.hpp"
 
 namespace luaos {
 namespace {
@@ -46,12 +47,12 @@ bool is_name_G(lua_State* L, int index) {
 }  // namespace
 
 void process_globals_push(lua_State* L) {
-    Process* process = Runtime::of(L).current_process();
-    if (process == nullptr) {
+    Task* task = RuntimeAccess::current_task(Runtime::of(L));
+    if (task == nullptr) {
         lua_pushnil(L);
         return;
     }
-    lua_State* thread = process->thread();
+    lua_State* thread = task->thread();
     const int bottom = bottom_level(L, thread);
     if (bottom < 0) luaL_error(L, "stack too deep to find the globals");
     if (thread != L && !lua_checkstack(thread, 1)) luaL_error(L, "not enough memory");

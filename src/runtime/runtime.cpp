@@ -6,10 +6,8 @@
 #include <string>
 #include <lua.hpp>
 
-#include "luaos/os.hpp"
-#include "luaos/process.hpp"
-#include "luaos/runtime_allocator.hpp"
-#include "luaos/vm.hpp"
+#include "luaos/detail/runtime_allocator.hpp"
+#include "luaos/detail/task.hpp"
 #include "runtime/allocator.hpp"
 #include "runtime/chunk_cache.hpp"
 #include "runtime/cpu_budget.hpp"
@@ -17,7 +15,9 @@
 #include "runtime/memory_errors.hpp"
 #include "runtime/preemption.hpp"
 #include "runtime/process_names.hpp"
+#include "runtime/runtime_access.hpp"
 #include "runtime/sandbox.hpp"
+#include "runtime/task_handlers.hpp"
 
 namespace luaos {
 
@@ -58,14 +58,15 @@ Runtime& Runtime::of(lua_State* L) {
 
 std::size_t Runtime::memory_used() const { return allocator_->used(); }
 
-void Runtime::enter_slice(Process& process) {
-    current_ = &process;
+void Runtime::install_task_handlers(std::unique_ptr<TaskHandlers> handlers) { task_handlers_ = std::move(handlers); }
+
+void Runtime::enter_slice(Task& task) {
+    current_ = &task;
     stack_overflow_.clear();
     slice_work_ = 0;
     slice_instructions_ = 0;
-    allocator_->charge_to(process.memory_account());
-    process.begin_slice();
-    preemption_->arm(process.running_thread());
+    allocator_->charge_to(task.memory_account());
+    preemption_->arm(task.running_thread());
 }
 
 void Runtime::leave_slice() {
@@ -84,21 +85,6 @@ bool Runtime::charge_slice_work(std::uint64_t work) {
 bool Runtime::charge_instructions(std::uint64_t instructions) {
     slice_instructions_ += instructions;
     return charge_slice_work(instructions);
-}
-
-void Runtime::record_slice(const Process& process, const SliceRecord& slice) {
-    ++tick_stats_.processes_run;
-    if (slice.duration_ns < tick_stats_.longest_slice_ns && tick_stats_.processes_run > 1) return;
-    tick_stats_.longest_slice_ns = slice.duration_ns;
-    tick_stats_.longest_vm = process.os().vm() != nullptr ? process.os().vm()->serial() : 0;
-    tick_stats_.longest_pid = process.pid();
-    tick_stats_.longest_name = process.name();
-}
-
-TickStats Runtime::take_tick_stats() {
-    TickStats taken;
-    std::swap(taken, tick_stats_);
-    return taken;
 }
 
 std::string Runtime::memory_error_text() const {
@@ -133,26 +119,27 @@ void Runtime::on_memory_refused(bool cluster_cap, bool again) {
 // running into the limit is doomed as well (RuntimeOptions::memory_errors_allowed).
 void Runtime::count_memory_error() {
     if (current_ == nullptr || current_->doomed()) return;
-    const std::uint32_t errors = current_->note_memory_error(options_.memory_error_window);
+    const std::uint32_t errors = task_handlers_->note_memory_error(*current_, options_.memory_error_window);
     if (errors <= options_.memory_errors_allowed) return;
-    current_->doom(ProcessStatus::Failed, memory_error_text() + " (the " + ordinal(errors) + " memory error within " +
-                                              std::to_string(options_.memory_error_window) + " ticks)");
+    doom(*this, *current_, TaskEnding::Failed,
+         memory_error_text() + " (the " + ordinal(errors) + " memory error within " +
+             std::to_string(options_.memory_error_window) + " ticks)");
     doom_hasten(current_->running_thread());
 }
 
-void* runtime_allocate(Runtime& runtime, std::size_t bytes) { return runtime.allocator().allocate_object(bytes); }
+void* runtime_allocate(Runtime& runtime, std::size_t bytes) { return RuntimeAccess::allocator(runtime).allocate_object(bytes); }
 
 void runtime_deallocate(Runtime& runtime, void* memory, std::size_t bytes) noexcept {
-    runtime.allocator().free_object(memory, bytes);
+    RuntimeAccess::allocator(runtime).free_object(memory, bytes);
 }
 
 bool cpu_budget_charge(lua_State* L, std::uint64_t steps) {
     Runtime& runtime = Runtime::of(L);
-    Process* process = runtime.current_process();
-    if (process == nullptr) return true;
-    if (process->doomed()) return false;
-    if (runtime.charge_slice_work(steps)) return true;
-    doom_for_cpu(L, *process);
+    Task* task = RuntimeAccess::current_task(runtime);
+    if (task == nullptr) return true;
+    if (task->doomed()) return false;
+    if (RuntimeAccess::charge_slice_work(runtime, steps)) return true;
+    doom_for_cpu(L, *task);
     return false;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Runs the built `luaos` binary as the contract's external tests do: a child
+// Runs the built `luaos` binary as the CLI's external tests do: a child
 // process, with its stdout, stderr and exit status captured. CliSession also
 // lets a test talk to it while it runs: type lines on its stdin, wait for
 // what it prints, signal it, or give it a terminal.

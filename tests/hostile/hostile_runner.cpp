@@ -76,7 +76,7 @@ void apply_option(const std::string& option, luaos::ClusterOptions& cluster, Exp
     if (name == "quantum") runtime.quantum = static_cast<std::uint32_t>(std::stoul(value));
     else if (name == "cpu") runtime.cpu_budget = std::stoull(value);
     else if (name == "memory") runtime.memory_limit = parse_size(value);
-    else if (name == "output") runtime.output_limit = parse_size(value);
+    else if (name == "output") cluster.kernel.output_limit = parse_size(value);
     else if (name == "cap") cluster.memory_cap = parse_size(value);
     else if (name == "ticks") expect.ticks = std::stoull(value);
     else throw std::runtime_error("unknown option: " + name);

@@ -3,7 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "kernel/process_io.hpp"
+#include "kernel/kernel_access.hpp"
+#include "kernel/process_api_state.hpp"
 #include "support/harness.hpp"
 
 namespace luaos::test {
@@ -137,9 +138,9 @@ TEST(HostApi, StateNames) {
 TEST(HostApi, AnIdleProcessStaysSmall) {
     Harness h;
     Pid pid = h.spawn("coroutine.yield()");
-    EXPECT_EQ(h.os.find(pid)->io(), nullptr) << "the process API's state is created on first use";
+    EXPECT_EQ(KernelAccess::api_state(*h.os.find(pid)), nullptr) << "the process API's state is created on first use";
     h.tick();
-    EXPECT_EQ(h.os.find(pid)->io(), nullptr);
+    EXPECT_EQ(KernelAccess::api_state(*h.os.find(pid)), nullptr);
 }
 
 TEST(HostApi, ASleeperOrReaderHasNoQueues) {
@@ -147,11 +148,11 @@ TEST(HostApi, ASleeperOrReaderHasNoQueues) {
     Pid sleeper = h.spawn("os.sleep(10)");
     Pid reader = h.spawn("io.read()");
     h.tick();
-    ASSERT_NE(h.os.find(sleeper)->io(), nullptr);
-    EXPECT_EQ(h.os.find(sleeper)->io()->buffers, nullptr);
-    EXPECT_EQ(h.os.find(reader)->io()->buffers, nullptr);
+    ASSERT_NE(KernelAccess::api_state(*h.os.find(sleeper)), nullptr);
+    EXPECT_EQ(KernelAccess::api_state(*h.os.find(sleeper))->buffers, nullptr);
+    EXPECT_EQ(KernelAccess::api_state(*h.os.find(reader))->buffers, nullptr);
     h.os.write_stdin(reader, "x");
-    EXPECT_NE(h.os.find(reader)->io()->buffers, nullptr);
+    EXPECT_NE(KernelAccess::api_state(*h.os.find(reader))->buffers, nullptr);
 }
 
 }  // namespace

@@ -91,10 +91,10 @@ TEST(Messages, TimeoutIsCancelledByAMessage) {
 }
 
 TEST(Messages, CyclesDepthAndSizeAreRefused) {
-    RuntimeOptions options;
+    KernelOptions options;
     options.process_limits.message_depth = 3;
     options.process_limits.mailbox_bytes = 100;
-    Harness h(options);
+    Harness h({}, options);
     Pid pid = h.spawn(R"lua(
         local t = {} t.self = t
         print(pcall(os.send, 1, t))
@@ -114,9 +114,9 @@ TEST(Messages, CyclesDepthAndSizeAreRefused) {
 }
 
 TEST(Messages, MailboxIsBounded) {
-    RuntimeOptions options;
+    KernelOptions options;
     options.process_limits.mailbox_messages = 3;
-    Harness h(options);
+    Harness h({}, options);
     Pid pid = h.spawn(R"lua(
         for i = 1, 4 do print(os.send(os.getpid(), i)) end
         print(os.receive(0), os.send(9, 1))

@@ -1,4 +1,4 @@
-// The Os: PIDs, tick() as the seed describes it, run().
+// The Os: PIDs, tick() as docs/scheduling.md describes it, run().
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,7 @@ TEST(Os, PidsCountFromOnePerOs) {
     EXPECT_EQ(second.spawn_process("", "d").pid, 1u);
 }
 
-// The seed's "Complete Flow": process 1 finishes in frame 2 and is removed,
+// The original design's "Complete Flow": process 1 finishes in frame 2 and is removed,
 // process 2 finishes in frame 3, then the OS is finished.
 TEST(Os, SeedCompleteFlow) {
     Harness h;

@@ -4,6 +4,7 @@
 
 #include "runtime/chunk_cache.hpp"
 #include "runtime/error_text.hpp"
+#include "runtime/runtime_access.hpp"
 #include "support/harness.hpp"
 
 namespace luaos::test {
@@ -110,11 +111,11 @@ TEST(Process, SameSourceCompilesOnceAndIsFreedWithItsLastProcess) {
     h.spawn(code, "same.lua");
     h.spawn(code, "same.lua");
     h.spawn(code, "other-name.lua");
-    EXPECT_EQ(h.runtime.chunks().size(), 2u) << "one compiled chunk per distinct (name, source)";
+    EXPECT_EQ(RuntimeAccess::chunks(h.runtime).size(), 2u) << "one compiled chunk per distinct (name, source)";
     h.run();
     EXPECT_EQ(h.exit_of(1).output, "1\n") << "processes sharing code do not share globals";
     EXPECT_EQ(h.exit_of(2).output, "1\n");
-    EXPECT_EQ(h.runtime.chunks().size(), 0u);
+    EXPECT_EQ(RuntimeAccess::chunks(h.runtime).size(), 0u);
 }
 
 }  // namespace

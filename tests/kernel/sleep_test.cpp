@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "kernel/kernel_state.hpp"
+#include "kernel/kernel_access.hpp"
 #include "support/harness.hpp"
 
 namespace luaos::test {
@@ -105,7 +105,7 @@ TEST(Sleep, StaleTimersDoNotPileUp) {
     for (int i = 0; i < 1000; ++i) {
         h.tick();
         h.os.send(pid, "x");  // wakes it before its timer: the timer goes stale
-        most = std::max(most, h.os.kernel().timers.size());
+        most = std::max(most, KernelAccess::bookkeeping(h.os).timers.size());
     }
     h.run();
     EXPECT_EQ(h.exit_of(pid).status, ProcessStatus::Finished);
@@ -125,7 +125,7 @@ TEST(Sleep, TimersOfKilledSleepersDoNotPileUp) {
     std::size_t most = 0;
     while (!h.os.is_finished()) {
         h.tick();
-        most = std::max(most, h.os.kernel().timers.size());
+        most = std::max(most, KernelAccess::bookkeeping(h.os).timers.size());
     }
     EXPECT_LE(most, 70u);
 }
@@ -136,9 +136,9 @@ TEST(Sleep, WakingAReceiverWithoutTimeoutKeepsTheTimerCount) {
     Pid sleeper = h.spawn("os.sleep(50)");
     Pid receiver = h.spawn("os.receive() os.receive()");
     h.tick();
-    EXPECT_EQ(h.os.kernel().live_timers, 1u);
+    EXPECT_EQ(KernelAccess::bookkeeping(h.os).live_timers, 1u);
     h.os.send(receiver, "x");
-    EXPECT_EQ(h.os.kernel().live_timers, 1u);
+    EXPECT_EQ(KernelAccess::bookkeeping(h.os).live_timers, 1u);
     h.os.send(receiver, "y");
     h.run();
     EXPECT_EQ(h.exit_of(sleeper).tick, 51u);

@@ -197,9 +197,9 @@ TEST(SpawnWait, KillASleeperEndsItAtOnce) {
 }
 
 TEST(SpawnWait, ProcessLimitIsAClearError) {
-    RuntimeOptions options;
+    KernelOptions options;
     options.process_limits.max_processes = 3;
-    Exit exit = run_script("for i = 1, 10 do os.spawn_source('os.sleep(10)') end", options);
+    Exit exit = run_script("for i = 1, 10 do os.spawn_source('os.sleep(10)') end", {}, options);
     EXPECT_EQ(exit.status, ProcessStatus::Failed);
     EXPECT_NE(exit.error.find("os.spawn_source: the VM's limit of 3 processes is reached"), std::string::npos)
         << exit.error;
@@ -208,7 +208,7 @@ TEST(SpawnWait, ProcessLimitIsAClearError) {
 TEST(SpawnWait, ProcessLimitCountsLiveProcessesOnly) {
     // Killed children no longer count, though they are reported only at the
     // end of the tick: never more than two are alive here.
-    RuntimeOptions options;
+    KernelOptions options;
     options.process_limits.max_processes = 4;
     Exit exit = run_script(R"(
         for i = 1, 200 do
@@ -216,7 +216,7 @@ TEST(SpawnWait, ProcessLimitCountsLiveProcessesOnly) {
             assert(os.kill(pid))
         end
         print('spawned 200')
-    )", options);
+    )", {}, options);
     EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
     EXPECT_EQ(exit.output, "spawned 200\n");
 }

@@ -50,9 +50,9 @@ TEST(Stdio, ProducerAndConsumerOverStdin) {
 }
 
 TEST(Stdio, WriteStdinAnswers) {
-    RuntimeOptions options;
+    KernelOptions options;
     options.process_limits.stdin_bytes = 10;
-    Harness h(options);
+    Harness h({}, options);
     Pid target = h.spawn("os.sleep(5)");
     Pid writer = h.spawn(R"lua(
         print(os.write_stdin(1, '12345'), os.write_stdin(1, '123456'), os.write_stdin(9, 'x'))

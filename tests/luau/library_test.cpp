@@ -7,6 +7,7 @@
 
 #include "luaos/luaos.hpp"
 #include "runtime/chunk_cache.hpp"
+#include "runtime/runtime_access.hpp"
 #include "support/harness.hpp"
 
 namespace luaos::test {
@@ -152,10 +153,10 @@ TEST(LuauLibrary, EachDistinctSourceIsTranslatedAndCompiledOnce) {
     const char* code = "coroutine.yield() local x: number = 1";
     h.os.spawn_process(code, "same.luau", Dialect::Luau);
     h.os.spawn_process(code, "same.luau", Dialect::Luau);
-    EXPECT_EQ(h.runtime.chunks().size(), 1u);
+    EXPECT_EQ(RuntimeAccess::chunks(h.runtime).size(), 1u);
     h.os.spawn_process("coroutine.yield() local x = 1", "same.luau", Dialect::Lua);
     h.os.spawn_process("coroutine.yield() local x = 1", "same.luau", Dialect::Luau);
-    EXPECT_EQ(h.runtime.chunks().size(), 3u);
+    EXPECT_EQ(RuntimeAccess::chunks(h.runtime).size(), 3u);
     h.run();
     for (Pid pid : {1u, 2u, 3u, 4u}) EXPECT_EQ(h.exit_of(pid).status, ProcessStatus::Finished) << h.exit_of(pid).error;
 }

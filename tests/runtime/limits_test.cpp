@@ -210,7 +210,7 @@ TEST(CpuBudget, BuiltinErrorKeepsItsPlaceAndTheReason) {
 }
 
 TEST(OutputLimit, OverflowIsDroppedWithOneMarker) {
-    Exit exit = run_script("for i = 1, 100 do print(string.rep('x', 99)) end", {.output_limit = 1000});
+    Exit exit = run_script("for i = 1, 100 do print(string.rep('x', 99)) end", {}, {.output_limit = 1000});
     EXPECT_EQ(exit.status, ProcessStatus::Finished);
     EXPECT_EQ(exit.output.substr(0, 100), std::string(99, 'x') + "\n");
     const std::string marker = "\n[luaos: output truncated at 1000 bytes]\n";
@@ -219,7 +219,7 @@ TEST(OutputLimit, OverflowIsDroppedWithOneMarker) {
 }
 
 TEST(OutputLimit, TakingOutputMakesRoomAgain) {
-    Harness h({.output_limit = 10});
+    Harness h({}, {.output_limit = 10});
     Pid pid = h.spawn("print('0123456789abc') coroutine.yield() print('again')");
     h.tick();
     Process* process = h.os.find(pid);
@@ -234,7 +234,8 @@ TEST(OutputLimit, StreamedOutputIsCappedPerSlice) {
         std::size_t bytes = 0;
         void on_output(const Process&, std::string_view text) override { bytes += text.size(); }
     } counter;
-    Runtime runtime({.output_limit = 100, .keep_output = false});
+    Runtime runtime;
+    set_kernel_options(runtime, {.output_limit = 100, .keep_output = false});
     runtime.set_observer(&counter);
     Os os(runtime);
     os.spawn_process("for t = 1, 3 do for i = 1, 50 do print('0123456789') end coroutine.yield() end", "flood.lua");

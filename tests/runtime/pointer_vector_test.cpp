@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "luaos/pointer_vector.hpp"
+#include "luaos/detail/pointer_vector.hpp"
 #include "luaos/runtime.hpp"
 
 namespace luaos::test {

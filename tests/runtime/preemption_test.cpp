@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "kernel/kernel_access.hpp"
 #include "support/harness.hpp"
 
 namespace luaos::test {
@@ -166,7 +167,7 @@ TEST(DeadlinePreemption, ASliceThatOverranIsRepaidBySittingOutTurns) {
     h.tick();
     Process& process = *h.os.find(overrunner);
     EXPECT_EQ(process.stats().slices, 1u);
-    EXPECT_GT(process.slice_debt_ns(), 1'000'000u) << "it owes more than a slice";
+    EXPECT_GT(KernelAccess::task(process).slice_debt_ns(), 1'000'000u) << "it owes more than a slice";
     h.run(5);
     EXPECT_GE(h.os.stats().turns_sat_out, 4u);
     EXPECT_LE(process.stats().slices, 2u) << "it owes dozens of slices: it sits its turns out";
@@ -179,26 +180,26 @@ TEST(DeadlinePreemption, AProcessOwingAWholeSliceSitsOutOneTurn) {
     Harness h({.time_slice_us = 1000});
     Pid pid = h.spawn("while true do coroutine.yield() end");
     Process& process = *h.os.find(pid);
-    process.set_slice_debt_ns(2'500'000);
+    KernelAccess::task(process).set_slice_debt_ns(2'500'000);
     h.tick();
     EXPECT_EQ(process.stats().slices, 0u);
-    EXPECT_EQ(process.slice_debt_ns(), 1'500'000u);
+    EXPECT_EQ(KernelAccess::task(process).slice_debt_ns(), 1'500'000u);
     h.tick();
     h.tick();
     EXPECT_EQ(process.stats().slices, 1u) << "two turns sat out, then it runs";
     EXPECT_EQ(h.os.stats().turns_sat_out, 2u);
-    EXPECT_EQ(process.slice_debt_ns(), 500'000u) << "a slice that yields in time repays nothing";
+    EXPECT_EQ(KernelAccess::task(process).slice_debt_ns(), 500'000u) << "a slice that yields in time repays nothing";
 }
 
 TEST(Preemption, TheCountModeNeverSitsATurnOut) {
     Harness h({.preemption = PreemptionMode::InstructionCount, .quantum = 100});
     Pid pid = h.spawn("while true do end");
     Process& process = *h.os.find(pid);
-    process.set_slice_debt_ns(1'000'000'000);
+    KernelAccess::task(process).set_slice_debt_ns(1'000'000'000);
     h.run(3);
     EXPECT_EQ(process.stats().slices, 3u);
     EXPECT_EQ(h.os.stats().turns_sat_out, 0u);
-    EXPECT_EQ(process.slice_debt_ns(), 1'000'000'000u) << "a slice is its quantum: nothing is owed or repaid";
+    EXPECT_EQ(KernelAccess::task(process).slice_debt_ns(), 1'000'000'000u) << "a slice is its quantum: nothing is owed or repaid";
 }
 
 TEST(DeadlinePreemption, BadSliceLengthIsRefused) {

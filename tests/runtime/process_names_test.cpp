@@ -5,6 +5,7 @@
 #include "luaos/os.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/process_names.hpp"
+#include "runtime/runtime_access.hpp"
 
 namespace luaos::test {
 namespace {
@@ -58,9 +59,9 @@ TEST(ProcessNames, ProcessesOfOneRuntimeShareTheirNames) {
         ASSERT_EQ(second.processes().size(), 1u);
         EXPECT_EQ(&first.processes().front()->name(), &second.processes().front()->name());
         EXPECT_EQ(first.processes().back()->name(), "broken.lua");
-        EXPECT_EQ(runtime.process_names().size(), 2u);
+        EXPECT_EQ(RuntimeAccess::process_names(runtime).size(), 2u);
     }
-    EXPECT_EQ(runtime.process_names().size(), 0u);
+    EXPECT_EQ(RuntimeAccess::process_names(runtime).size(), 0u);
 }
 
 }  // namespace

@@ -25,7 +25,10 @@ Exit ExitRecorder::of(Pid pid) const {
     return {};
 }
 
-Harness::Harness(RuntimeOptions options) : runtime(options), os(runtime) { runtime.set_observer(&recorder); }
+Harness::Harness(RuntimeOptions options, KernelOptions kernel) : runtime(options), os(runtime) {
+    set_kernel_options(runtime, kernel);
+    runtime.set_observer(&recorder);
+}
 
 Pid Harness::spawn(std::string_view code, std::string_view name) { return os.spawn_process(code, name).pid; }
 
@@ -43,8 +46,8 @@ std::uint64_t Harness::run(std::uint64_t max_ticks) {
     return ran;
 }
 
-Exit run_script(std::string_view code, RuntimeOptions options) {
-    Harness harness(options);
+Exit run_script(std::string_view code, RuntimeOptions options, KernelOptions kernel) {
+    Harness harness(options, kernel);
     Pid pid = harness.spawn(code);
     harness.run();
     return harness.exit_of(pid);

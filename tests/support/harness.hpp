@@ -37,7 +37,7 @@ private:
 
 class Harness {
 public:
-    explicit Harness(RuntimeOptions options = {});
+    explicit Harness(RuntimeOptions options = {}, KernelOptions kernel = {});
     Pid spawn(std::string_view code, std::string_view name = "test.lua");
     void tick();
     // Ticks until the Os is finished or `max_ticks` more ticks ran; returns ticks run.
@@ -50,7 +50,7 @@ public:
 };
 
 // Runs one script to its end in a fresh runtime and returns how it ended.
-Exit run_script(std::string_view code, RuntimeOptions options = {});
+Exit run_script(std::string_view code, RuntimeOptions options = {}, KernelOptions kernel = {});
 
 // What a script that must finish printed (a test failure if it did not finish).
 std::string output_of(std::string_view code);

@@ -1,6 +1,10 @@
 #pragma once
-// The per-VM state of the process API, created on first use (Os::kernel()):
-// an Os whose processes only compute costs one null pointer for it.
+// An Os's bookkeeping for the process API: the processes woken for the next
+// tick, those ended and not yet reaped, the timers of sleeps and receives,
+// the exit records (recent exits, exit events, programs), and the counters of
+// processes already removed (src/kernel/scheduler.hpp tells the cycle).
+// Created on first use (Os::bookkeeping()): an Os whose processes only
+// compute costs one null pointer for it.
 
 #include <cstdint>
 #include <memory>
@@ -39,7 +43,7 @@ struct OsRecords {
     std::vector<ExitEvent> events;
 };
 
-struct OsKernel {
+struct OsBookkeeping {
     std::vector<Process*> woken;  // runnable from the next tick, in no order
     std::vector<Pid> ended;       // ended since the last reap, to report and remove
     std::vector<Timer> timers;    // min-heap on tick

@@ -1,4 +1,5 @@
 #pragma once
+// Engine internals, not for hosts (see luaos/detail/task.hpp).
 // A standard allocator that draws from a runtime's block pools
 // (docs/architecture.md), for the engine's small per-VM arrays: they then sit
 // beside the runtime's other data, never on a cache line another shard's

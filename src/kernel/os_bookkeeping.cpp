@@ -1,4 +1,4 @@
-#include "kernel/kernel_state.hpp"
+#include "kernel/os_bookkeeping.hpp"
 
 #include <algorithm>
 
@@ -10,13 +10,13 @@ bool later(const Timer& a, const Timer& b) { return a.tick > b.tick; }
 
 }  // namespace
 
-void OsKernel::add_timer(std::uint64_t tick, Pid pid, std::uint32_t generation) {
+void OsBookkeeping::add_timer(std::uint64_t tick, Pid pid, std::uint32_t generation) {
     timers.push_back({tick, pid, generation});
     std::push_heap(timers.begin(), timers.end(), later);
     ++live_timers;
 }
 
-bool OsKernel::pop_due(std::uint64_t now, Timer& timer) {
+bool OsBookkeeping::pop_due(std::uint64_t now, Timer& timer) {
     if (timers.empty() || timers.front().tick > now) return false;
     std::pop_heap(timers.begin(), timers.end(), later);
     timer = timers.back();
@@ -24,11 +24,11 @@ bool OsKernel::pop_due(std::uint64_t now, Timer& timer) {
     return true;
 }
 
-void OsKernel::timer_went_stale() {
+void OsBookkeeping::timer_went_stale() {
     if (live_timers > 0) --live_timers;
 }
 
-void OsKernel::remember_exit(const RecentExit& exit) {
+void OsBookkeeping::remember_exit(const RecentExit& exit) {
     OsRecords& kept = ensure_records();
     if (kept.recent.size() < Os::kRecentExits) {
         kept.recent.push_back(exit);
@@ -38,7 +38,7 @@ void OsKernel::remember_exit(const RecentExit& exit) {
     kept.recent_next = (kept.recent_next + 1) % kept.recent.size();
 }
 
-const RecentExit* OsKernel::recent_exit(Pid pid) const {
+const RecentExit* OsBookkeeping::recent_exit(Pid pid) const {
     if (!records) return nullptr;
     for (const RecentExit& exit : records->recent) {
         if (exit.pid == pid) return &exit;

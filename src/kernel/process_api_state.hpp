@@ -1,6 +1,6 @@
 #pragma once
 // The process API's per-process state, kept apart from Process and created
-// on first use (Process::ensure_io), so that a process that never uses the
+// on first use (Process::ensure_api_state), so that a process that never uses the
 // API costs one null pointer.
 
 #include <cstddef>
@@ -70,7 +70,7 @@ struct ProcessBuffers {
     std::vector<Pid> waiters;  // processes in os.wait for this one
 };
 
-struct ProcessIo {
+struct ProcessApiState {
     Pid parent = 0;
     int exit_code = 0;  // os.exit's code
     BlockReason block = BlockReason::None;

@@ -1,4 +1,5 @@
 #pragma once
+// Engine internals, not for hosts (see luaos/detail/task.hpp).
 // A vector of pointers for the lists every VM keeps (its processes, the
 // runnable ones): one word, where a std::vector with its RuntimeAllocator
 // takes 32 bytes, and with room for one element inside, so that a VM with
@@ -21,7 +22,7 @@
 #include <span>
 #include <stdexcept>
 
-#include "luaos/runtime_allocator.hpp"
+#include "luaos/detail/runtime_allocator.hpp"
 
 namespace luaos {
 
