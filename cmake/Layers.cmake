@@ -1,6 +1,6 @@
 # The engine's layers, each a CMake target of its own (docs/architecture.md):
 #
-#     cluster -> kernel -> runtime -> dialect
+#     cluster -> net -> kernel -> runtime -> dialect
 #
 # Dependencies point downwards only. Each layer compiles against an include
 # root of its own, in the build tree, that holds its own folder of src/, the
@@ -10,13 +10,14 @@
 # (tests/layers proves it). The installed library, `luaos` (luaos::luaos), is
 # the layers' objects together: what a host links.
 
-set(LUAOS_LAYERS dialect runtime kernel cluster)
+set(LUAOS_LAYERS dialect runtime kernel net cluster)
 # What each layer adds to the ones below it: its folder of src/, and its
 # public headers.
 set(luaos_layer_dialect_headers dialect.hpp)
 set(luaos_layer_runtime_headers runtime.hpp memory.hpp detail/runtime_allocator.hpp detail/pointer_vector.hpp detail/task.hpp)
 set(luaos_layer_kernel_headers process.hpp os.hpp stats.hpp observer.hpp usage_counters.hpp kernel_options.hpp)
-set(luaos_layer_cluster_headers vm.hpp cluster.hpp uuid.hpp luaos.hpp)
+set(luaos_layer_net_headers net_address.hpp net_limits.hpp net_policy.hpp)
+set(luaos_layer_cluster_headers vm.hpp cluster.hpp uuid.hpp network.hpp luaos.hpp)
 
 # Every public header belongs to exactly one layer: a new one must be placed.
 file(GLOB_RECURSE luaos_public_headers RELATIVE ${PROJECT_SOURCE_DIR}/include/luaos

@@ -40,7 +40,8 @@
 
 #include "kernel/process_api_state.hpp"
 #include "kernel/vm_service.hpp"
-#include "luaos/network.hpp"
+#include "luaos/net_address.hpp"
+#include "luaos/net_limits.hpp"
 #include "net/net_link.hpp"
 
 namespace luaos {

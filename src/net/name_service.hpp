@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "luaos/network.hpp"
+#include "luaos/net_address.hpp"
 
 namespace luaos {
 

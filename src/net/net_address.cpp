@@ -1,6 +1,6 @@
 #include <charconv>
 
-#include "luaos/network.hpp"
+#include "luaos/net_address.hpp"
 #include "net/net_address_text.hpp"
 
 namespace luaos {

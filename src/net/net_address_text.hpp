@@ -4,7 +4,7 @@
 
 #include <cstddef>
 
-#include "luaos/network.hpp"
+#include "luaos/net_address.hpp"
 
 namespace luaos {
 

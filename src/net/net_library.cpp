@@ -7,6 +7,7 @@
 
 #include "kernel/kernel_access.hpp"
 #include "kernel/process_wait.hpp"
+#include "luaos/net_address.hpp"
 #include "luaos/os.hpp"
 #include "luaos/runtime.hpp"
 #include "net/endpoint.hpp"

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "luaos/network.hpp"
+#include "luaos/net_limits.hpp"
 #include "net/name_service.hpp"
 #include "net/packet.hpp"
 

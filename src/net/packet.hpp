@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "luaos/network.hpp"
+#include "luaos/net_address.hpp"
+#include "luaos/net_policy.hpp"
 
 namespace luaos {
 

@@ -1,0 +1,36 @@
+#pragma once
+// The limits a hostile script runs into on the network (docs/security.md).
+
+#include <cstddef>
+#include <cstdint>
+
+namespace luaos {
+
+// The network's limits (docs/security.md), per VM or per process.
+struct NetLimits {
+    // Open connections (connecting, open, or waiting to be accepted) per VM
+    // and per process; past it net.connect returns nil, "too many connections",
+    // and connections to the VM are refused.
+    std::uint32_t connections_per_vm = 256;
+    std::uint32_t connections_per_process = 64;
+    // Listening ports per VM and per process; past it net.listen returns nil.
+    std::uint32_t listeners_per_vm = 16;
+    std::uint32_t listeners_per_process = 8;
+    // Bytes one connection's receiver buffers at most, which is also the
+    // largest message: a sender that would go past it waits until the
+    // receiver has read (backpressure).
+    std::size_t connection_bytes = std::size_t{64} << 10;
+    // Bytes a VM has sent over all its connections that the receivers have
+    // not read yet; a sender past it waits too.
+    std::size_t vm_sent_bytes = std::size_t{1} << 20;
+    // Datagrams a VM may send per tick; past it net.send waits for the next tick.
+    std::uint32_t datagrams_per_tick = 64;
+    // The largest datagram, and the datagrams and bytes waiting in one VM's
+    // queue for net.recv; one arriving at a full queue is dropped and counted
+    // (NetStats::datagrams_dropped), as a real network drops it.
+    std::size_t datagram_bytes = std::size_t{8} << 10;
+    std::uint32_t datagram_queue = 128;
+    std::size_t datagram_queue_bytes = std::size_t{256} << 10;
+};
+
+}  // namespace luaos
