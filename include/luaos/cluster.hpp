@@ -1,6 +1,7 @@
 #pragma once
 // The Cluster is the game loop's world: it owns every VM, ticks them all once
-// per frame, and drops a VM once its Os is finished. VMs are spread over
+// per frame, and drops a VM once its Os is finished (unless the host keeps
+// it, luaos/vm_handle.hpp). VMs are spread over
 // shards, one Runtime (Lua state) each, so that shards tick on separate
 // threads with nothing shared between them.
 
@@ -10,6 +11,7 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "luaos/kernel_options.hpp"
@@ -17,12 +19,15 @@
 #include "luaos/runtime.hpp"
 #include "luaos/stats.hpp"
 #include "luaos/vm.hpp"
+#include "luaos/vm_handle.hpp"
 
 namespace luaos {
 
+class HostLibrary;
 class ProcessObserver;
 class Shard;
 class ShardGroup;
+class VmDirectory;
 class WorkerPool;
 
 // The upstream game loop's rate.
@@ -82,7 +87,28 @@ public:
     Cluster(const Cluster&) = delete;
     Cluster& operator=(const Cluster&) = delete;
 
+    // A new VM, removed once it has no process left. The reference is valid
+    // until the VM is removed: hold its handle() to use it later.
     VirtualMachine& create_vm();
+    // A new VM, as `options` say; use it through its handle (luaos/vm_handle.hpp).
+    VmHandle create_vm(const VmOptions& options);
+    // The live VM `handle` names, or null once it was removed.
+    VirtualMachine* find_vm(VmHandle handle) const;
+    // The same, but throws VmRemovedError for a removed VM.
+    VirtualMachine& vm(VmHandle handle) const;
+    // Ends the VM's live processes as killed (error `reason`; each exit is
+    // reported to the ProcessObserver at once), then removes the VM (the
+    // VmObserver hears it). Between ticks only (std::logic_error otherwise);
+    // false if the handle names no live VM.
+    bool destroy_vm(VmHandle handle, std::string reason = "the VM was destroyed");
+    // Changes VmOptions::keep_when_empty of a live VM; false if there is none.
+    // A VM no longer kept and without processes is removed at the next tick.
+    bool set_keep_when_empty(VmHandle handle, bool keep);
+    // Hears of every VM removed; may be null.
+    void set_vm_observer(VmObserver* observer);
+    // Host functions for every VM, now and later (luaos/host_functions.hpp);
+    // std::invalid_argument if scripts already have the library's name.
+    void add_host_library(HostLibrary library);
     // Every VM's Os ticks once (shards in parallel); finished VMs are removed;
     // then the network delivers what the VMs sent (luaos/network.hpp).
     void tick();
@@ -91,6 +117,7 @@ public:
     // postponed (TickStats::vms_deferred counts them).
     void tick(std::chrono::steady_clock::time_point deadline);
     // Ticks until no VM is left or the tick limit is hit; paced when asked.
+    // (VMs kept while empty are left only when destroyed.)
     RunStats run(const RunOptions& options);
 
     std::size_t vm_count() const;
@@ -117,16 +144,19 @@ private:
     void tick_shards(std::chrono::steady_clock::time_point deadline);
     void tick_shards_shared();
     void for_each_shard(const std::function<void(Shard&)>& visit) const;
+    Shard* shard_of(const VirtualMachine& vm) const;
 
     ClusterOptions options_;
     std::shared_ptr<MemoryCap> memory_cap_;
     // Before the VMs: a VM destroyed says goodbye through its shard's outbox.
     std::unique_ptr<Network> network_;
+    std::unique_ptr<VmDirectory> directory_;  // outlives the shards, which strike out their VMs
     std::vector<std::unique_ptr<ShardGroup>> groups_;  // one per worker thread
     std::unique_ptr<WorkerPool> pool_;
     std::vector<std::size_t> deferred_;  // per worker, in the last tick
     std::uint64_t next_serial_ = 0;
     std::uint64_t ticks_ = 0;
+    bool ticking_ = false;
     TickStats last_tick_;
 };
 

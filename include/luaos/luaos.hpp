@@ -5,6 +5,8 @@
 #include "luaos/dialect.hpp"
 #include "luaos/kernel_options.hpp"
 #include "luaos/network.hpp"
+#include "luaos/host_functions.hpp"
+#include "luaos/host_value.hpp"
 #include "luaos/observer.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
@@ -13,3 +15,4 @@
 #include "luaos/usage_counters.hpp"
 #include "luaos/uuid.hpp"
 #include "luaos/vm.hpp"
+#include "luaos/vm_handle.hpp"

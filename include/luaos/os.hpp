@@ -15,9 +15,11 @@
 #include "luaos/kernel_options.hpp"
 #include "luaos/process.hpp"
 #include "luaos/stats.hpp"
+#include "luaos/vm_handle.hpp"
 
 namespace luaos {
 
+class HostLibrary;
 class Runtime;
 class VirtualMachine;
 class MemoryAccount;
@@ -114,6 +116,11 @@ public:
     // Spawns an installed program; pid 0 and an error when there is no such program.
     SpawnResult spawn_program(std::string_view name, const SpawnOptions& options = {});
 
+    // Host functions for this VM only (luaos/host_functions.hpp): the
+    // processes it spawns from now on see `library` under its name.
+    // std::invalid_argument if scripts already have that name.
+    void add_host_library(HostLibrary library);
+
     // What a game server needs to wire a terminal to a process. A process
     // blocked on what these deliver runs again at the next tick.
     Delivery write_stdin(Pid pid, std::string_view line);
@@ -126,6 +133,10 @@ public:
     // Kills a live process (status killed, error `reason`); false if there is none.
     // It is reported (ProcessObserver::on_exit) at the end of the next tick.
     bool kill(Pid pid, std::string reason = "killed by the host");
+    // Kills every live process (status killed, error `reason`) and reports
+    // each exit at once, rather than at the next tick; the Os is then
+    // finished. Not from inside a tick (std::logic_error).
+    void shut_down(std::string reason);
     // os.status: a live process's state, or how a recently ended one ended
     // (the last kRecentExits per VM are remembered), else NotFound.
     ProcessState state(Pid pid) const;
@@ -179,6 +190,14 @@ public:
     // The VM this Os belongs to, or null for a stand-alone Os.
     const VirtualMachine* vm() const { return vm_; }
     VirtualMachine* vm() { return vm_; }
+    // The VM's part of the seed its processes' math.random starts from
+    // (kernel/process_random.hpp); a cluster sets each VM's serial.
+    std::uint64_t random_seed() const { return random_seed_; }
+    void set_random_seed(std::uint64_t seed) { random_seed_ = seed; }
+    // Its VM's handle in a Cluster (luaos/vm_handle.hpp), which host
+    // functions report; null otherwise. Set by the cluster.
+    VmHandle vm_handle() const { return vm_handle_; }
+    void set_vm_handle(VmHandle handle) { vm_handle_ = handle; }
 
 private:
     // The engine's side, for the kernel alone (src/kernel/kernel_access.hpp).
@@ -214,6 +233,8 @@ private:
     ProcessList processes_;
     VirtualMachine* vm_;
     MemoryAccount* memory_;
+    std::uint64_t random_seed_ = 0;
+    VmHandle vm_handle_;
     // VmStats's counters are not kept here: stats() adds up the live
     // processes' and those the kernel keeps of the ended ones, counts spawns
     // by the PIDs handed out and reads the memory figures from the account.

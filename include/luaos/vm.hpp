@@ -7,6 +7,7 @@
 
 #include "luaos/os.hpp"
 #include "luaos/uuid.hpp"
+#include "luaos/vm_handle.hpp"
 
 namespace luaos {
 
@@ -24,11 +25,17 @@ public:
 
     const Uuid& id() const { return id_; }
     std::uint64_t serial() const { return serial_; }
+    // Its lasting name in its Cluster (luaos/vm_handle.hpp); null for a
+    // stand-alone VM.
+    VmHandle handle() const { return os_.vm_handle(); }
+    // Whether it stays once it has no process (VmOptions::keep_when_empty).
+    bool keeps_when_empty() const { return keep_when_empty_; }
     Os& os() { return os_; }
     const Os& os() const { return os_; }
 
 private:
-    friend class Shard;  // sets an idle VM aside (src/cluster/shard.hpp)
+    friend class Shard;    // sets an idle VM aside (src/cluster/shard.hpp)
+    friend class Cluster;  // sets whether it is kept
 
     // First, so that the part of a VM every tick touches (the start of its
     // Os) starts its block.
@@ -39,6 +46,7 @@ private:
     std::uint64_t idle_until = 0;  // the shard's tick its earliest timer ends; 0 for none
     Uuid id_;
     std::uint64_t serial_;
+    bool keep_when_empty_ = false;
 };
 
 }  // namespace luaos

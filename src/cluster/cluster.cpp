@@ -2,9 +2,12 @@
 
 #include <cassert>
 #include <chrono>
+#include <stdexcept>
 
 #include "cluster/shard.hpp"
 #include "cluster/shard_group.hpp"
+#include "cluster/vm_directory.hpp"
+#include "luaos/host_functions.hpp"
 #include "cluster/worker_pool.hpp"
 
 namespace luaos {
@@ -12,11 +15,13 @@ namespace luaos {
 Cluster::Cluster(ClusterOptions options)
     : options_(options),
       memory_cap_(std::make_shared<MemoryCap>(options.memory_cap != 0 ? options.memory_cap : default_memory_cap())),
-      network_(std::make_unique<Network>(options.network)) {
+      network_(std::make_unique<Network>(options.network)),
+      directory_(std::make_unique<VmDirectory>()) {
     const unsigned workers = options_.threads == 0 ? 1 : options_.threads;
     const std::size_t shard_vms = options_.shard_vms != 0 ? options_.shard_vms : kDefaultShardVms;
     for (unsigned i = 0; i < workers; ++i) {
         groups_.push_back(std::make_unique<ShardGroup>(options_.runtime, options_.kernel, memory_cap_, shard_vms));
+        groups_.back()->set_vm_directory(directory_.get());
     }
     if (workers > 1) pool_ = std::make_unique<WorkerPool>(workers);
 }
@@ -25,17 +30,72 @@ Cluster::~Cluster() = default;
 
 // New VMs go round-robin over the workers, which keeps workers within one VM
 // of each other as long as VMs finish at similar rates.
-VirtualMachine& Cluster::create_vm() {
+VirtualMachine& Cluster::create_vm() { return vm(create_vm(VmOptions{})); }
+
+VmHandle Cluster::create_vm(const VmOptions& options) {
     std::uint64_t serial = next_serial_++;
-    return groups_[serial % groups_.size()]->add_vm(serial);
+    VirtualMachine& vm = groups_[serial % groups_.size()]->add_vm(serial);
+    vm.keep_when_empty_ = options.keep_when_empty;
+    const VmHandle handle = directory_->add(vm);
+    vm.os().set_vm_handle(handle);
+    return handle;
+}
+
+VirtualMachine* Cluster::find_vm(VmHandle handle) const { return directory_->find(handle); }
+
+VirtualMachine& Cluster::vm(VmHandle handle) const {
+    VirtualMachine* vm = directory_->find(handle);
+    if (vm == nullptr) throw VmRemovedError(handle);
+    return *vm;
+}
+
+Shard* Cluster::shard_of(const VirtualMachine& vm) const {
+    for (const auto& group : groups_) {
+        for (const auto& shard : group->shards()) {
+            if (&shard->runtime() == &vm.os().runtime()) return shard.get();
+        }
+    }
+    return nullptr;
+}
+
+bool Cluster::destroy_vm(VmHandle handle, std::string reason) {
+    if (ticking_) throw std::logic_error("Cluster::destroy_vm: a VM cannot be destroyed during a tick");
+    VirtualMachine* vm = find_vm(handle);
+    if (vm == nullptr) return false;
+    vm->os().shut_down(std::move(reason));
+    Shard* shard = shard_of(*vm);
+    assert(shard != nullptr && "every live VM is in a shard");
+    return shard->remove_vm(*vm);
+}
+
+bool Cluster::set_keep_when_empty(VmHandle handle, bool keep) {
+    VirtualMachine* vm = find_vm(handle);
+    if (vm == nullptr) return false;
+    vm->keep_when_empty_ = keep;
+    // An empty VM set aside is not visited: wake it so that a tick drops it.
+    if (!keep && vm->os().is_finished()) shard_of(*vm)->rouse(*vm);
+    return true;
+}
+
+void Cluster::set_vm_observer(VmObserver* observer) {
+    for (auto& group : groups_) group->set_vm_observer(observer);
+}
+
+void Cluster::add_host_library(HostLibrary library) {
+    auto shared = std::make_shared<const HostLibrary>(std::move(library));
+    // Every shard's library is alike: a name taken in one is taken in all,
+    // and the first group refuses before any shard has it.
+    for (auto& group : groups_) group->add_host_library(shared);
 }
 
 void Cluster::tick() { tick(std::chrono::steady_clock::time_point::max()); }
 
 void Cluster::tick(std::chrono::steady_clock::time_point deadline) {
     const auto start = std::chrono::steady_clock::now();
+    ticking_ = true;
     tick_shards(deadline);
     network_->route();
+    ticking_ = false;
     ++ticks_;
     merge_tick_stats(std::chrono::steady_clock::now() - start);
 }

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <vector>
 
+#include "cluster/vm_directory.hpp"
 #include "kernel/shared_kernel.hpp"
 #include "kernel/slice_clock.hpp"
 #include "runtime/preemption.hpp"
@@ -14,9 +15,10 @@ namespace luaos {
 
 Shard::Shard(const RuntimeOptions& options, const KernelOptions& kernel, std::shared_ptr<MemoryCap> cap,
              std::size_t capacity)
-    : runtime_(options, std::move(cap)) {
+    : runtime_(options, std::move(cap)), inbox_(std::make_shared<HostCallInbox>()) {
     runtime_.set_activity_listener(this);
     net_library_install(runtime_.lua());
+    host_call_set_inbox(runtime_.lua(), &inbox_);
     SharedKernel& shared = SharedKernel::of(runtime_);
     shared.options = kernel;
     shared.vm_serial = [](const Os& os) { return os.vm()->serial(); };
@@ -72,6 +74,7 @@ void Shard::set_aside(VirtualMachine& vm) {
 
 void Shard::begin_tick() {
     ++ticks_;
+    inbox_->deliver();
     wake_due_vms();
 }
 
@@ -124,7 +127,7 @@ void Shard::end_tick() {
             continue;
         }
         ++leaving;
-        if (vm.os().is_finished()) {
+        if (vm.os().is_finished() && !vm.keeps_when_empty()) {
             finished.push_back(&vm);
         } else {
             set_aside(vm);
@@ -141,10 +144,38 @@ void Shard::end_tick() {
 // ones would touch memory the tick did not.
 void Shard::drop(std::vector<VirtualMachine*>& finished) {
     if (finished.empty()) return;
+    for (VirtualMachine* vm : finished) forget(*vm, VmRemoval::Finished);
     std::sort(finished.begin(), finished.end());
     std::erase_if(vms_, [&](const std::unique_ptr<VirtualMachine>& vm) {
         return std::binary_search(finished.begin(), finished.end(), vm.get());
     });
+}
+
+}  // namespace luaos
+
+namespace luaos {
+
+// Tells the observer while the VM is still readable, then strikes out its handle.
+void Shard::forget(VirtualMachine& vm, VmRemoval why) {
+    if (vm_observer_ != nullptr) vm_observer_->on_vm_removed(vm, why);
+    if (directory_ != nullptr) directory_->remove(vm.handle());
+}
+
+bool Shard::remove_vm(VirtualMachine& vm) {
+    auto owned = std::find_if(vms_.begin(), vms_.end(), [&](const auto& held) { return held.get() == &vm; });
+    if (owned == vms_.end()) return false;
+    assert(leaving_.empty() && "VMs are removed between ticks");
+    if (auto awake = std::find(awake_.begin(), awake_.end(), &vm); awake != awake_.end()) {
+        const auto index = static_cast<std::size_t>(awake - awake_.begin());
+        awake_.erase(awake);
+        if (index < cursor_) --cursor_;
+        if (cursor_ >= awake_.size()) cursor_ = 0;
+    }
+    if (vm.idle_until != 0) timers_.erase({vm.idle_until, &vm});
+    std::erase(woken_, &vm);
+    forget(vm, VmRemoval::Destroyed);
+    vms_.erase(owned);
+    return true;
 }
 
 }  // namespace luaos

@@ -8,6 +8,10 @@
 // round-robin list of awake VMs) until its earliest timer ends (a set ordered
 // by tick) or the host gives it work (OsActivityListener). Its Os then skips
 // the ticks it missed, so sleeps still count in ticks.
+//
+// A VM whose Os is finished (no process left) is removed at the end of the
+// tick, unless it is kept (VmOptions::keep_when_empty): a kept VM is set
+// aside like an idle one, until the host spawns into it or destroys it.
 
 #include <algorithm>
 #include <cassert>
@@ -18,13 +22,17 @@
 #include <utility>
 #include <vector>
 
+#include "kernel/host_functions/async_call_state.hpp"
 #include "luaos/kernel_options.hpp"
 #include "luaos/runtime.hpp"
 #include "luaos/stats.hpp"
 #include "luaos/vm.hpp"
 #include "net/net_library.hpp"
+#include "luaos/vm_handle.hpp"
 
 namespace luaos {
+
+class VmDirectory;
 
 class Shard final : private OsActivityListener {
 public:
@@ -41,7 +49,7 @@ public:
     // A tick of the shard comes in three steps, so that a worker can give
     // the turns of several shards in one round-robin (shard_group.hpp):
     // begin_tick counts the tick and wakes the VMs whose timers are due or
-    // that the host gave work;
+    // that the host gave work (asynchronous host calls completed included);
     void begin_tick();
     // run_turns ticks the Os of the awake VMs at [from, to) of the awake
     // list, in order, until `deadline` passes, and returns how many had their
@@ -62,6 +70,14 @@ public:
     // VMs that will be ticked next tick, as far as known now.
     std::size_t awake_count() const { return awake_.size(); }
     const std::vector<std::unique_ptr<VirtualMachine>>& vms() const { return vms_; }
+    // Where removed VMs are struck out, and who hears of it; either may be null.
+    void set_vm_directory(VmDirectory* directory) { directory_ = directory; }
+    void set_vm_observer(VmObserver* observer) { vm_observer_ = observer; }
+    // Removes a VM of this shard between ticks (Cluster::destroy_vm), after
+    // its processes have ended; false if it is not one of this shard's.
+    bool remove_vm(VirtualMachine& vm);
+    // Makes a VM set aside awake again, so that the next tick looks at it.
+    void rouse(VirtualMachine& vm) { on_active(vm.os()); }
 
 private:
     static constexpr std::size_t kMaxReservedVms = std::size_t{1} << 16;
@@ -71,6 +87,7 @@ private:
     void wake(VirtualMachine& vm);
     void set_aside(VirtualMachine& vm);
     void drop(std::vector<VirtualMachine*>& finished);
+    void forget(VirtualMachine& vm, VmRemoval why);
 
     Runtime runtime_;  // declared first: the VMs' processes are released into it
     std::vector<std::unique_ptr<VirtualMachine>> vms_;
@@ -80,6 +97,11 @@ private:
     std::vector<VirtualMachine*> woken_;  // given work by the host since the last tick
     std::vector<std::size_t> leaving_;    // indices in awake_ of the VMs this tick left idle or finished
     std::uint64_t ticks_ = 0;
+    VmDirectory* directory_ = nullptr;
+    VmObserver* vm_observer_ = nullptr;
+    // Asynchronous host calls completed for this shard's processes, from any
+    // thread; delivered by begin_tick. Shared with the calls in flight.
+    std::shared_ptr<HostCallInbox> inbox_;
 };
 
 }  // namespace luaos

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "cluster/shard.hpp"
+#include "kernel/host_functions/host_library_install.hpp"
 
 namespace luaos {
 
@@ -33,6 +34,9 @@ Shard& ShardGroup::shard_with_room() {
 Shard& ShardGroup::open_shard() {
     shards_.push_back(std::make_unique<Shard>(options_, kernel_options_, cap_, shard_vms_));
     shards_.back()->runtime().set_observer(observer_);
+    shards_.back()->set_vm_directory(directory_);
+    shards_.back()->set_vm_observer(vm_observer_);
+    for (const auto& library : libraries_) host_library_install(shards_.back()->runtime(), *library);
     filling_ = shards_.size() - 1;
     return *shards_.back();
 }
@@ -118,6 +122,21 @@ bool ShardGroup::run_claimed(std::size_t position) {
 void ShardGroup::set_observer(ProcessObserver* observer) {
     observer_ = observer;
     for (auto& shard : shards_) shard->runtime().set_observer(observer);
+}
+
+void ShardGroup::set_vm_directory(VmDirectory* directory) {
+    directory_ = directory;
+    for (auto& shard : shards_) shard->set_vm_directory(directory);
+}
+
+void ShardGroup::add_host_library(std::shared_ptr<const HostLibrary> library) {
+    for (auto& shard : shards_) host_library_install(shard->runtime(), *library);
+    libraries_.push_back(std::move(library));
+}
+
+void ShardGroup::set_vm_observer(VmObserver* observer) {
+    vm_observer_ = observer;
+    for (auto& shard : shards_) shard->set_vm_observer(observer);
 }
 
 std::size_t ShardGroup::vm_count() const {

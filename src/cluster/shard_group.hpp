@@ -39,8 +39,11 @@
 
 namespace luaos {
 
+class HostLibrary;
 class ProcessObserver;
 class Shard;
+class VmDirectory;
+class VmObserver;
 
 class ShardGroup {
 public:
@@ -65,6 +68,11 @@ public:
     bool run_own_shard() { return run_claimed(claim_front()); }
     bool run_other_shard() { return run_claimed(claim_back()); }
     void set_observer(ProcessObserver* observer);
+    void set_vm_directory(VmDirectory* directory);
+    // Installs the library in every shard, now and later (std::invalid_argument
+    // if the name is taken: then nothing is installed).
+    void add_host_library(std::shared_ptr<const HostLibrary> library);
+    void set_vm_observer(VmObserver* observer);
 
     const std::vector<std::unique_ptr<Shard>>& shards() const { return shards_; }
     std::size_t vm_count() const;
@@ -84,6 +92,9 @@ private:
     std::shared_ptr<MemoryCap> cap_;
     std::size_t shard_vms_;
     ProcessObserver* observer_ = nullptr;
+    std::vector<std::shared_ptr<const HostLibrary>> libraries_;  // outlive the shards' runtimes
+    VmDirectory* directory_ = nullptr;
+    VmObserver* vm_observer_ = nullptr;
     std::vector<std::unique_ptr<Shard>> shards_;
     std::size_t filling_ = 0;  // the shard new VMs go to while it has room
     std::size_t cursor_shard_ = 0;  // the shard whose cursor starts the next round

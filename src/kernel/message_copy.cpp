@@ -4,6 +4,8 @@
 #include <lua.hpp>
 #include <vector>
 
+#include "luaos/host_value.hpp"
+
 namespace luaos {
 namespace {
 
@@ -137,6 +139,33 @@ void push_value(lua_State* L, const char*& at) {
     }
 }
 
+// Reads the value at `at` and advances past it.
+HostValue read_host_value(const char*& at) {
+    switch (*at++) {
+        case kFalse: return false;
+        case kTrue: return true;
+        case kInteger: return get<lua_Integer>(at);
+        case kFloat: return get<lua_Number>(at);
+        case kString: {
+            const auto len = get<std::uint32_t>(at);
+            std::string text(at, len);
+            at += len;
+            return text;
+        }
+        case kTable: {
+            HostValue::Entries entries;
+            while (*at != kEnd) {
+                HostValue key = read_host_value(at);
+                HostValue value = read_host_value(at);
+                entries.emplace_back(std::move(key), std::move(value));
+            }
+            ++at;
+            return HostValue::table(std::move(entries));
+        }
+        default: return {};  // kNil
+    }
+}
+
 }  // namespace
 
 const char* encode_error_text(EncodeError error) {
@@ -170,6 +199,15 @@ void message_encode_string(std::string_view text, std::string& out) {
 void message_push(lua_State* L, const std::string& bytes) {
     const char* at = bytes.data();
     push_value(L, at);
+}
+
+}  // namespace luaos
+
+namespace luaos {
+
+HostValue message_to_host_value(std::string_view bytes) {
+    const char* at = bytes.data();
+    return read_host_value(at);
 }
 
 }  // namespace luaos

@@ -18,6 +18,8 @@ struct lua_State;
 
 namespace luaos {
 
+class HostValue;
+
 enum class EncodeError : std::uint8_t { None, Type, KeyType, Cycle, Depth, Size };
 
 // Why a value could not be sent, as a Lua error message.
@@ -33,5 +35,8 @@ void message_encode_string(std::string_view text, std::string& out);
 
 // Pushes a new copy of the encoded value (may raise Lua's memory error).
 void message_push(lua_State* L, const std::string& bytes);
+
+// The encoded value as a host function's argument (luaos/host_value.hpp).
+HostValue message_to_host_value(std::string_view bytes);
 
 }  // namespace luaos

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <chrono>
 #include <lua.hpp>
+#include <stdexcept>
 
 #include "kernel/kernel_access.hpp"
 #include "kernel/message_copy.hpp"
@@ -30,6 +31,7 @@ struct ThreadRequest {
     Dialect dialect;
     const SpawnOptions* options = nullptr;
     std::string_view name;
+    int libraries_ref = LUA_NOREF;  // the VM's own host libraries (kernel/host_functions/host_library_install.hpp)
     lua_State* thread = nullptr;
     int thread_ref = LUA_NOREF;
 };
@@ -47,6 +49,16 @@ int create_thread_protected(lua_State* L) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, request->main_ref);
     sandbox_push_globals(L, request->dialect);
     const int globals = lua_gettop(L);
+    if (request->libraries_ref != LUA_NOREF) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, request->libraries_ref);
+        lua_pushnil(L);
+        while (lua_next(L, -2) != 0) {
+            lua_pushvalue(L, -2);
+            lua_insert(L, -2);
+            lua_rawset(L, globals);
+        }
+        lua_pop(L, 1);
+    }
     if (!options.args.empty() || options.set_arg) {
         lua_createtable(L, count, 1);
         lua_pushlstring(L, request->name.data(), request->name.size());
@@ -82,6 +94,9 @@ Os::~Os() {
     runnable_.release(runtime_);
     for (Process* process : processes_) delete process;
     processes_.release(runtime_);
+    if (bookkeeping_ && bookkeeping_->records && bookkeeping_->records->libraries_ref != LUA_NOREF) {
+        luaL_unref(runtime_.lua(), LUA_REGISTRYINDEX, bookkeeping_->records->libraries_ref);
+    }
     RuntimeAccess::allocator(runtime_).close_account(memory_);
 }
 
@@ -133,6 +148,7 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
     if (chunk != nullptr) {
         lua_State* L = runtime_.lua();
         ThreadRequest request{chunk->main_ref, dialect, &options, name};
+        if (kernel_ && kernel_->records) request.libraries_ref = kernel_->records->libraries_ref;
         lua_pushcfunction(L, create_thread_protected);
         lua_pushlightuserdata(L, &request);
         if (lua_pcall(L, 1, 0, 0) == LUA_OK) {
@@ -233,6 +249,7 @@ void Os::park(Process& process) {
             break;
         }
         case BlockReason::Read:
+        case BlockReason::HostCall:
             break;
     }
     io.parked = true;
@@ -506,6 +523,16 @@ bool Os::kill(Pid pid, std::string reason) {
     process->kill(std::move(reason));
     became_active();
     return true;
+}
+
+void Os::shut_down(std::string reason) {
+    if (ticking_ || runtime_.current_process() != nullptr) {
+        throw std::logic_error("Os::shut_down: not from inside a tick");
+    }
+    for (Process* process : processes_) process->kill(reason);  // ended ones stay as they ended
+    runnable_.truncate(0);
+    reap_ended();
+    is_finished_ = processes_.empty();
 }
 
 ProcessState Os::state(Pid pid) const {

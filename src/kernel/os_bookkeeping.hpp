@@ -6,6 +6,7 @@
 // Created on first use (Os::bookkeeping()): an Os whose processes only
 // compute costs one null pointer for it.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -41,6 +42,10 @@ struct OsRecords {
     std::size_t recent_next = 0;
     bool keep_events = false;
     std::vector<ExitEvent> events;
+    // Host libraries of this VM only (Os::add_host_library), and the registry
+    // reference of the table of their views that spawns copy into globals.
+    std::vector<std::shared_ptr<const HostLibrary>> libraries;
+    int libraries_ref = -2;  // LUA_NOREF
 };
 
 struct OsBookkeeping {
@@ -55,6 +60,10 @@ struct OsBookkeeping {
     UsageCounters ended_usage;
     std::uint64_t ended_stdout_bytes = 0;
     std::uint64_t turns_sat_out = 0;
+    // Asynchronous host calls of this VM's processes that the host has not
+    // completed, failed or dropped yet (ProcessLimits::host_calls); shared
+    // with the calls, which the host may hold after the VM is gone.
+    std::shared_ptr<std::atomic<std::uint32_t>> host_calls_outstanding;
 
     OsRecords& ensure_records() {
         if (!records) records = std::make_unique<OsRecords>();

@@ -12,6 +12,7 @@
 #include "kernel/os_bookkeeping.hpp"
 #include "kernel/process_api_state.hpp"
 #include "kernel/process_wait.hpp"
+#include "kernel/process_random.hpp"
 #include "kernel/shared_kernel.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
@@ -526,6 +527,7 @@ int install(lua_State* L) {
     // Normally the very view Lua's library has; set through it all the same.
     lua_getfield(L, 4, "os");
     if (lua_getmetatable(L, -1) != 0 && lua_getfield(L, -1, "__index") == LUA_TTABLE) luaL_setfuncs(L, kOsFunctions, 0);
+    process_random_install(L);
     return 0;
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "kernel/host_functions/async_call_state.hpp"
+#include "kernel/process_random.hpp"
 #include "luaos/process.hpp"
 
 namespace luaos {
@@ -22,6 +24,7 @@ enum class BlockReason : std::uint8_t {
     Read,     // io.read on an empty stdin
     Receive,  // os.receive on an empty mailbox, perhaps with a timer
     Network,  // a net call (src/net): a connection, a listener or datagrams, perhaps with a timer
+    HostCall, // an asynchronous host function, until the host completes it
 };
 
 // A first-in first-out queue on one vector: std::deque would allocate a
@@ -82,6 +85,13 @@ struct ProcessApiState {
     int wait_result = 0;
     std::uint64_t wake_tick = 0;  // os.sleep's end, os.receive's timeout; 0 for none
     std::unique_ptr<ProcessBuffers> buffers;
+    std::unique_ptr<ProcessRandom> random;  // math.random's generator, from the first draw
+    std::shared_ptr<AsyncCallState> host_call;  // the asynchronous host call it waits for
+
+    ProcessIo() = default;
+    ProcessIo(const ProcessIo&) = delete;
+    ProcessIo& operator=(const ProcessIo&) = delete;
+    ~ProcessIo() { host_call_cancel(host_call); }
 
     ProcessBuffers& ensure_buffers() {
         if (!buffers) buffers = std::make_unique<ProcessBuffers>();
@@ -93,6 +103,7 @@ struct ProcessApiState {
     // Drops what is pending: an ended process receives nothing more. Its
     // waiters stay, to be woken when its end is reported.
     void release_buffers() {
+        host_call_cancel(host_call);
         if (!buffers) return;
         buffers->stdin_lines.clear();
         buffers->mailbox.clear();

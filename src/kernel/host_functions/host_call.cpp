@@ -1,0 +1,201 @@
+#include "kernel/host_functions/host_call.hpp"
+
+#include <lua.hpp>
+
+#include "kernel/process_wait.hpp"
+#include "kernel/host_functions/async_call_state.hpp"
+#include "kernel/host_functions/host_value_copy.hpp"
+#include "kernel/kernel_state.hpp"
+#include "kernel/process_io.hpp"
+#include "luaos/os.hpp"
+#include "luaos/runtime.hpp"
+#include "runtime/cpu_budget.hpp"
+
+// Lua errors are longjmps: no function here holds a C++ object with a
+// destructor across a call that may raise one. What must outlive such a
+// block (arguments, results, an exception's text) lives in the thread's
+// scratch, and errors are raised after the block.
+
+namespace luaos {
+namespace {
+
+struct Scratch {
+    std::vector<HostValue> args;
+    std::vector<HostValue> results;
+    std::string encoded;
+    std::string error;
+};
+
+Scratch& scratch() {
+    thread_local Scratch scratch;
+    return scratch;
+}
+
+// Upvalue 1: the function (a light userdata: its library is kept alive by
+// whoever installed it, for as long as its runtime or Os lives).
+const HostLibrary::Function& called(lua_State* L) {
+    return *static_cast<const HostLibrary::Function*>(lua_touserdata(L, lua_upvalueindex(1)));
+}
+
+Process& caller(lua_State* L, const HostLibrary::Function& function) {
+    Process* process = Runtime::of(L).current_process();
+    if (process == nullptr) luaL_error(L, "%s works only inside a process", function.qualified_name.c_str());
+    return *process;
+}
+
+int push_results(lua_State* L, const std::vector<HostValue>& results) {
+    const int count = static_cast<int>(results.size());
+    luaL_checkstack(L, count, "too many results from a host function");
+    for (const HostValue& result : results) host_value_push(L, result);
+    return count;
+}
+
+enum class Outcome : std::uint8_t { Called, BadArguments, OverBudget, Threw, NoInbox, TooMany };
+
+// Copies the arguments and charges them to the slice; raises nothing.
+Outcome read_arguments(lua_State* L, const ProcessLimits& limits, std::vector<HostValue>& args, Scratch& s,
+                       EncodeError& error, int& bad_type, int& bad_index) {
+    std::size_t bytes = 0;
+    error = host_values_read(L, 1, limits, args, s.encoded, bytes, bad_type, bad_index);
+    if (error != EncodeError::None) return Outcome::BadArguments;
+    if (!cpu_budget_charge(L, 1 + bytes)) return Outcome::OverBudget;
+    return Outcome::Called;
+}
+
+// Raises the error an outcome other than Called stands for.
+int raise(lua_State* L, const HostLibrary::Function& function, Outcome outcome, EncodeError error, int bad_type,
+          int bad_index, const ProcessLimits& limits) {
+    const char* name = function.qualified_name.c_str();
+    switch (outcome) {
+        case Outcome::Called: break;
+        case Outcome::BadArguments: return host_values_raise(L, name, error, bad_type, bad_index, limits);
+        case Outcome::OverBudget: return luaL_error(L, "%s: arguments too large to copy", name);
+        case Outcome::Threw: return luaL_error(L, "%s: %s", name, scratch().error.c_str());
+        case Outcome::NoInbox:
+            return luaL_error(L, "%s: asynchronous host functions need a Cluster to deliver their results", name);
+        case Outcome::TooMany:
+            return luaL_error(L, "%s: too many host calls outstanding in this VM (the limit is %d)", name,
+                              static_cast<int>(limits.host_calls));
+    }
+    return 0;
+}
+
+int call_immediate(lua_State* L) {
+    const HostLibrary::Function& function = called(L);
+    Process& self = caller(L, function);
+    const ProcessLimits& limits = self.os().runtime().options().process_limits;
+    Scratch& s = scratch();
+    EncodeError error = EncodeError::None;
+    int bad_type = LUA_TNONE;
+    int bad_index = 0;
+    Outcome outcome = read_arguments(L, limits, s.args, s, error, bad_type, bad_index);
+    if (outcome == Outcome::Called) {
+        s.results.clear();
+        try {
+            HostCall call(self, s.args, s.results);
+            function.immediate(call);
+        } catch (const std::exception& thrown) {
+            s.error = thrown.what();
+            outcome = Outcome::Threw;
+        } catch (...) {
+            s.error = "the host function threw an exception that is not a std::exception";
+            outcome = Outcome::Threw;
+        }
+    }
+    if (outcome != Outcome::Called) return raise(L, function, outcome, error, bad_type, bad_index, limits);
+    return push_results(L, s.results);
+}
+
+// The outstanding asynchronous calls of the caller's VM (ProcessLimits::host_calls).
+std::shared_ptr<std::atomic<std::uint32_t>>& outstanding_calls(Os& os) {
+    std::shared_ptr<std::atomic<std::uint32_t>>& count = os.kernel().host_calls_outstanding;
+    if (!count) count = std::make_shared<std::atomic<std::uint32_t>>(0);
+    return count;
+}
+
+// Starts the call: raises nothing, and leaves the process's ProcessIo holding
+// the call's state unless the outcome is an error.
+Outcome start_async(lua_State* L, const HostLibrary::Function& function, Process& self, const ProcessLimits& limits,
+                    EncodeError& error, int& bad_type, int& bad_index) {
+    std::shared_ptr<HostCallInbox> inbox = host_call_inbox(L);
+    if (!inbox) return Outcome::NoInbox;
+    auto& outstanding = outstanding_calls(self.os());
+    if (outstanding->load(std::memory_order_relaxed) >= limits.host_calls) return Outcome::TooMany;
+    auto state = std::make_shared<AsyncCallState>();
+    Scratch& s = scratch();
+    Outcome outcome = read_arguments(L, limits, state->args, s, error, bad_type, bad_index);
+    if (outcome != Outcome::Called) return outcome;
+    state->function_name = function.qualified_name;
+    state->vm = self.os().vm_handle();
+    state->pid = self.pid();
+    state->inbox = std::move(inbox);
+    state->outstanding = outstanding;
+    state->process = &self;
+    outstanding->fetch_add(1, std::memory_order_relaxed);
+    ProcessIo& io = self.ensure_io();
+    io.host_call = state;
+    try {
+        function.async(AsyncCall(std::move(state)));
+    } catch (const std::exception& thrown) {
+        s.error = thrown.what();
+        outcome = Outcome::Threw;
+    } catch (...) {
+        s.error = "the host function threw an exception that is not a std::exception";
+        outcome = Outcome::Threw;
+    }
+    if (outcome != Outcome::Called) host_call_cancel(io.host_call);
+    return outcome;
+}
+
+// The continuation: the call was delivered (or never reached the scheduler).
+int async_done(lua_State* L, int, lua_KContext) {
+    const HostLibrary::Function& function = called(L);
+    Process& self = caller(L, function);
+    Scratch& s = scratch();
+    bool reached = true;
+    AsyncCallState::Stage stage = AsyncCallState::Stage::Cancelled;
+    {
+        reached = reached_scheduler(self);
+        std::shared_ptr<AsyncCallState> call = std::move(self.io()->host_call);
+        self.io()->host_call.reset();
+        if (!reached) {
+            host_call_cancel(call);
+        } else if (call) {
+            std::lock_guard lock(call->mutex);
+            stage = call->stage;
+            s.results = std::move(call->results);
+            s.error = std::move(call->error);
+        }
+    }
+    const char* name = function.qualified_name.c_str();
+    if (!reached) return not_reached(L, name);
+    if (stage == AsyncCallState::Stage::Failed) return luaL_error(L, "%s: %s", name, s.error.c_str());
+    if (stage != AsyncCallState::Stage::Completed) return luaL_error(L, "%s: the call was not completed", name);
+    return push_results(L, s.results);
+}
+
+int call_async(lua_State* L) {
+    const HostLibrary::Function& function = called(L);
+    Process& self = caller(L, function);
+    const ProcessLimits& limits = self.os().runtime().options().process_limits;
+    if (!lua_isyieldable(L)) {
+        return luaL_error(L, "%s cannot wait here: it is called from a metamethod, iterator or callback that cannot yield",
+                          function.qualified_name.c_str());
+    }
+    EncodeError error = EncodeError::None;
+    int bad_type = LUA_TNONE;
+    int bad_index = 0;
+    const Outcome outcome = start_async(L, function, self, limits, error, bad_type, bad_index);
+    if (outcome != Outcome::Called) return raise(L, function, outcome, error, bad_type, bad_index, limits);
+    lua_settop(L, 0);
+    return give_up(L, self, BlockReason::HostCall, async_done, function.qualified_name.c_str());
+}
+
+}  // namespace
+
+void host_call_push_function(lua_State* L, const HostLibrary::Function& function) {
+    lua_pushlightuserdata(L, const_cast<HostLibrary::Function*>(&function));
+    lua_pushcclosure(L, function.async ? call_async : call_immediate, 1);
+}
+
+}  // namespace luaos

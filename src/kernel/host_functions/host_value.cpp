@@ -1,0 +1,105 @@
+#include "luaos/host_value.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace luaos {
+namespace {
+
+[[noreturn]] void wrong_type(const char* expected, HostValue::Type got) {
+    throw std::invalid_argument(std::string(expected) + " expected, got " + host_type_name(got));
+}
+
+const HostValue kNil;
+
+}  // namespace
+
+const char* host_type_name(HostValue::Type type) {
+    switch (type) {
+        case HostValue::Type::Nil: return "nil";
+        case HostValue::Type::Boolean: return "boolean";
+        case HostValue::Type::Integer: return "integer";
+        case HostValue::Type::Number: return "number";
+        case HostValue::Type::String: return "string";
+        case HostValue::Type::Table: return "table";
+    }
+    return "?";
+}
+
+HostValue HostValue::table(Entries entries) {
+    std::erase_if(entries, [](const auto& entry) { return entry.first.is_nil() || entry.second.is_nil(); });
+    HostValue value;
+    value.type_ = Type::Table;
+    value.table_ = std::make_shared<const Entries>(std::move(entries));
+    return value;
+}
+
+HostValue HostValue::list(std::vector<HostValue> values) {
+    Entries entries;
+    entries.reserve(values.size());
+    std::int64_t key = 1;
+    for (HostValue& value : values) entries.emplace_back(key++, std::move(value));
+    return table(std::move(entries));
+}
+
+bool HostValue::boolean() const {
+    if (type_ != Type::Boolean) wrong_type("a boolean", type_);
+    return scalar_.boolean;
+}
+
+std::int64_t HostValue::integer() const {
+    if (type_ == Type::Integer) return scalar_.integer;
+    if (type_ != Type::Number) wrong_type("an integer", type_);
+    const double value = scalar_.number;
+    if (std::floor(value) == value && value >= -0x1p63 && value < 0x1p63) return static_cast<std::int64_t>(value);
+    throw std::invalid_argument("an integer expected, got a number with no integer representation");
+}
+
+double HostValue::number() const {
+    if (type_ == Type::Number) return scalar_.number;
+    if (type_ == Type::Integer) return static_cast<double>(scalar_.integer);
+    wrong_type("a number", type_);
+}
+
+const std::string& HostValue::string() const {
+    if (type_ != Type::String) wrong_type("a string", type_);
+    return string_;
+}
+
+const HostValue::Entries& HostValue::entries() const {
+    if (type_ != Type::Table) wrong_type("a table", type_);
+    return *table_;
+}
+
+// Keys compare as Lua's do: an integral float finds the integer key.
+const HostValue& HostValue::operator[](const HostValue& key) const {
+    const Entries& all = entries();
+    for (const auto& [k, v] : all) {
+        if (k == key) return v;
+        const bool numbers = (k.type() == Type::Integer || k.type() == Type::Number) &&
+                             (key.type() == Type::Integer || key.type() == Type::Number);
+        if (numbers && k.number() == key.number()) return v;
+    }
+    return kNil;
+}
+
+bool operator==(const HostValue& a, const HostValue& b) {
+    if (a.type() != b.type()) return false;
+    switch (a.type()) {
+        case HostValue::Type::Nil: return true;
+        case HostValue::Type::Boolean: return a.scalar_.boolean == b.scalar_.boolean;
+        case HostValue::Type::Integer: return a.scalar_.integer == b.scalar_.integer;
+        case HostValue::Type::Number: return a.scalar_.number == b.scalar_.number;
+        case HostValue::Type::String: return a.string_ == b.string_;
+        case HostValue::Type::Table: break;
+    }
+    const HostValue::Entries& left = a.entries();
+    const HostValue::Entries& right = b.entries();
+    if (left.size() != right.size()) return false;
+    for (const auto& [key, value] : left) {
+        if (!(b[key] == value)) return false;
+    }
+    return true;
+}
+
+}  // namespace luaos
