@@ -40,6 +40,8 @@ struct Program {
     Dialect dialect = Dialect::Lua;
 };
 
+enum class ChildOutput : std::uint8_t { Parent, Pipe };
+
 // How a process is started, besides its code (additive to spawn_process).
 struct SpawnOptions {
     // Its arguments: `...` in the script, and the global `arg` ({[0] = name,
@@ -54,6 +56,10 @@ struct SpawnOptions {
     // returned. Scripts' spawns (os.spawn, os.spawn_source) set it false:
     // the parent gets the error, and nobody else needs to hear of it.
     bool process_on_compile_error = true;
+    // Where what it prints goes when it has a live parent: into the parent's
+    // own output (as a shell shows what its programs print), or kept as its
+    // own for os.read_stdout (a pipe). Without a parent it is its own.
+    ChildOutput output = ChildOutput::Parent;
 };
 
 // Why writing to a process's stdin or mailbox did not happen.
@@ -72,6 +78,9 @@ struct ExitEvent {
     ProcessStatus status = ProcessStatus::Finished;
     int exit_code = 0;
     std::string error;
+    // What it printed that nobody had taken (with RuntimeOptions::keep_output);
+    // it also stays readable through read_stdout until taken or forgotten.
+    std::string output;
 };
 
 // Hears that an Os which had nothing to run has work again because of a call
@@ -126,7 +135,9 @@ public:
     Delivery write_stdin(Pid pid, std::string_view line);
     Delivery close_stdin(Pid pid);  // io.read then returns nil once the lines are read
     // Takes (drains) what the process printed and the host has not taken yet
-    // (with KernelOptions::keep_output); nullopt when there is no such process.
+    // (with KernelOptions::keep_output), also after it ended, as long as its
+    // exit is remembered (kRecentExits, ProcessLimits::exit_output_bytes);
+    // nullopt when there is no such process.
     std::optional<std::string> read_stdout(Pid pid);
     // Sends the string `text` to the process's mailbox, from pid 0 (the host).
     Delivery send(Pid pid, std::string_view text);

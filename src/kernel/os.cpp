@@ -139,7 +139,11 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
     // run concurrently: a script's within its tick, the host's between ticks).
     const Pid pid = next_pid_.load(std::memory_order_relaxed);
     auto process = std::unique_ptr<Process>(new (runtime_) Process(*this, pid, name));
-    if (options.parent != 0) process->ensure_api_state().parent = options.parent;
+    if (options.parent != 0) {
+        ProcessApiState& io = process->ensure_api_state();
+        io.parent = options.parent;
+        io.output_to_parent = options.output == ChildOutput::Parent;
+    }
     Allocator::Charging charging(RuntimeAccess::allocator(runtime_), process->memory_account());
     SpawnResult result{pid, {}};
 
@@ -217,7 +221,8 @@ namespace {
 // Whether the process is parked with a timer in the heap.
 bool has_timer(const ProcessApiState& io) {
     return io.parked && io.wake_tick != 0 &&
-           (io.block == BlockReason::Sleep || io.block == BlockReason::Receive || io.block == BlockReason::Network);
+           (io.block == BlockReason::Sleep || io.block == BlockReason::Receive || io.block == BlockReason::Network ||
+            io.block == BlockReason::Send);
 }
 
 }  // namespace
@@ -326,8 +331,8 @@ void Os::reap_ended() {
         Process* process = find(pid);
         if (process == nullptr) continue;
         const int code = process->exit_code();
-        books.remember_exit({pid, process->state(), code});
         if (ProcessApiState* io = process->api_state(); io != nullptr && io->buffers) {
+            wake_blocked_senders(*this, *io->buffers);
             for (Pid waiter_pid : io->buffers->waiters) {
                 Process* waiter = find(waiter_pid);
                 if (waiter == nullptr || waiter->api_state() == nullptr) continue;
@@ -340,9 +345,12 @@ void Os::reap_ended() {
         }
         if (books.network) books.network->on_process_ended(pid);
         if (books.records && books.records->keep_events) {
-            books.records->events.push_back({pid, process->status(), code, process->error()});
+            books.records->events.push_back({pid, process->status(), code, process->error(), process->output()});
         }
         if (observer != nullptr) observer->on_exit(*process);
+        // What nobody read stays readable after the end (Os::read_stdout).
+        books.remember_exit({pid, process->state(), code, process->take_output()},
+                            SharedKernel::of(runtime_).options.process_limits.exit_output_bytes);
     }
     // Only those reported: one killed by an observer's callback just now is
     // reported (and removed) at the next tick.
@@ -458,7 +466,7 @@ Process* live_process(const Os& os, Pid pid) {
     return process == nullptr || process->is_finished() ? nullptr : process;
 }
 
-Delivery deliver_message(Os& os, Pid to, Pid from, std::string bytes) {
+Delivery deliver_message(Os& os, Pid to, Pid from, std::string& bytes) {
     Process* process = live_process(os, to);
     if (process == nullptr) return Delivery::NotFound;
     const ProcessLimits& limits = SharedKernel::of(os.runtime()).options.process_limits;
@@ -498,16 +506,27 @@ Delivery Os::close_stdin(Pid pid) {
     return Delivery::Delivered;
 }
 
+void wake_blocked_senders(Os& os, ProcessBuffers& buffers) {
+    std::vector<Pid> senders;
+    senders.swap(buffers.blocked_senders);
+    for (Pid pid : senders) {
+        Process* sender = live_process(os, pid);
+        if (sender == nullptr || sender->io() == nullptr) continue;
+        const ProcessIo& io = *sender->io();
+        if (io.parked && io.block == BlockReason::Send) os.wake(*sender);
+    }
+}
+
 std::optional<std::string> Os::read_stdout(Pid pid) {
-    Process* process = find(pid);
-    if (process == nullptr) return std::nullopt;
-    return process->take_output();
+    if (Process* process = find(pid)) return process->take_output();
+    if (kernel_) return kernel_->take_exit_output(pid, runtime_.options().process_limits.exit_output_bytes);
+    return std::nullopt;
 }
 
 Delivery Os::send(Pid pid, std::string_view text) {
     std::string bytes;
     message_encode_string(text, bytes);
-    return deliver_message(*this, pid, 0, std::move(bytes));
+    return deliver_message(*this, pid, 0, bytes);
 }
 
 bool Os::kill(Pid pid, std::string reason) {

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@
 #include "luaos/usage_counters.hpp"
 
 namespace luaos {
+
+struct ProcessBuffers;
 
 // A sleep's end or a receive's timeout. Timers are a binary min-heap on the
 // tick: the scheduler looks only at the earliest, so sleepers cost nothing
@@ -33,6 +36,8 @@ struct RecentExit {
     Pid pid = 0;
     ProcessState state = ProcessState::NotFound;
     int exit_code = 0;
+    std::string output;  // printed and not taken yet (Os::read_stdout, os.read_stdout)
+    std::size_t output_dropped = 0;  // bytes of it dropped to keep within ProcessLimits::exit_output_bytes
 };
 
 // What a VM remembers and offers: programs, recent exits, exit events.
@@ -40,6 +45,7 @@ struct OsRecords {
     std::vector<std::shared_ptr<const Program>> programs;
     std::vector<RecentExit> recent;  // a ring of Os::kRecentExits
     std::size_t recent_next = 0;
+    std::size_t recent_output_bytes = 0;  // of all recent exits' output, within ProcessLimits::exit_output_bytes
     bool keep_events = false;
     std::vector<ExitEvent> events;
     // Host libraries of this VM only (Os::add_host_library), and the registry
@@ -73,15 +79,24 @@ struct OsBookkeeping {
     // Pops the earliest timer if due at `now`.
     bool pop_due(std::uint64_t now, Timer& timer);
     void timer_went_stale();
-    void remember_exit(const RecentExit& exit);
+    // Remembers an ended process, keeping the recent exits' output within
+    // `output_limit` bytes: past it, the oldest output is dropped, and reads
+    // as one line saying how much.
+    void remember_exit(RecentExit exit, std::size_t output_limit);
     const RecentExit* recent_exit(Pid pid) const;
+    // Takes the unread output of a remembered exit; nullopt if none is remembered.
+    std::optional<std::string> take_exit_output(Pid pid, std::size_t output_limit);
 };
 
 // A live process of `os` (not ended), or null.
 Process* live_process(const Os& os, Pid pid);
 
 // Puts an encoded message (kernel/message_copy.hpp) in the mailbox of `to`,
-// within ProcessLimits, and wakes it if it waits in os.receive.
-Delivery deliver_message(Os& os, Pid to, Pid from, std::string bytes);
+// within ProcessLimits, and wakes it if it waits in os.receive. `bytes` is
+// moved from only when delivered.
+Delivery deliver_message(Os& os, Pid to, Pid from, std::string& bytes);
+
+// Wakes the processes waiting in os.send for room in `buffers`' mailbox.
+void wake_blocked_senders(Os& os, ProcessBuffers& buffers);
 
 }  // namespace luaos

@@ -4,6 +4,7 @@
 #include <limits>
 #include <lua.hpp>
 #include <string>
+#include <string_view>
 
 #include "kernel/api_arguments.hpp"
 #include "kernel/command_line.hpp"
@@ -176,10 +177,27 @@ int push_spawn_args(lua_State* L, const char* function, int arg, const ProcessLi
     return static_cast<int>(count);
 }
 
+// The spawn options table at `arg` ({stdout = "parent" | "pipe"}), or nil.
+ChildOutput check_spawn_output(lua_State* L, int arg, const char* what) {
+    if (lua_isnoneornil(L, arg)) return ChildOutput::Parent;
+    api_check_type(L, what, arg, LUA_TTABLE);
+    lua_pushliteral(L, "stdout");
+    lua_rawget(L, arg);
+    const char* mode = lua_tostring(L, -1);
+    ChildOutput output = ChildOutput::Parent;
+    if (mode != nullptr && std::string_view(mode) == "pipe") {
+        output = ChildOutput::Pipe;
+    } else if (!lua_isnil(L, -1) && !(mode != nullptr && std::string_view(mode) == "parent")) {
+        return static_cast<ChildOutput>(luaL_error(L, "%s: stdout must be 'parent' or 'pipe'", what));
+    }
+    lua_pop(L, 1);
+    return output;
+}
+
 // Spawns `code` (or the program) as a child of the caller with the `nargs`
 // strings on top of the stack; pushes the PID, or nil and the compile error
 // (no process is made then).
-int spawn_child(lua_State* L, Process& self, const Program* program, int code_index, int nargs) {
+int spawn_child(lua_State* L, Process& self, const Program* program, int code_index, int nargs, ChildOutput output) {
     Os& os = self.os();
     const Pid self_pid = self.pid();
     Pid pid = 0;
@@ -188,6 +206,7 @@ int spawn_child(lua_State* L, Process& self, const Program* program, int code_in
     {  // raises nothing
         SpawnOptions options;
         options.parent = self_pid;
+        options.output = output;
         options.set_arg = true;
         options.process_on_compile_error = false;
         options.args.reserve(static_cast<std::size_t>(nargs));
@@ -230,7 +249,8 @@ int os_spawn(lua_State* L) {
     Process& self = caller(L);
     luau_float_as_text(L, 1);
     api_check_string(L, "os.spawn", 1);
-    lua_settop(L, 2);
+    lua_settop(L, 3);
+    const ChildOutput output = check_spawn_output(L, 3, "os.spawn");
     Os& os = self.os();
     const Program* program = nullptr;
     {
@@ -247,18 +267,19 @@ int os_spawn(lua_State* L) {
     check_process_limit(L, os, "os.spawn");
     if (!cpu_budget_charge(L, program->code.size())) return luaL_error(L, "os.spawn: program too large to compile");
     const int nargs = push_spawn_args(L, "os.spawn", 2, SharedKernel::of(os.runtime()).options.process_limits);
-    return spawn_child(L, self, program, 0, nargs);
+    return spawn_child(L, self, program, 0, nargs, output);
 }
 
 int os_spawn_source(lua_State* L) {
     Process& self = caller(L);
     std::size_t len = 0;
     api_check_string(L, "os.spawn_source", 1, &len);
-    lua_settop(L, 2);
+    lua_settop(L, 3);
+    const ChildOutput output = check_spawn_output(L, 3, "os.spawn_source");
     check_process_limit(L, self.os(), "os.spawn_source");
     if (!cpu_budget_charge(L, len)) return luaL_error(L, "os.spawn_source: chunk too large to compile");
     const int nargs = push_spawn_args(L, "os.spawn_source", 2, SharedKernel::of(self.os().runtime()).options.process_limits);
-    return spawn_child(L, self, nullptr, 1, nargs);
+    return spawn_child(L, self, nullptr, 1, nargs, output);
 }
 
 int os_status(lua_State* L) {
@@ -342,12 +363,28 @@ int os_close_stdin(lua_State* L) {
     return delivered(L, self.os().close_stdin(check_pid(L, "os.close_stdin", 1)));
 }
 
+// What os.read_stdout took, kept outside the Lua call's C++ frame while it
+// is pushed (pushing may raise).
+std::string& read_stdout_scratch() {
+    thread_local std::string text;
+    return text;
+}
+
+// os.read_stdout(pid): takes what pid printed and nobody took, also after
+// it ended (as long as its exit is remembered).
 int os_read_stdout(lua_State* L) {
     Process& self = caller(L);
-    Process* target = live_process(self.os(), check_pid(L, "os.read_stdout", 1));
-    if (target == nullptr) return fail(L, "no such process");
-    lua_pushlstring(L, target->output().data(), target->output().size());
-    target->take_output();
+    const Pid pid = check_pid(L, "os.read_stdout", 1);
+    bool found = false;
+    {  // raises nothing; the text waits in the scratch string below
+        std::optional<std::string> taken = self.os().read_stdout(pid);
+        found = taken.has_value();
+        if (found) read_stdout_scratch().swap(*taken);
+    }
+    if (!found) return fail(L, "no such process");
+    std::string& text = read_stdout_scratch();
+    lua_pushlstring(L, text.data(), text.size());  // may raise: the text is then lost with the process's own error
+    text.clear();
     return 1;
 }
 
@@ -421,11 +458,41 @@ int io_write(lua_State* L) {
 
 // --- messages ---------------------------------------------------------------
 
+// Sets the caller aside until the mailbox of `to` has room for its pending
+// message (or its timer, if `wake_tick` is not 0).
+int wait_for_room(lua_State* L, Process& self, lua_KFunction k) {
+    Process* target = live_process(self.os(), self.io()->sending->to);
+    if (target != nullptr) target->ensure_io().ensure_buffers().blocked_senders.push_back(self.pid());
+    lua_settop(L, 0);
+    return give_up(L, self, BlockReason::Send, k, "os.send");
+}
+
+int send_done(lua_State* L, int, lua_KContext) {
+    Process& self = caller(L);
+    ProcessIo& io = *self.io();
+    if (!reached_scheduler(self)) {
+        io.sending.reset();
+        return not_reached(L, "os.send");
+    }
+    const Delivery delivery = deliver_message(self.os(), io.sending->to, self.pid(), io.sending->bytes);
+    if (delivery == Delivery::Full && !io.timed_out) return wait_for_room(L, self, send_done);
+    io.sending.reset();
+    return delivered(L, delivery, "mailbox full");
+}
+
+// os.send(pid, value [, timeout]): copies `value` into pid's mailbox; when it
+// is full, waits for room, at most `timeout` ticks (0: not at all).
 int os_send(lua_State* L) {
     Process& self = caller(L);
     const Pid pid = check_pid(L, "os.send", 1);
     api_check_any(L, "os.send", 2);
+    const bool has_timeout = !lua_isnoneornil(L, 3);
+    const lua_Integer timeout = has_timeout ? api_check_integer(L, "os.send", 3) : 0;
+    api_check(L, timeout >= 0, "os.send", 3, "timeout must not be negative");
     const ProcessLimits& limits = SharedKernel::of(self.os().runtime()).options.process_limits;
+    // A full mailbox is waited for where the caller can yield, unless it is
+    // its own (nobody else empties it) or the timeout is 0.
+    const bool may_wait = lua_isyieldable(L) && pid != self.pid() && !(has_timeout && timeout == 0);
     EncodeError error = EncodeError::None;
     int bad_type = LUA_TNONE;
     Delivery delivery = Delivery::NotFound;
@@ -435,7 +502,12 @@ int os_send(lua_State* L) {
         error = message_encode(L, 2, limits.mailbox_bytes, limits.message_depth, bytes, bad_type);
         if (error == EncodeError::None) within_budget = cpu_budget_charge(L, bytes.size());
         if (error == EncodeError::None && within_budget) {
-            delivery = deliver_message(self.os(), pid, self.pid(), std::move(bytes));
+            delivery = deliver_message(self.os(), pid, self.pid(), bytes);
+            if (delivery == Delivery::Full && may_wait) {
+                ProcessIo& io = self.ensure_io();
+                io.sending = std::make_unique<PendingSend>(PendingSend{pid, std::move(bytes)});
+                io.wake_tick = has_timeout ? tick_after(self.os(), timeout) : 0;
+            }
         }
     }
     if (error == EncodeError::Type) {
@@ -451,6 +523,7 @@ int os_send(lua_State* L) {
     }
     if (error != EncodeError::None) return luaL_error(L, "os.send: %s", encode_error_text(error));
     if (!within_budget) return luaL_error(L, "os.send: message too large to copy");
+    if (delivery == Delivery::Full && may_wait) return wait_for_room(L, self, send_done);
     return delivered(L, delivery, "mailbox full");
 }
 
@@ -464,6 +537,7 @@ bool try_receive(lua_State* L, Process& self) {
     lua_pushinteger(L, message.from);
     buffers.mailbox_bytes -= message.bytes.size();
     buffers.mailbox.pop();
+    if (!buffers.blocked_senders.empty()) wake_blocked_senders(self.os(), buffers);
     return true;
 }
 

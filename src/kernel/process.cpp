@@ -167,6 +167,14 @@ std::string Process::take_output() {
 // host at most output_limit bytes per process, and a host that drains output
 // keeps receiving it.
 void Process::write_output(std::string_view text) {
+    // A child's output goes into its live parent's (ChildOutput::Parent); a
+    // parent always has the smaller PID, so the chain ends.
+    if (io_ && io_->output_to_parent && io_->parent < pid_) {
+        if (Process* parent = os_.find(io_->parent); parent != nullptr && !parent->is_finished()) {
+            parent->write_output(text);
+            return;
+        }
+    }
     Runtime& runtime = os_.runtime();
     const KernelOptions& options = SharedKernel::of(runtime).options;
     const std::size_t limit = options.output_limit;

@@ -25,6 +25,7 @@ enum class BlockReason : std::uint8_t {
     Receive,  // os.receive on an empty mailbox, perhaps with a timer
     Network,  // a net call (src/net): a connection, a listener or datagrams, perhaps with a timer
     HostCall, // an asynchronous host function, until the host completes it
+    Send,     // os.send to a full mailbox, until there is room, perhaps with a timer
 };
 
 // A first-in first-out queue on one vector: std::deque would allocate a
@@ -71,6 +72,13 @@ struct ProcessBuffers {
     SmallQueue<std::string> stdin_lines;
     SmallQueue<Message> mailbox;
     std::vector<Pid> waiters;  // processes in os.wait for this one
+    std::vector<Pid> blocked_senders;  // processes in os.send waiting for room in the mailbox
+};
+
+// A message os.send holds while it waits for room in a full mailbox.
+struct PendingSend {
+    Pid to = 0;
+    std::string bytes;  // encoded (kernel/message_copy.hpp)
 };
 
 struct ProcessApiState {
@@ -80,6 +88,7 @@ struct ProcessApiState {
     bool parked = false;     // the scheduler has set it aside until woken
     bool timed_out = false;  // woken by its timer (os.receive's timeout)
     bool stdin_closed = false;
+    bool output_to_parent = false;  // SpawnOptions::output is ChildOutput::Parent
     std::uint32_t timer_generation = 0;  // a timer of an older generation is stale
     Pid wait_target = 0;
     int wait_result = 0;
@@ -87,6 +96,7 @@ struct ProcessApiState {
     std::unique_ptr<ProcessBuffers> buffers;
     std::unique_ptr<ProcessRandom> random;  // math.random's generator, from the first draw
     std::shared_ptr<AsyncCallState> host_call;  // the asynchronous host call it waits for
+    std::unique_ptr<PendingSend> sending;       // the message os.send waits to deliver
 
     ProcessIo() = default;
     ProcessIo(const ProcessIo&) = delete;

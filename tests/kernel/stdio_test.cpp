@@ -72,7 +72,7 @@ TEST(Stdio, ReadStdoutDrainsAnotherProcessOutput) {
     Harness h;
     h.os.install_program("talker", "print('one') io.write('two') os.sleep(2) print('three')");
     Pid reader = h.spawn(R"lua(
-        local pid = os.spawn('talker')
+        local pid = os.spawn('talker', nil, {stdout = 'pipe'})
         os.yield() os.yield()
         io.write('[', os.read_stdout(pid), ']')
         io.write('[', os.read_stdout(pid), ']')
@@ -80,7 +80,7 @@ TEST(Stdio, ReadStdoutDrainsAnotherProcessOutput) {
         print(os.read_stdout(pid))
     )lua");
     h.run();
-    EXPECT_EQ(h.exit_of(reader).output, "[one\ntwo][]nil\tno such process\n");
+    EXPECT_EQ(h.exit_of(reader).output, "[one\ntwo][]three\n\n") << "readable after the end too";
     EXPECT_EQ(h.exit_of(2).output, "three\n") << "what was read is drained";
 }
 
