@@ -42,6 +42,10 @@ public:
     Shard(const RuntimeOptions& options, const KernelOptions& kernel, std::shared_ptr<MemoryCap> cap,
           std::size_t capacity);
 
+    ~Shard() { inbox_->close(); }
+    Shard(const Shard&) = delete;
+    Shard& operator=(const Shard&) = delete;
+
     Runtime& runtime() { return runtime_; }
     // The figures of this shard's share of the tick, taken (Cluster merges them).
     TickStats take_tick_stats();

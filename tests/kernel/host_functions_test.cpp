@@ -8,6 +8,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "support/harness.hpp"
 
@@ -265,13 +266,22 @@ struct Holder {
     }
 };
 
-TEST(HostFunctions, AnAsyncCallWaitsAndResumesOnALaterTick) {
-    Cluster cluster;
+// A cluster whose `game.hold` the test answers, with every exit recorded.
+struct HeldCalls {
     Holder holder;
-    auto& calls = holder.calls;
-    cluster.add_host_library(std::move(holder.library));
+    std::vector<AsyncCall>& calls = holder.calls;
+    Cluster cluster;
     ExitRecorder exits;
-    cluster.set_observer(&exits);
+    explicit HeldCalls(ClusterOptions options = {}) : cluster(options) {
+        cluster.add_host_library(std::move(holder.library));
+        cluster.set_observer(&exits);
+    }
+    std::tuple<std::vector<AsyncCall>&, Cluster&, ExitRecorder&> parts() { return {calls, cluster, exits}; }
+};
+
+TEST(HostFunctions, AnAsyncCallWaitsAndResumesOnALaterTick) {
+    HeldCalls held;
+    auto [calls, cluster, exits] = held.parts();
     VmHandle vm = cluster.create_vm(VmOptions{});
     Pid pid = cluster.vm(vm).os().spawn_process("print(game.hold('a', {1})) print('after')", "h.lua").pid;
     cluster.tick();
@@ -290,12 +300,8 @@ TEST(HostFunctions, AnAsyncCallWaitsAndResumesOnALaterTick) {
 }
 
 TEST(HostFunctions, AKilledProcessCancelsItsCall) {
-    Cluster cluster;
-    Holder holder;
-    auto& calls = holder.calls;
-    cluster.add_host_library(std::move(holder.library));
-    ExitRecorder exits;
-    cluster.set_observer(&exits);
+    HeldCalls held;
+    auto [calls, cluster, exits] = held.parts();
     VmHandle vm = cluster.create_vm({.keep_when_empty = true});
     Os& os = cluster.vm(vm).os();
     Pid waiter = os.spawn_process("game.hold() print('resumed')", "w.lua").pid;
@@ -333,16 +339,13 @@ TEST(HostFunctions, ADroppedCallIsAnErrorInTheScript) {
 }
 
 TEST(HostFunctions, AnAsyncCallCannotWaitWhereLuaCannotYield) {
-    Cluster cluster;
-    Holder holder;
-    cluster.add_host_library(std::move(holder.library));
-    ExitRecorder exits;
-    cluster.set_observer(&exits);
+    HeldCalls held;
+    auto [calls, cluster, exits] = held.parts();
     Pid pid = cluster.create_vm().os().spawn_process(
         "table.sort({1, 2, 3}, function(a, b) game.hold() return a < b end)", "s.lua").pid;
     cluster.run({.max_ticks = 10});
     EXPECT_NE(exits.of(pid).error.find("game.hold cannot wait here"), std::string::npos) << exits.of(pid).error;
-    EXPECT_TRUE(holder.calls.empty());
+    EXPECT_TRUE(calls.empty());
 }
 
 // A hostile VM spawns children that call and are killed while the host
@@ -350,12 +353,8 @@ TEST(HostFunctions, AnAsyncCallCannotWaitWhereLuaCannotYield) {
 TEST(HostFunctions, OutstandingCallsPerVmAreBounded) {
     RuntimeOptions options;
     options.process_limits.host_calls = 4;
-    Cluster cluster({.runtime = options});
-    Holder holder;
-    auto& calls = holder.calls;
-    cluster.add_host_library(std::move(holder.library));
-    ExitRecorder exits;
-    cluster.set_observer(&exits);
+    HeldCalls held({.runtime = options});
+    auto [calls, cluster, exits] = held.parts();
     Pid hostile = cluster.create_vm().os().spawn_process(
         "for i = 1, 10 do local pid = os.spawn_source('game.hold()') os.yield() os.yield() os.kill(pid) end "
         "print(pcall(game.hold))", "hostile.lua").pid;

@@ -75,6 +75,7 @@ bool AsyncCall::resolve(std::vector<HostValue>* results, std::string* error) {
 
 void HostCallInbox::post(std::shared_ptr<AsyncCallState> call) {
     std::lock_guard lock(mutex_);
+    if (closed_) return;
     completed_.push_back(std::move(call));
     pending_.store(true, std::memory_order_release);
 }
@@ -97,6 +98,15 @@ void HostCallInbox::deliver() {
         if (process != nullptr && process->io() != nullptr && process->io()->host_call == call) {
             process->os().wake(*process);
         }
+    }
+}
+
+void HostCallInbox::close() {
+    std::vector<std::shared_ptr<AsyncCallState>> dropped;
+    {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        dropped.swap(completed_);
     }
 }
 

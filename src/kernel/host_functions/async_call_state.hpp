@@ -57,10 +57,14 @@ public:
     // On the thread ticking the runtime, between ticks of its VMs: wakes the
     // process of every call completed since the last time.
     void deliver();
+    // Its runtime is going away: what waits is dropped (a completed call
+    // holds the inbox, and the inbox the call) and later posts are ignored.
+    void close();
 
 private:
     std::mutex mutex_;
     std::atomic<bool> pending_{false};
+    bool closed_ = false;
     std::vector<std::shared_ptr<AsyncCallState>> completed_;
 };
 

@@ -80,6 +80,20 @@ int raise(lua_State* L, const HostLibrary::Function& function, Outcome outcome, 
     return 0;
 }
 
+// Runs the host's function; an exception's text goes to the scratch.
+template <typename Call>
+Outcome call_host(Call&& call) {
+    try {
+        call();
+        return Outcome::Called;
+    } catch (const std::exception& thrown) {
+        scratch().error = thrown.what();
+    } catch (...) {
+        scratch().error = "the host function threw an exception that is not a std::exception";
+    }
+    return Outcome::Threw;
+}
+
 int call_immediate(lua_State* L) {
     const HostLibrary::Function& function = called(L);
     Process& self = caller(L, function);
@@ -91,16 +105,10 @@ int call_immediate(lua_State* L) {
     Outcome outcome = read_arguments(L, limits, s.args, s, error, bad_type, bad_index);
     if (outcome == Outcome::Called) {
         s.results.clear();
-        try {
+        outcome = call_host([&] {
             HostCall call(self, s.args, s.results);
             function.immediate(call);
-        } catch (const std::exception& thrown) {
-            s.error = thrown.what();
-            outcome = Outcome::Threw;
-        } catch (...) {
-            s.error = "the host function threw an exception that is not a std::exception";
-            outcome = Outcome::Threw;
-        }
+        });
     }
     if (outcome != Outcome::Called) return raise(L, function, outcome, error, bad_type, bad_index, limits);
     return push_results(L, s.results);
@@ -134,15 +142,7 @@ Outcome start_async(lua_State* L, const HostLibrary::Function& function, Process
     outstanding->fetch_add(1, std::memory_order_relaxed);
     ProcessIo& io = self.ensure_io();
     io.host_call = state;
-    try {
-        function.async(AsyncCall(std::move(state)));
-    } catch (const std::exception& thrown) {
-        s.error = thrown.what();
-        outcome = Outcome::Threw;
-    } catch (...) {
-        s.error = "the host function threw an exception that is not a std::exception";
-        outcome = Outcome::Threw;
-    }
+    outcome = call_host([&] { function.async(AsyncCall(std::move(state))); });
     if (outcome != Outcome::Called) host_call_cancel(io.host_call);
     return outcome;
 }
