@@ -63,7 +63,7 @@ struct Failed : ProcessObserver {
 
 // Milliseconds to run `code` to its end as the only process of a cluster;
 // `ticks` gets how many ticks that took.
-double luaos_ms(const std::string& code, RuntimeOptions options, std::uint64_t* ticks = nullptr) {
+double cluster_ms(const std::string& code, RuntimeOptions options, std::uint64_t* ticks = nullptr) {
     options.keep_output = false;
     Cluster cluster({.runtime = options});
     cluster.add_host_library(game_library());
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
                 kRepeats);
     const std::vector<double> call_ms = interleaved_best_ms({
         [&] { return raw_lua_ms(calls); },
-        [&] { return luaos_ms(loop_script("game.add", calls), {}); },
+        [&] { return cluster_ms(loop_script("game.add", calls), RuntimeOptions{}); },
     });
     std::printf("%-48s %10s %10s %8s\n", "", "ms", "ns/call", "ratio");
     std::printf("%-48s %10.1f %10.1f %7.2fx\n", "stock Lua 5.4, a C function", call_ms[0], call_ms[0] * 1e6 / calls, 1.0);
@@ -104,10 +104,10 @@ int main(int argc, char** argv) {
     std::uint64_t async_ticks = 0;
     const std::vector<double> trip_ms = interleaved_best_ms({
         [&] {
-            return luaos_ms("local n = 0 while n < " + std::to_string(ticks * 30) + " do n = n + 1 end", count,
+            return cluster_ms("local n = 0 while n < " + std::to_string(ticks * 30) + " do n = n + 1 end", count,
                             &preempted_ticks);
         },
-        [&] { return luaos_ms("for i = 1, " + std::to_string(ticks) + " do game.ping() end", count, &async_ticks); },
+        [&] { return cluster_ms("for i = 1, " + std::to_string(ticks) + " do game.ping() end", count, &async_ticks); },
     });
     const double preempted_ns = trip_ms[0] * 1e6 / double(preempted_ticks);
     const double async_ns = trip_ms[1] * 1e6 / double(async_ticks);

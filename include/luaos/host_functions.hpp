@@ -8,9 +8,10 @@
 //
 // Two kinds:
 // - immediate (HostLibrary::add): runs on the thread ticking the VM, inside
-//   the caller's slice, and must not block; its copies count against the
-//   slice's CPU budget (RuntimeOptions::cpu_budget), and its time against the
-//   slice (the deadline mode's watchdog cannot stop C++ code: keep it short);
+//   the caller's slice, and must not block; its time counts in the slice
+//   (the deadline mode's watchdog cannot stop C++ code: keep it short), and
+//   copies of arguments over 1 KiB against the slice's CPU budget
+//   (RuntimeOptions::cpu_budget);
 // - asynchronous (HostLibrary::add_async): the call parks the process as
 //   os.receive does, and hands the host an AsyncCall that it may complete
 //   later, from any thread; the process resumes with the results (or raises

@@ -50,6 +50,9 @@ int push_results(lua_State* L, const std::vector<HostValue>& results) {
     return count;
 }
 
+// Argument copies larger than this are charged to the slice's CPU budget.
+constexpr std::size_t kChargedCopyBytes = 1024;
+
 enum class Outcome : std::uint8_t { Called, BadArguments, OverBudget, Threw, NoInbox, TooMany };
 
 // Copies the arguments and charges them to the slice; raises nothing.
@@ -58,7 +61,10 @@ Outcome read_arguments(lua_State* L, const ProcessLimits& limits, std::vector<Ho
     std::size_t bytes = 0;
     error = host_values_read(L, 1, limits, args, s.encoded, bytes, bad_type, bad_index);
     if (error != EncodeError::None) return Outcome::BadArguments;
-    if (!cpu_budget_charge(L, 1 + bytes)) return Outcome::OverBudget;
+    // Only large copies are charged: the budget adds up over a slice, and a
+    // loop of small calls, which Lua may preempt between any two, must not
+    // add up to a kill in a long slice.
+    if (bytes > kChargedCopyBytes && !cpu_budget_charge(L, bytes)) return Outcome::OverBudget;
     return Outcome::Called;
 }
 
