@@ -137,14 +137,15 @@ void Shard::end_tick() {
     leaving_.clear();
     awake_.resize(kept);
     cursor_ = kept == 0 ? 0 : cursor % kept;
-    drop(finished);
+    drop(finished, VmRemoval::Finished);
 }
 
 // Compares pointers only: reading every VM of the shard to find the finished
-// ones would touch memory the tick did not.
-void Shard::drop(std::vector<VirtualMachine*>& finished) {
+// ones would touch memory the tick did not. Destroying a VM destroys its
+// network endpoint, which tells its peers and the network that it is gone.
+void Shard::drop(std::vector<VirtualMachine*>& finished, VmRemoval why) {
     if (finished.empty()) return;
-    for (VirtualMachine* vm : finished) forget(*vm, VmRemoval::Finished);
+    for (VirtualMachine* vm : finished) forget(*vm, why);
     std::sort(finished.begin(), finished.end());
     std::erase_if(vms_, [&](const std::unique_ptr<VirtualMachine>& vm) {
         return std::binary_search(finished.begin(), finished.end(), vm.get());
@@ -173,8 +174,8 @@ bool Shard::remove_vm(VirtualMachine& vm) {
     }
     if (vm.idle_until != 0) timers_.erase({vm.idle_until, &vm});
     std::erase(woken_, &vm);
-    forget(vm, VmRemoval::Destroyed);
-    vms_.erase(owned);
+    std::vector<VirtualMachine*> destroyed{&vm};
+    drop(destroyed, VmRemoval::Destroyed);
     return true;
 }
 

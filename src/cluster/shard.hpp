@@ -78,7 +78,8 @@ public:
     void set_vm_directory(VmDirectory* directory) { directory_ = directory; }
     void set_vm_observer(VmObserver* observer) { vm_observer_ = observer; }
     // Removes a VM of this shard between ticks (Cluster::destroy_vm), after
-    // its processes have ended; false if it is not one of this shard's.
+    // its processes have ended, the way end_tick drops a finished one; false
+    // if it is not one of this shard's.
     bool remove_vm(VirtualMachine& vm);
     // Makes a VM set aside awake again, so that the next tick looks at it.
     void rouse(VirtualMachine& vm) { on_active(vm.os()); }
@@ -90,7 +91,7 @@ private:
     void wake_due_vms();
     void wake(VirtualMachine& vm);
     void set_aside(VirtualMachine& vm);
-    void drop(std::vector<VirtualMachine*>& finished);
+    void drop(std::vector<VirtualMachine*>& finished, VmRemoval why);
     void forget(VirtualMachine& vm, VmRemoval why);
 
     Runtime runtime_;  // declared first: the VMs' processes are released into it

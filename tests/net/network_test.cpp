@@ -224,6 +224,27 @@ TEST(Network, ADestroyedVmsConnectionsEndAndItsAddressIsUnreachable) {
     EXPECT_EQ(world.output_of(client), "bye\tnil\nnil\tunreachable\n");
 }
 
+// The host destroys the listener's VM while a peer is connected to it, on
+// the same shard and on another thread's: the peer's connection ends, and the
+// address no longer answers (the VM's endpoint went as a finished VM's does).
+TEST(Network, APeerOfAVmTheHostDestroysLearnsItIsGone) {
+    for (unsigned threads : {1U, 2U}) {
+        NetWorld world(ClusterOptions{.threads = threads});
+        VirtualMachine& a = world.add_vm();
+        VirtualMachine& b = world.add_vm();
+        world.spawn(a, "local conn = net.listen(80):accept() conn:send('hello') while true do os.sleep(1000) end");
+        auto client = world.spawn(b, R"(
+            local conn = assert(net.connect("10.0.0.1", 80))
+            print(conn:recv(), conn:recv())
+            print(net.connect("10.0.0.1", 80))
+        )");
+        for (int i = 0; i < 10; ++i) world.tick();
+        ASSERT_TRUE(world.cluster.destroy_vm(a.handle()));
+        world.run(100);
+        EXPECT_EQ(world.output_of(client), "hello\tnil\nnil\tunreachable\n") << threads << " threads";
+    }
+}
+
 // The connector's VM is destroyed while its connection is being accepted:
 // the listener's side hears the end of the stream rather than waiting forever.
 TEST(Network, AConnectorDestroyedWhileConnectingClosesTheAcceptedEnd) {
