@@ -64,8 +64,7 @@ struct Failed : ProcessObserver {
 // Milliseconds to run `code` to its end as the only process of a cluster;
 // `ticks` gets how many ticks that took.
 double cluster_ms(const std::string& code, RuntimeOptions options, std::uint64_t* ticks = nullptr) {
-    options.keep_output = false;
-    Cluster cluster({.runtime = options});
+    Cluster cluster({.runtime = options, .kernel = {.keep_output = false}});
     cluster.add_host_library(game_library());
     Failed failed;
     cluster.set_observer(&failed);

@@ -15,9 +15,10 @@ set(LUAOS_LAYERS dialect runtime kernel net cluster)
 # public headers.
 set(luaos_layer_dialect_headers dialect.hpp)
 set(luaos_layer_runtime_headers runtime.hpp memory.hpp detail/runtime_allocator.hpp detail/pointer_vector.hpp detail/task.hpp)
-set(luaos_layer_kernel_headers process.hpp os.hpp stats.hpp observer.hpp usage_counters.hpp kernel_options.hpp)
+set(luaos_layer_kernel_headers process.hpp os.hpp stats.hpp observer.hpp usage_counters.hpp kernel_options.hpp
+  vm_handle.hpp host_value.hpp host_functions.hpp)
 set(luaos_layer_net_headers net_address.hpp net_limits.hpp net_policy.hpp)
-set(luaos_layer_cluster_headers vm.hpp cluster.hpp uuid.hpp network.hpp luaos.hpp)
+set(luaos_layer_cluster_headers vm.hpp cluster.hpp uuid.hpp network.hpp vm_lifetime.hpp luaos.hpp)
 
 # Every public header belongs to exactly one layer: a new one must be placed.
 file(GLOB_RECURSE luaos_public_headers RELATIVE ${PROJECT_SOURCE_DIR}/include/luaos

@@ -19,7 +19,7 @@
 #include "luaos/runtime.hpp"
 #include "luaos/stats.hpp"
 #include "luaos/vm.hpp"
-#include "luaos/vm_handle.hpp"
+#include "luaos/vm_lifetime.hpp"
 
 namespace luaos {
 

@@ -1,11 +1,13 @@
 #pragma once
-// The kernel's settings: what a process may do and how its output is kept.
+// The kernel's settings: what a process may do, how its output is kept and
+// where its random numbers start.
 // They are per runtime (every Os on it shares them): a Cluster takes them in
 // ClusterOptions::kernel, a stand-alone Runtime by set_kernel_options
 // (luaos/os.hpp).
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 namespace luaos {
 
@@ -13,7 +15,8 @@ namespace luaos {
 struct ProcessLimits {
     // Live processes per VM; os.spawn and os.spawn_source past it raise an error.
     std::uint32_t max_processes = 64;
-    // Messages (os.send) waiting in one process's mailbox; past it, send returns false.
+    // Messages (os.send) waiting in one process's mailbox; past it, os.send
+    // waits for room (or returns nil, "mailbox full" once its timeout passed).
     std::uint32_t mailbox_messages = 64;
     // Bytes of messages waiting in one mailbox (a message's encoded size); also
     // the largest single message.
@@ -25,6 +28,16 @@ struct ProcessLimits {
     // Bytes of arguments given to one spawn, and their count.
     std::size_t spawn_arg_bytes = std::size_t{64} << 10;
     std::uint32_t spawn_args = 256;
+    // Asynchronous host calls (luaos/host_functions.hpp) a VM's processes may
+    // have outstanding: made, and not yet completed, failed or dropped by the
+    // host. A process waits for its call, so it holds one at most; the bound
+    // is on those a VM's processes pile up on the host, e.g. by being killed
+    // while the host works. Past it, the call raises an error.
+    std::uint32_t host_calls = 64;
+    // Bytes of unread output a VM keeps of its ended processes, for
+    // os.read_stdout and Os::read_stdout after the end; past it, the oldest
+    // is replaced by a line saying how much was dropped.
+    std::size_t exit_output_bytes = std::size_t{1} << 20;
 };
 
 inline constexpr std::size_t kDefaultOutputLimit = std::size_t{1} << 20;
@@ -40,6 +53,11 @@ struct KernelOptions {
     bool keep_output = true;
     // The process API's limits: processes per VM, mailboxes, stdin, messages.
     ProcessLimits process_limits{};
+    // Where every process's math.random starts, mixed with its VM's serial
+    // and its PID (a process's math.randomseed changes only its own). Unset:
+    // 0 in the instruction-count mode, so that runs draw the same numbers;
+    // in the deadline mode a value drawn once per host process.
+    std::optional<std::uint64_t> random_seed{};
 };
 
 }  // namespace luaos

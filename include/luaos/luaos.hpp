@@ -16,3 +16,4 @@
 #include "luaos/uuid.hpp"
 #include "luaos/vm.hpp"
 #include "luaos/vm_handle.hpp"
+#include "luaos/vm_lifetime.hpp"

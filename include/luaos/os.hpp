@@ -15,7 +15,6 @@
 #include "luaos/kernel_options.hpp"
 #include "luaos/process.hpp"
 #include "luaos/stats.hpp"
-#include "luaos/vm_handle.hpp"
 
 namespace luaos {
 
@@ -78,7 +77,7 @@ struct ExitEvent {
     ProcessStatus status = ProcessStatus::Finished;
     int exit_code = 0;
     std::string error;
-    // What it printed that nobody had taken (with RuntimeOptions::keep_output);
+    // What it printed that nobody had taken (with KernelOptions::keep_output);
     // it also stays readable through read_stdout until taken or forgotten.
     std::string output;
 };
@@ -201,21 +200,13 @@ public:
     // The VM this Os belongs to, or null for a stand-alone Os.
     const VirtualMachine* vm() const { return vm_; }
     VirtualMachine* vm() { return vm_; }
-    // The VM's part of the seed its processes' math.random starts from
-    // (kernel/process_random.hpp); a cluster sets each VM's serial.
-    std::uint64_t random_seed() const { return random_seed_; }
-    void set_random_seed(std::uint64_t seed) { random_seed_ = seed; }
-    // Its VM's handle in a Cluster (luaos/vm_handle.hpp), which host
-    // functions report; null otherwise. Set by the cluster.
-    VmHandle vm_handle() const { return vm_handle_; }
-    void set_vm_handle(VmHandle handle) { vm_handle_ = handle; }
 
 private:
     // The engine's side, for the kernel alone (src/kernel/kernel_access.hpp).
     friend class Process;
     friend struct KernelAccess;
     friend void scheduler_run_slice(Runtime& runtime, Process& process);
-    friend Delivery deliver_message(Os& os, Pid to, Pid from, std::string bytes);
+    friend Delivery deliver_message(Os& os, Pid to, Pid from, std::string& bytes);
 
     // The process API's bookkeeping (src/kernel/os_bookkeeping.hpp).
     void note_ended(Process& process);
@@ -244,8 +235,6 @@ private:
     ProcessList processes_;
     VirtualMachine* vm_;
     MemoryAccount* memory_;
-    std::uint64_t random_seed_ = 0;
-    VmHandle vm_handle_;
     // VmStats's counters are not kept here: stats() adds up the live
     // processes' and those the kernel keeps of the ended ones, counts spawns
     // by the PIDs handed out and reads the memory figures from the account.

@@ -27,7 +27,7 @@ public:
     std::uint64_t serial() const { return serial_; }
     // Its lasting name in its Cluster (luaos/vm_handle.hpp); null for a
     // stand-alone VM.
-    VmHandle handle() const { return os_.vm_handle(); }
+    VmHandle handle() const { return handle_; }
     // Whether it stays once it has no process (VmOptions::keep_when_empty).
     bool keeps_when_empty() const { return keep_when_empty_; }
     Os& os() { return os_; }
@@ -46,6 +46,7 @@ private:
     std::uint64_t idle_until = 0;  // the shard's tick its earliest timer ends; 0 for none
     Uuid id_;
     std::uint64_t serial_;
+    VmHandle handle_;
     bool keep_when_empty_ = false;
 };
 

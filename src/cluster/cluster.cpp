@@ -37,7 +37,7 @@ VmHandle Cluster::create_vm(const VmOptions& options) {
     VirtualMachine& vm = groups_[serial % groups_.size()]->add_vm(serial);
     vm.keep_when_empty_ = options.keep_when_empty;
     const VmHandle handle = directory_->add(vm);
-    vm.os().set_vm_handle(handle);
+    vm.handle_ = handle;
     return handle;
 }
 

@@ -22,6 +22,7 @@ Shard::Shard(const RuntimeOptions& options, const KernelOptions& kernel, std::sh
     SharedKernel& shared = SharedKernel::of(runtime_);
     shared.options = kernel;
     shared.vm_serial = [](const Os& os) { return os.vm()->serial(); };
+    shared.vm_handle = [](const Os& os) { return os.vm()->handle(); };
     vms_.reserve(std::min(capacity, kMaxReservedVms));
     awake_.reserve(std::min(capacity, kMaxReservedVms));
 }

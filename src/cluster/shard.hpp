@@ -28,7 +28,7 @@
 #include "luaos/stats.hpp"
 #include "luaos/vm.hpp"
 #include "net/net_library.hpp"
-#include "luaos/vm_handle.hpp"
+#include "luaos/vm_lifetime.hpp"
 
 namespace luaos {
 

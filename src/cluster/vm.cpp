@@ -7,9 +7,7 @@
 namespace luaos {
 
 VirtualMachine::VirtualMachine(Runtime& runtime, std::uint64_t serial)
-    : os_(runtime, this), id_(Uuid::random_v4()), serial_(serial) {
-    os_.set_random_seed(serial);
-}
+    : os_(runtime, this), id_(Uuid::random_v4()), serial_(serial) {}
 
 void* VirtualMachine::operator new(std::size_t size, Runtime& runtime) {
     return RuntimeAccess::allocator(runtime).allocate_object(size);

@@ -15,7 +15,7 @@
 #include <mutex>
 #include <vector>
 
-#include "luaos/vm_handle.hpp"
+#include "luaos/vm_lifetime.hpp"
 
 namespace luaos {
 

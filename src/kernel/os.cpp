@@ -152,7 +152,7 @@ SpawnResult Os::spawn_process(std::string_view code, std::string_view name, cons
     if (chunk != nullptr) {
         lua_State* L = runtime_.lua();
         ThreadRequest request{chunk->main_ref, dialect, &options, name};
-        if (kernel_ && kernel_->records) request.libraries_ref = kernel_->records->libraries_ref;
+        if (bookkeeping_ && bookkeeping_->records) request.libraries_ref = bookkeeping_->records->libraries_ref;
         lua_pushcfunction(L, create_thread_protected);
         lua_pushlightuserdata(L, &request);
         if (lua_pcall(L, 1, 0, 0) == LUA_OK) {
@@ -239,6 +239,7 @@ void Os::park(Process& process) {
         case BlockReason::Sleep:
         case BlockReason::Receive:
         case BlockReason::Network:
+        case BlockReason::Send:
             if (io.wake_tick != 0) bookkeeping().add_timer(io.wake_tick, process.pid(), io.timer_generation);
             break;
         case BlockReason::Wait: {
@@ -511,15 +512,14 @@ void wake_blocked_senders(Os& os, ProcessBuffers& buffers) {
     senders.swap(buffers.blocked_senders);
     for (Pid pid : senders) {
         Process* sender = live_process(os, pid);
-        if (sender == nullptr || sender->io() == nullptr) continue;
-        const ProcessIo& io = *sender->io();
-        if (io.parked && io.block == BlockReason::Send) os.wake(*sender);
+        const ProcessApiState* io = sender != nullptr ? KernelAccess::api_state(*sender) : nullptr;
+        if (io != nullptr && io->parked && io->block == BlockReason::Send) KernelAccess::wake(os, *sender);
     }
 }
 
 std::optional<std::string> Os::read_stdout(Pid pid) {
     if (Process* process = find(pid)) return process->take_output();
-    if (kernel_) return kernel_->take_exit_output(pid, runtime_.options().process_limits.exit_output_bytes);
+    if (bookkeeping_) return bookkeeping_->take_exit_output(pid, SharedKernel::of(runtime_).options.process_limits.exit_output_bytes);
     return std::nullopt;
 }
 
@@ -545,7 +545,7 @@ bool Os::kill(Pid pid, std::string reason) {
 }
 
 void Os::shut_down(std::string reason) {
-    if (ticking_ || runtime_.current_process() != nullptr) {
+    if (ticking_ || current_process(runtime_) != nullptr) {
         throw std::logic_error("Os::shut_down: not from inside a tick");
     }
     for (Process* process : processes_) process->kill(reason);  // ended ones stay as they ended

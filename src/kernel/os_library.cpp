@@ -461,15 +461,15 @@ int io_write(lua_State* L) {
 // Sets the caller aside until the mailbox of `to` has room for its pending
 // message (or its timer, if `wake_tick` is not 0).
 int wait_for_room(lua_State* L, Process& self, lua_KFunction k) {
-    Process* target = live_process(self.os(), self.io()->sending->to);
-    if (target != nullptr) target->ensure_io().ensure_buffers().blocked_senders.push_back(self.pid());
+    Process* target = live_process(self.os(), KernelAccess::api_state(self)->sending->to);
+    if (target != nullptr) KernelAccess::ensure_api_state(*target).ensure_buffers().blocked_senders.push_back(self.pid());
     lua_settop(L, 0);
     return give_up(L, self, BlockReason::Send, k, "os.send");
 }
 
 int send_done(lua_State* L, int, lua_KContext) {
     Process& self = caller(L);
-    ProcessIo& io = *self.io();
+    ProcessApiState& io = *KernelAccess::api_state(self);
     if (!reached_scheduler(self)) {
         io.sending.reset();
         return not_reached(L, "os.send");
@@ -504,7 +504,7 @@ int os_send(lua_State* L) {
         if (error == EncodeError::None && within_budget) {
             delivery = deliver_message(self.os(), pid, self.pid(), bytes);
             if (delivery == Delivery::Full && may_wait) {
-                ProcessIo& io = self.ensure_io();
+                ProcessApiState& io = KernelAccess::ensure_api_state(self);
                 io.sending = std::make_unique<PendingSend>(PendingSend{pid, std::move(bytes)});
                 io.wake_tick = has_timeout ? tick_after(self.os(), timeout) : 0;
             }

@@ -169,8 +169,8 @@ std::string Process::take_output() {
 void Process::write_output(std::string_view text) {
     // A child's output goes into its live parent's (ChildOutput::Parent); a
     // parent always has the smaller PID, so the chain ends.
-    if (io_ && io_->output_to_parent && io_->parent < pid_) {
-        if (Process* parent = os_.find(io_->parent); parent != nullptr && !parent->is_finished()) {
+    if (api_state_ && api_state_->output_to_parent && api_state_->parent < pid_) {
+        if (Process* parent = os_.find(api_state_->parent); parent != nullptr && !parent->is_finished()) {
             parent->write_output(text);
             return;
         }

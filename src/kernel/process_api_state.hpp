@@ -98,10 +98,10 @@ struct ProcessApiState {
     std::shared_ptr<AsyncCallState> host_call;  // the asynchronous host call it waits for
     std::unique_ptr<PendingSend> sending;       // the message os.send waits to deliver
 
-    ProcessIo() = default;
-    ProcessIo(const ProcessIo&) = delete;
-    ProcessIo& operator=(const ProcessIo&) = delete;
-    ~ProcessIo() { host_call_cancel(host_call); }
+    ProcessApiState() = default;
+    ProcessApiState(const ProcessApiState&) = delete;
+    ProcessApiState& operator=(const ProcessApiState&) = delete;
+    ~ProcessApiState() { host_call_cancel(host_call); }
 
     ProcessBuffers& ensure_buffers() {
         if (!buffers) buffers = std::make_unique<ProcessBuffers>();

@@ -3,7 +3,9 @@
 #include <lua.hpp>
 #include <random>
 
-#include "kernel/process_io.hpp"
+#include "kernel/kernel_access.hpp"
+#include "kernel/process_api_state.hpp"
+#include "kernel/shared_kernel.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
@@ -30,19 +32,20 @@ std::uint64_t host_process_seed() {
     return seed;
 }
 
-std::uint64_t runtime_seed(const RuntimeOptions& options) {
+std::uint64_t runtime_seed(Runtime& runtime) {
+    const KernelOptions& options = SharedKernel::of(runtime).options;
     if (options.random_seed) return *options.random_seed;
-    return options.preemption == PreemptionMode::InstructionCount ? 0 : host_process_seed();
+    return runtime.options().preemption == PreemptionMode::InstructionCount ? 0 : host_process_seed();
 }
 
 Process& caller(lua_State* L, const char* what) {
-    Process* process = Runtime::of(L).current_process();
+    Process* process = current_process(Runtime::of(L));
     if (process == nullptr) luaL_error(L, "%s works only inside a process", what);
     return *process;
 }
 
 ProcessRandom& generator_of(Process& process) {
-    ProcessIo& io = process.ensure_io();
+    ProcessApiState& io = KernelAccess::ensure_api_state(process);
     if (!io.random) {
         io.random = std::make_unique<ProcessRandom>();
         std::uint64_t n1 = 0;
@@ -158,7 +161,8 @@ std::uint64_t ProcessRandom::next() {
 
 void process_random_default_seed(const Process& process, std::uint64_t& n1, std::uint64_t& n2) {
     const Os& os = process.os();
-    n1 = mix(runtime_seed(os.runtime().options()) ^ mix(os.random_seed()));
+    const SharedKernel& shared = SharedKernel::of(os.runtime());
+    n1 = mix(runtime_seed(os.runtime()) ^ mix(shared.vm_serial_of(os)));
     n2 = mix(n1 ^ process.pid());
 }
 

@@ -6,14 +6,14 @@
 // other script's dice, and what a process draws would depend on who else ran
 // in the same state before it. Here each process has its own generator,
 // created on its first draw (a process that never draws pays one null
-// pointer in its ProcessIo).
+// pointer in its ProcessApiState).
 //
 // The generator is Lua 5.4's own (xoshiro256**, seeded and projected onto an
 // interval exactly as lmathlib.c does), so math.randomseed(n) followed by
 // math.random(...) gives the numbers stock Lua 5.4 gives. A process that
 // never seeds starts from a seed mixed from the runtime's seed
-// (RuntimeOptions::random_seed), its VM's (Os::set_random_seed; a cluster
-// gives each VM its serial) and its PID: in the instruction-count mode the
+// (KernelOptions::random_seed), its VM's serial in its cluster (0 for a
+// stand-alone Os; SharedKernel::vm_serial) and its PID: in the instruction-count mode the
 // runtime's seed defaults to 0, so a run draws the same numbers whatever the
 // number of threads and shards; in the deadline mode it defaults to a value
 // drawn once per host process.

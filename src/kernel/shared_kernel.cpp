@@ -36,7 +36,7 @@ void SharedKernel::record_slice(const Process& process, const SliceRecord& slice
     ++tick_stats_.processes_run;
     if (slice.duration_ns < tick_stats_.longest_slice_ns && tick_stats_.processes_run > 1) return;
     tick_stats_.longest_slice_ns = slice.duration_ns;
-    tick_stats_.longest_vm = vm_serial != nullptr ? vm_serial(process.os()) : 0;
+    tick_stats_.longest_vm = vm_serial_of(process.os());
     tick_stats_.longest_pid = process.pid();
     tick_stats_.longest_name = process.name();
 }

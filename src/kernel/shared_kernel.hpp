@@ -11,6 +11,7 @@
 
 #include "luaos/kernel_options.hpp"
 #include "luaos/stats.hpp"
+#include "luaos/vm_handle.hpp"
 #include "runtime/task_handlers.hpp"
 
 namespace luaos {
@@ -28,6 +29,11 @@ public:
     // Tells which VM an Os belongs to, for TickStats::longest_vm (a cluster
     // sets it; a stand-alone Os reports VM 0).
     std::uint64_t (*vm_serial)(const Os& os) = nullptr;
+    // Tells an Os's VM handle in its cluster, for host functions
+    // (luaos/host_functions.hpp); a stand-alone Os has the null handle.
+    VmHandle (*vm_handle)(const Os& os) = nullptr;
+    std::uint64_t vm_serial_of(const Os& os) const { return vm_serial != nullptr ? vm_serial(os) : 0; }
+    VmHandle vm_handle_of(const Os& os) const { return vm_handle != nullptr ? vm_handle(os) : VmHandle{}; }
 
     // This runtime's share of the current tick's figures (Cluster merges them).
     void record_slice(const Process& process, const SliceRecord& slice);

@@ -351,9 +351,9 @@ TEST(HostFunctions, AnAsyncCallCannotWaitWhereLuaCannotYield) {
 // A hostile VM spawns children that call and are killed while the host
 // holds their calls: past the limit its calls fail, other VMs' do not.
 TEST(HostFunctions, OutstandingCallsPerVmAreBounded) {
-    RuntimeOptions options;
-    options.process_limits.host_calls = 4;
-    HeldCalls held({.runtime = options});
+    KernelOptions kernel;
+    kernel.process_limits.host_calls = 4;
+    HeldCalls held({.kernel = kernel});
     auto [calls, cluster, exits] = held.parts();
     Pid hostile = cluster.create_vm().os().spawn_process(
         "for i = 1, 10 do local pid = os.spawn_source('game.hold()') os.yield() os.yield() os.kill(pid) end "

@@ -77,9 +77,9 @@ TEST(ExitOutput, OutputOfAProcessThatEndedMidTickIsStillReadable) {
 }
 
 TEST(ExitOutput, EndedOutputIsBoundedPerVmAndDroppingIsSaid) {
-    RuntimeOptions options;
-    options.process_limits.exit_output_bytes = 150;
-    Harness h(options);
+    KernelOptions kernel;
+    kernel.process_limits.exit_output_bytes = 150;
+    Harness h({}, kernel);
     std::vector<Pid> pids;
     for (int i = 0; i < 3; ++i) pids.push_back(h.spawn("print(string.rep('x', 59))"));
     h.run();
@@ -93,7 +93,7 @@ TEST(ExitOutput, EndedOutputIsBoundedPerVmAndDroppingIsSaid) {
 
 TEST(BlockingSend, TenThousandMessagesThroughA64MessageMailboxLoseNone) {
     Harness h({.preemption = PreemptionMode::InstructionCount});
-    ASSERT_EQ(h.runtime.options().process_limits.mailbox_messages, 64u);
+    ASSERT_EQ(KernelOptions{}.process_limits.mailbox_messages, 64u);
     Pid consumer = h.spawn(
         "os.sleep(5) local sum, count, last = 0, 0, 0 "
         "while count < 10000 do local n = os.receive() assert(n == last + 1) last = n sum = sum + n count = count + 1 end "

@@ -86,7 +86,7 @@ TEST(ProcessRandom, CountModeDrawsTheSameWhateverTheThreadsAndShards) {
             std::map<std::pair<std::uint64_t, Pid>, std::string> by_process;
             void on_exit(const Process& process) override {
                 std::lock_guard lock(mutex);
-                by_process[{process.os().random_seed(), process.pid()}] = process.output();
+                by_process[{process.os().vm()->serial(), process.pid()}] = process.output();
             }
         } outputs;
         cluster.set_observer(&outputs);
@@ -105,7 +105,7 @@ TEST(ProcessRandom, CountModeDrawsTheSameWhateverTheThreadsAndShards) {
 
 TEST(ProcessRandom, TheRuntimeSeedChoosesTheSequence) {
     auto first_draw = [](std::uint64_t seed) {
-        return run_script("print(math.random(1 << 50))", {.random_seed = seed}).output;
+        return run_script("print(math.random(1 << 50))", {}, {.random_seed = seed}).output;
     };
     EXPECT_EQ(first_draw(1), first_draw(1));
     EXPECT_NE(first_draw(1), first_draw(2));

@@ -2,7 +2,8 @@
 
 #include <lua.hpp>
 
-#include "kernel/process_io.hpp"
+#include "kernel/kernel_access.hpp"
+#include "kernel/process_api_state.hpp"
 #include "luaos/os.hpp"
 
 namespace luaos {
@@ -95,9 +96,8 @@ void HostCallInbox::deliver() {
             if (call->stage != AsyncCallState::Stage::Cancelled) process = call->process;
         }
         // Its call is still the one it waits for: a cancelled call never is.
-        if (process != nullptr && process->io() != nullptr && process->io()->host_call == call) {
-            process->os().wake(*process);
-        }
+        const ProcessApiState* io = process != nullptr ? KernelAccess::api_state(*process) : nullptr;
+        if (io != nullptr && io->host_call == call) KernelAccess::wake(process->os(), *process);
     }
 }
 

@@ -3,7 +3,7 @@
 // thread that completes it.
 //
 // The call's state is shared by the AsyncCall the host holds and the calling
-// process's ProcessIo. Its life:
+// process's ProcessApiState. Its life:
 //   waiting    the process is parked; the host holds the AsyncCall;
 //   completed  the host gave results (or an error), from any thread: the
 //              state is posted to its runtime's inbox;

@@ -5,8 +5,10 @@
 #include "kernel/process_wait.hpp"
 #include "kernel/host_functions/async_call_state.hpp"
 #include "kernel/host_functions/host_value_copy.hpp"
-#include "kernel/kernel_state.hpp"
-#include "kernel/process_io.hpp"
+#include "kernel/kernel_access.hpp"
+#include "kernel/os_bookkeeping.hpp"
+#include "kernel/shared_kernel.hpp"
+#include "kernel/process_api_state.hpp"
 #include "luaos/os.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/cpu_budget.hpp"
@@ -38,7 +40,7 @@ const HostLibrary::Function& called(lua_State* L) {
 }
 
 Process& caller(lua_State* L, const HostLibrary::Function& function) {
-    Process* process = Runtime::of(L).current_process();
+    Process* process = current_process(Runtime::of(L));
     if (process == nullptr) luaL_error(L, "%s works only inside a process", function.qualified_name.c_str());
     return *process;
 }
@@ -103,7 +105,7 @@ Outcome call_host(Call&& call) {
 int call_immediate(lua_State* L) {
     const HostLibrary::Function& function = called(L);
     Process& self = caller(L, function);
-    const ProcessLimits& limits = self.os().runtime().options().process_limits;
+    const ProcessLimits& limits = SharedKernel::of(self.os().runtime()).options.process_limits;
     Scratch& s = scratch();
     EncodeError error = EncodeError::None;
     int bad_type = LUA_TNONE;
@@ -122,12 +124,12 @@ int call_immediate(lua_State* L) {
 
 // The outstanding asynchronous calls of the caller's VM (ProcessLimits::host_calls).
 std::shared_ptr<std::atomic<std::uint32_t>>& outstanding_calls(Os& os) {
-    std::shared_ptr<std::atomic<std::uint32_t>>& count = os.kernel().host_calls_outstanding;
+    std::shared_ptr<std::atomic<std::uint32_t>>& count = KernelAccess::bookkeeping(os).host_calls_outstanding;
     if (!count) count = std::make_shared<std::atomic<std::uint32_t>>(0);
     return count;
 }
 
-// Starts the call: raises nothing, and leaves the process's ProcessIo holding
+// Starts the call: raises nothing, and leaves the process's ProcessApiState holding
 // the call's state unless the outcome is an error.
 Outcome start_async(lua_State* L, const HostLibrary::Function& function, Process& self, const ProcessLimits& limits,
                     EncodeError& error, int& bad_type, int& bad_index) {
@@ -140,13 +142,13 @@ Outcome start_async(lua_State* L, const HostLibrary::Function& function, Process
     Outcome outcome = read_arguments(L, limits, state->args, s, error, bad_type, bad_index);
     if (outcome != Outcome::Called) return outcome;
     state->function_name = function.qualified_name;
-    state->vm = self.os().vm_handle();
+    state->vm = SharedKernel::of(self.os().runtime()).vm_handle_of(self.os());
     state->pid = self.pid();
     state->inbox = std::move(inbox);
     state->outstanding = outstanding;
     state->process = &self;
     outstanding->fetch_add(1, std::memory_order_relaxed);
-    ProcessIo& io = self.ensure_io();
+    ProcessApiState& io = KernelAccess::ensure_api_state(self);
     io.host_call = state;
     outcome = call_host([&] { function.async(AsyncCall(std::move(state))); });
     if (outcome != Outcome::Called) host_call_cancel(io.host_call);
@@ -162,8 +164,8 @@ int async_done(lua_State* L, int, lua_KContext) {
     AsyncCallState::Stage stage = AsyncCallState::Stage::Cancelled;
     {
         reached = reached_scheduler(self);
-        std::shared_ptr<AsyncCallState> call = std::move(self.io()->host_call);
-        self.io()->host_call.reset();
+        std::shared_ptr<AsyncCallState> call = std::move(KernelAccess::api_state(self)->host_call);
+        KernelAccess::api_state(self)->host_call.reset();
         if (!reached) {
             host_call_cancel(call);
         } else if (call) {
@@ -183,7 +185,7 @@ int async_done(lua_State* L, int, lua_KContext) {
 int call_async(lua_State* L) {
     const HostLibrary::Function& function = called(L);
     Process& self = caller(L, function);
-    const ProcessLimits& limits = self.os().runtime().options().process_limits;
+    const ProcessLimits& limits = SharedKernel::of(self.os().runtime()).options.process_limits;
     if (!lua_isyieldable(L)) {
         return luaL_error(L, "%s cannot wait here: it is called from a metamethod, iterator or callback that cannot yield",
                           function.qualified_name.c_str());

@@ -10,7 +10,7 @@
 //
 // An asynchronous call does the same up to the host's function, which gets
 // an AsyncCall sharing the call's state (kernel/host_functions/async_call_state.hpp)
-// with the process's ProcessIo; then the process gives up the CPU as
+// with the process's ProcessApiState; then the process gives up the CPU as
 // os.receive does (kernel/process_wait.hpp) until the thread ticking its runtime
 // delivers the completion (HostCallInbox::deliver). Its continuation pushes
 // the results or raises the host's error.

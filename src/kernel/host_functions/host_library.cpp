@@ -4,7 +4,9 @@
 
 #include "kernel/host_functions/host_call.hpp"
 #include "kernel/host_functions/host_library_install.hpp"
-#include "kernel/kernel_state.hpp"
+#include "kernel/kernel_access.hpp"
+#include "kernel/os_bookkeeping.hpp"
+#include "kernel/shared_kernel.hpp"
 #include "luaos/os.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/readonly.hpp"
@@ -128,7 +130,7 @@ HostLibrary& HostLibrary::add_async(std::string name, AsyncHostFunction function
     return *this;
 }
 
-VmHandle HostCall::vm() const { return caller_.os().vm_handle(); }
+VmHandle HostCall::vm() const { return SharedKernel::of(caller_.os().runtime()).vm_handle_of(caller_.os()); }
 
 const HostValue& HostCall::arg(std::size_t index) const {
     static const HostValue nil;
@@ -141,7 +143,7 @@ void host_library_install(Runtime& runtime, const HostLibrary& library) {
 }
 
 void Os::add_host_library(HostLibrary library) {
-    OsRecords& records = kernel().ensure_records();
+    OsRecords& records = bookkeeping().ensure_records();
     lua_State* L = runtime_.lua();
     if (records.libraries_ref == LUA_NOREF) {
         lua_pushcfunction(L, new_table_ref_protected);
