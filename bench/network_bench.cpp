@@ -6,14 +6,22 @@
 //     round trip (a process preempted and run again: one tick);
 //  3. the cluster tick with N idle VMs listening (each with an address and a
 //     process parked in listener:accept) against N idle VMs without the
-//     network (a process parked in os.receive), beside one busy VM.
+//     network (a process parked in os.receive), beside one busy VM;
+//  4. the resident memory of such an idle listening VM against such an idle
+//     VM without an address, each set built in a child process of its own;
+//  5. the frame (one cluster tick) of bystander VM pairs exchanging messages
+//     while one VM floods the network at its limits (datagrams at its
+//     per-tick limit, connections opened and filled with full messages by
+//     as many processes as it may run) against the same pairs beside no
+//     flooder and beside a VM that only burns its slices.
 //
-// usage: luaos_bench_network [messages] [idle_vms] [ticks]
+// usage: luaos_bench_network [messages] [idle_vms] [ticks] [memory_vms] [pairs]
 
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include "support/isolated.hpp"
 #include "support/measure.hpp"
 
 using namespace luaos;
@@ -97,12 +105,9 @@ double preemption_round_trips_ms(long trips) {
     return run_to_end(cluster);
 }
 
-// ns per cluster tick: one busy VM and `idle` VMs, each listening (with an
-// address) or waiting in os.receive (without).
-double idle_tick_ns(long idle, long ticks, bool listening) {
-    RuntimeOptions runtime;
-    runtime.preemption = PreemptionMode::InstructionCount;
-    Cluster cluster(options(1, runtime));
+// The idle VMs of idle_tick_ns without the busy one: `idle` VMs, each
+// listening (with an address) or waiting in os.receive (without).
+void add_idle_vms(Cluster& cluster, long idle, bool listening) {
     for (long i = 0; i < idle; ++i) {
         VirtualMachine& vm = cluster.create_vm();
         if (listening) {
@@ -112,6 +117,14 @@ double idle_tick_ns(long idle, long ticks, bool listening) {
             vm.os().spawn_process("os.receive()", "waiter.lua");
         }
     }
+}
+
+// ns per cluster tick: one busy VM and `idle` VMs (add_idle_vms).
+double idle_tick_ns(long idle, long ticks, bool listening) {
+    RuntimeOptions runtime;
+    runtime.preemption = PreemptionMode::InstructionCount;
+    Cluster cluster(options(1, runtime));
+    add_idle_vms(cluster, idle, listening);
     cluster.create_vm().os().spawn_process("while true do end", "busy.lua");
     cluster.tick();
     cluster.tick();
@@ -121,12 +134,91 @@ double idle_tick_ns(long idle, long ticks, bool listening) {
     return ms * 1e6 / double(ticks);
 }
 
+// Resident bytes per VM of `vms` idle VMs (add_idle_vms) once each has run,
+// all included: VM, Os, process, and with an address the endpoint, the
+// listener and the network's records of the VM.
+double idle_vm_bytes(long vms, bool listening) {
+    const double before = resident_bytes();
+    Cluster cluster(options(1));
+    add_idle_vms(cluster, vms, listening);
+    cluster.tick();
+    cluster.tick();
+    return (resident_bytes() - before) / double(vms);
+}
+
+enum class Neighbour { None, Busy, Flooder };
+
+NetAddress pair_address(long pair, int side) {
+    return *parse_net_address("10.0.0.1") + static_cast<NetAddress>(2 * pair + side);
+}
+
+// One VM that floods at its limits: a process sending the largest datagrams
+// to the bystanders' servers round robin (past datagrams_per_tick it waits
+// for the next tick; their queues fill and drop), and every other process
+// it may run opening connections to a sink VM and sending it full-buffer
+// messages (backpressure and the connection and sent-bytes limits stop it).
+void add_flooder(Cluster& cluster, long pairs) {
+    const NetLimits& limits = cluster.network().limits();
+    VirtualMachine& sink = cluster.create_vm();
+    cluster.network().set_addresses(sink, {*parse_net_address("10.1.0.1")});
+    sink.os().spawn_process("local l = net.listen(7) while true do local c = l:accept() "
+                            "while c:recv() do end end",
+                            "sink.lua");
+    VirtualMachine& flooder = cluster.create_vm();
+    cluster.network().set_addresses(flooder, {*parse_net_address("10.1.0.2")});
+    flooder.os().spawn_process("local d = string.rep('x', " + std::to_string(limits.datagram_bytes) +
+                                   ") local n = 0 while true do n = n % " + std::to_string(pairs) +
+                                   " + 1 net.send(string.format('10.0.%d.%d', (2 * n - 1) // 256, "
+                                   "(2 * n - 1) % 256), 7, d) end",
+                               "datagrams.lua");
+    const std::string connector = "local m = string.rep('x', " + std::to_string(limits.connection_bytes) +
+                                  ") while true do local c = net.connect('10.1.0.1', 7, 5) "
+                                  "if c then for i = 1, 4 do c:send(m) end c:close() end end";
+    const std::uint32_t processes = KernelOptions{}.process_limits.max_processes;
+    for (std::uint32_t i = 1; i < processes; ++i) flooder.os().spawn_process(connector, "connections.lua");
+}
+
+// ms for `ticks` cluster ticks on two workers of `pairs` VM pairs, a client
+// and an echo server each, exchanging 64-byte messages, beside `neighbour`.
+double bystander_frames_ms(long pairs, long ticks, Neighbour neighbour) {
+    Cluster cluster(options(2));
+    for (long i = 0; i < pairs; ++i) {
+        VirtualMachine& server = cluster.create_vm();
+        VirtualMachine& client = cluster.create_vm();
+        cluster.network().set_addresses(server, {pair_address(i, 0)});
+        cluster.network().set_addresses(client, {pair_address(i, 1)});
+        server.os().spawn_process("local c = net.listen(7):accept() while true do c:send(assert(c:recv())) end",
+                                  "echo.lua");
+        client.os().spawn_process("local c = assert(net.connect('" + format_net_address(pair_address(i, 0)) +
+                                      "', 7)) local m = string.rep('x', 64) while true do c:send(m) "
+                                      "assert(c:recv()) end",
+                                  "client.lua");
+    }
+    if (neighbour == Neighbour::Busy) cluster.create_vm().os().spawn_process("while true do end", "busy.lua");
+    if (neighbour == Neighbour::Flooder) add_flooder(cluster, pairs);
+    for (int t = 0; t < 20; ++t) cluster.tick();  // connections open, buffers fill
+    return timed_ms([&] {
+        for (long t = 0; t < ticks; ++t) cluster.tick();
+    });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const long messages = argc > 1 ? std::atol(argv[1]) : 200'000;
     const long idle = argc > 2 ? std::atol(argv[2]) : 100'000;
     const long ticks = argc > 3 ? std::atol(argv[3]) : 2'000;
+    const long memory_vms = argc > 4 ? std::atol(argv[4]) : 100'000;
+    const long pairs = argc > 5 ? std::atol(argv[5]) : 100;
+
+    // First, while this process has allocated nothing its children could reuse.
+    std::printf("resident memory per idle VM, %ld VMs, each set in a child process of its own\n", memory_vms);
+    const double plain_bytes = isolated<double>([&] { return idle_vm_bytes(memory_vms, false); });
+    const double listening_bytes = isolated<double>([&] { return idle_vm_bytes(memory_vms, true); });
+    std::printf("%-52s %12.0f bytes\n", "idle VM without the network (os.receive)", plain_bytes);
+    std::printf("%-52s %12.0f bytes %7.2fx (+%.0f bytes)\n", "idle VM with an address, listener:accept",
+                listening_bytes, listening_bytes / plain_bytes, listening_bytes - plain_bytes);
+    std::printf("\n");
 
     const std::vector<double> throughput = interleaved_best_ms(
         {[&] { return network_messages_ms(messages); }, [&] { return mailbox_messages_ms(messages); }});
@@ -149,5 +241,17 @@ int main(int argc, char** argv) {
     std::printf("%-52s %12.1f ns\n", "idle VMs without the network (os.receive)", without);
     const double listening = idle_tick_ns(idle, ticks, true);
     std::printf("%-52s %12.1f ns %7.2fx\n", "idle VMs listening (address, listener:accept)", listening, listening / without);
+
+    const std::vector<double> frames =
+        interleaved_best_ms({[&] { return bystander_frames_ms(pairs, ticks, Neighbour::None); },
+                             [&] { return bystander_frames_ms(pairs, ticks, Neighbour::Busy); },
+                             [&] { return bystander_frames_ms(pairs, ticks, Neighbour::Flooder); }});
+    std::printf("\nframe of %ld VM pairs exchanging 64-byte messages (two workers, %ld ticks, best of %d)\n", pairs,
+                ticks, kRepeats);
+    std::printf("%-52s %12.1f us\n", "no neighbour", frames[0] * 1e3 / double(ticks));
+    std::printf("%-52s %12.1f us %7.2fx\n", "beside a VM burning its slices", frames[1] * 1e3 / double(ticks),
+                frames[1] / frames[0]);
+    std::printf("%-52s %12.1f us %7.2fx %7.2fx vs busy\n", "beside a VM flooding at its limits",
+                frames[2] * 1e3 / double(ticks), frames[2] / frames[0], frames[2] / frames[1]);
     return 0;
 }
