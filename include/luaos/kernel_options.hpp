@@ -1,6 +1,6 @@
 #pragma once
-// The kernel's settings: what a process may do, how its output is kept and
-// where its random numbers start.
+// The kernel's settings: what a process may do, how its output is kept,
+// where its random numbers start and what its VM's files may hold.
 // They are per runtime (every Os on it shares them): a Cluster takes them in
 // ClusterOptions::kernel, a stand-alone Runtime by set_kernel_options
 // (luaos/os.hpp).
@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+
+#include "luaos/file_limits.hpp"
 
 namespace luaos {
 
@@ -58,6 +60,8 @@ struct KernelOptions {
     // 0 in the instruction-count mode, so that runs draw the same numbers;
     // in the deadline mode a value drawn once per host process.
     std::optional<std::uint64_t> random_seed{};
+    // The file system's limits, per VM and per process (docs/storage.md).
+    FileLimits file_limits{};
 };
 
 }  // namespace luaos

@@ -12,6 +12,7 @@
 
 #include "luaos/detail/pointer_vector.hpp"
 #include "luaos/dialect.hpp"
+#include "luaos/file_store.hpp"
 #include "luaos/kernel_options.hpp"
 #include "luaos/process.hpp"
 #include "luaos/stats.hpp"
@@ -157,6 +158,14 @@ public:
     // is the callback form). Off by default, so that nothing accumulates.
     void keep_exit_events(bool keep);
     std::vector<ExitEvent> take_exit_events();
+
+    // Its files (docs/storage.md): the VM's nodes in `store` under `id`. A VM
+    // not attached gets a private in-memory store the first time it is used.
+    void attach_files(std::shared_ptr<FileStore> store, StoredVmId id);
+    // The store its files are in, and its id there (attaching the private
+    // store if there is none yet).
+    FileStore& file_store();
+    StoredVmId stored_id();
 
     // For a cluster that skips VMs with nothing to do. Contract: tick() may be
     // left out while !has_runnable() and ticks() + 1 < next_wake_tick(), provided

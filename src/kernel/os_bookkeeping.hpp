@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/os_files.hpp"
 #include "luaos/os.hpp"
 #include "kernel/vm_service.hpp"
 #include "luaos/usage_counters.hpp"
@@ -61,6 +62,7 @@ struct OsBookkeeping {
     std::size_t live_timers = 0;
     std::unique_ptr<OsRecords> records;  // created on first use too
     std::unique_ptr<VmService> network;  // the VM's network endpoint (src/net), once it has one
+    std::unique_ptr<OsFiles> files;      // attached, or made on first use (kernel/os_files.hpp)
     // VmStats's part that live processes no longer hold: the counters of
     // those removed, and turns sat out (rare: only slices that overran).
     UsageCounters ended_usage;

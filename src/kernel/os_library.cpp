@@ -8,10 +8,12 @@
 
 #include "kernel/api_arguments.hpp"
 #include "kernel/command_line.hpp"
+#include "kernel/fs_library.hpp"
 #include "kernel/kernel_access.hpp"
 #include "kernel/message_copy.hpp"
 #include "kernel/os_bookkeeping.hpp"
 #include "kernel/process_api_state.hpp"
+#include "kernel/process_files.hpp"
 #include "kernel/process_wait.hpp"
 #include "kernel/process_random.hpp"
 #include "kernel/shared_kernel.hpp"
@@ -228,6 +230,7 @@ int spawn_child(lua_State* L, Process& self, const Program* program, int code_in
         }
         pid = result.pid;
         error_length = result.error.copy(error, sizeof error);
+        if (Process* child = error_length == 0 ? os.find(pid) : nullptr) process_files_inherit(self, *child);
     }
     if (error_length == 0) {
         lua_pushinteger(L, pid);
@@ -574,7 +577,8 @@ const luaL_Reg kOsFunctions[] = {
     {"kill", os_kill},               {"exit", os_exit},             {"sleep", os_sleep},
     {"yield", os_yield},             {"write_stdin", os_write_stdin}, {"close_stdin", os_close_stdin},
     {"read_stdout", os_read_stdout}, {"send", os_send},             {"receive", os_receive},
-    {"parse_cmd", os_parse_cmd},     {nullptr, nullptr},
+    {"parse_cmd", os_parse_cmd},     {"chdir", os_chdir},           {"getcwd", os_getcwd},
+    {nullptr, nullptr},
 };
 
 const luaL_Reg kIoFunctions[] = {{"read", io_read}, {"write", io_write}, {nullptr, nullptr}};
@@ -596,6 +600,7 @@ int install(lua_State* L) {
     sandbox_push_library(L, Dialect::Luau);  // 4
     lua_pushvalue(L, 3);
     lua_setfield(L, 4, "io");
+    fs_library_install(L);
     lua_pushboolean(L, 1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &kInstalledKey);
     // Normally the very view Lua's library has; set through it all the same.

@@ -269,6 +269,7 @@ void Process::ended() {
 
 void Process::release_lua() {
     static_assert(kNoRef == LUA_NOREF);
+    process_files_close_all(*this);
     Runtime& runtime = os_.runtime();
     lua_State* L = runtime.lua();
     if (thread_ref_ != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, thread_ref_);

@@ -11,6 +11,7 @@
 
 #include "kernel/host_functions/async_call_state.hpp"
 #include "kernel/process_random.hpp"
+#include "kernel/process_files.hpp"
 #include "luaos/process.hpp"
 
 namespace luaos {
@@ -97,6 +98,7 @@ struct ProcessApiState {
     std::unique_ptr<ProcessRandom> random;  // math.random's generator, from the first draw
     std::shared_ptr<AsyncCallState> host_call;  // the asynchronous host call it waits for
     std::unique_ptr<PendingSend> sending;       // the message os.send waits to deliver
+    std::unique_ptr<ProcessFiles> files;       // its working directory and open files
 
     ProcessApiState() = default;
     ProcessApiState(const ProcessApiState&) = delete;

@@ -1,0 +1,152 @@
+#include "store/vm_files.hpp"
+
+#include "store/path.hpp"
+
+namespace luaos {
+
+using namespace fs_reason;
+
+namespace {
+
+VmFiles::Result written(StoreWrite write) { return write == StoreWrite::Ok ? nullptr : store_write_text(write); }
+
+}  // namespace
+
+std::optional<NodeStat> VmFiles::stat(std::string_view path) {
+    if (path == "/") return NodeStat{NodeKind::Directory, 0, 0};
+    return store_.stat(vm_, path);
+}
+
+VmFiles::Result VmFiles::read(std::string_view path, std::string& data) {
+    if (store_.read(vm_, path, data)) return nullptr;
+    const std::optional<NodeStat> node = stat(path);
+    return node ? kIsADirectory : kNoSuchFile;
+}
+
+VmFiles::Result VmFiles::check_room(std::uint64_t nodes, std::uint64_t bytes) {
+    const StoreUsage usage = store_.usage(vm_);
+    if (nodes > 0 && usage.nodes + nodes > limits_.max_nodes) return kTooManyFiles;
+    if (bytes > 0 && usage.bytes + bytes > limits_.total_bytes) return kQuotaFull;
+    return nullptr;
+}
+
+VmFiles::Result VmFiles::check_size(std::uint64_t old_size, std::uint64_t new_size) {
+    if (new_size > limits_.file_bytes) return kFileTooLarge;
+    if (new_size <= old_size) return nullptr;
+    return check_room(0, new_size - old_size);
+}
+
+VmFiles::Result VmFiles::check_new(std::string_view path) {
+    if (path == "/") return kExists;
+    const std::optional<NodeStat> parent = stat(path_parent(path));
+    if (!parent) return kNoSuchFile;
+    if (parent->kind != NodeKind::Directory) return kNotADirectory;
+    if (store_.stat(vm_, path)) return kExists;
+    return nullptr;
+}
+
+VmFiles::Result VmFiles::write(std::string_view path, std::string_view data, std::uint64_t tick) {
+    if (path == "/") return kIsADirectory;
+    const std::optional<NodeStat> node = store_.stat(vm_, path);
+    if (node) {
+        if (node->kind == NodeKind::Directory) return kIsADirectory;
+        if (Result why = check_size(node->size, data.size())) return why;
+    } else {
+        const std::optional<NodeStat> parent = stat(path_parent(path));
+        if (!parent) return kNoSuchFile;
+        if (parent->kind != NodeKind::Directory) return kNotADirectory;
+        if (data.size() > limits_.file_bytes) return kFileTooLarge;
+        if (Result why = check_room(1, data.size())) return why;
+    }
+    return written(store_.put(vm_, path, NodeKind::File, data, tick));
+}
+
+VmFiles::Result VmFiles::make_directory(std::string_view path, std::uint64_t tick) {
+    // The names from `missing` on do not exist yet: room for all of them is
+    // checked before the first is made, so that a refusal makes none.
+    std::size_t missing = std::string_view::npos;
+    std::uint64_t count = 0;
+    for (std::size_t at = 0; at != std::string_view::npos;) {
+        at = path.find('/', at + 1);
+        const std::string_view prefix = path.substr(0, at);
+        if (missing == std::string_view::npos) {
+            const std::optional<NodeStat> node = stat(prefix);
+            if (node) {
+                if (node->kind != NodeKind::Directory) return at == std::string_view::npos ? kExists : kNotADirectory;
+                continue;
+            }
+            missing = prefix.size();
+        }
+        ++count;
+    }
+    if (count == 0) return nullptr;
+    if (Result why = check_room(count, 0)) return why;
+    for (std::size_t at = path.find('/', missing); ; at = path.find('/', at + 1)) {
+        if (Result why = written(store_.put(vm_, path.substr(0, at), NodeKind::Directory, {}, tick))) return why;
+        if (at == std::string_view::npos) break;
+    }
+    return nullptr;
+}
+
+VmFiles::Result VmFiles::remove(std::string_view path, bool recursive) {
+    if (path == "/") return kRoot;
+    const std::optional<NodeStat> node = store_.stat(vm_, path);
+    if (!node) return kNoSuchFile;
+    if (node->kind == NodeKind::Directory && !recursive && store_.usage_under(vm_, path).nodes > 0) return kNotEmpty;
+    return written(store_.erase_tree(vm_, path));
+}
+
+VmFiles::Result VmFiles::rename(std::string_view from, std::string_view to) {
+    if (from == "/" || to == "/") return kRoot;
+    if (!store_.stat(vm_, from)) return kNoSuchFile;
+    if (from == to) return nullptr;
+    if (path_is_within(to, from)) return kIntoItself;
+    if (Result why = check_new(to)) return why;
+    return written(store_.move_tree(vm_, from, to));
+}
+
+VmFiles::Result VmFiles::copy(std::string_view from, std::string_view to, std::uint64_t tick, std::uint64_t& bytes) {
+    bytes = 0;
+    const std::optional<NodeStat> node = stat(from);
+    if (!node) return kNoSuchFile;
+    if (path_is_within(to, from)) return kIntoItself;
+    if (Result why = check_new(to)) return why;
+    if (node->kind == NodeKind::File) {
+        if (Result why = check_room(1, node->size)) return why;
+    } else {
+        const StoreUsage under = store_.usage_under(vm_, from);
+        if (Result why = check_room(under.nodes + 1, under.bytes)) return why;
+    }
+    return copy_tree(from, to, tick, bytes);
+}
+
+VmFiles::Result VmFiles::copy_tree(std::string_view from, std::string_view to, std::uint64_t tick,
+                                   std::uint64_t& bytes) {
+    std::string data;
+    if (store_.read(vm_, from, data)) {
+        bytes += data.size();
+        return written(store_.put(vm_, to, NodeKind::File, data, tick));
+    }
+    if (Result why = written(store_.put(vm_, to, NodeKind::Directory, {}, tick))) return why;
+    std::vector<std::string> names;
+    store_.list(vm_, from, names);
+    for (const std::string& name : names) {
+        if (Result why = copy_tree(path_join(from, name), path_join(to, name), tick, bytes)) return why;
+    }
+    return nullptr;
+}
+
+VmFiles::Result VmFiles::list(std::string_view path, std::vector<std::string>& names) {
+    const std::optional<NodeStat> node = stat(path);
+    if (!node) return kNoSuchFile;
+    if (node->kind != NodeKind::Directory) return kNotADirectory;
+    store_.list(vm_, path, names);
+    return nullptr;
+}
+
+std::uint64_t VmFiles::free() {
+    const std::uint64_t used = store_.usage(vm_).bytes;
+    return used >= limits_.total_bytes ? 0 : limits_.total_bytes - used;
+}
+
+}  // namespace luaos

@@ -1,0 +1,228 @@
+// The fs library as scripts use it (kernel/fs_library.hpp), and os.chdir/os.getcwd.
+
+#include <gtest/gtest.h>
+
+#include "support/harness.hpp"
+
+namespace luaos::test {
+namespace {
+
+TEST(Fs, WritesReadsAndListsFiles) {
+    EXPECT_EQ(output_of(R"lua(
+        local f = assert(fs.open("/notes.txt", "w"))
+        assert(f:write("one\n", 2, "\n") == f)
+        f:write("three")
+        assert(f:close())
+        print(fs.exists("notes.txt"), fs.exists("/nope"))
+        local st = fs.stat("/notes.txt")
+        print(st.kind, st.size, type(st.modified), fs.stat("/nope"))
+        local r = fs.open("/notes.txt")
+        print(r:read("l"), r:read("L"), r:read("a"), r:read("a"), r:read("l"))
+        r:close()
+        for line in fs.open("/notes.txt", "rb"):lines() do io.write("[", line, "]") end
+        print()
+        assert(fs.mkdir("/b/c"))
+        assert(fs.mkdir("/a"))
+        local names = fs.list("/")
+        print(table.concat(names, ","), #fs.list("/b"), fs.stat("/b").kind)
+    )lua"),
+              "true\tfalse\n"
+              "file\t11\tnumber\tnil\n"
+              "one\t2\n\tthree\t\tnil\n"
+              "[one][2][three]\n"
+              "a,b,notes.txt\t1\tdirectory\n");
+}
+
+TEST(Fs, ReadsCountsAndSeeks) {
+    EXPECT_EQ(output_of(R"lua(
+        local f = fs.open("/f", "w+")
+        f:write("abcdef")
+        print(f:seek("set", 1), f:read(2), f:read(0), f:seek(), f:seek("end"), f:read(1), f:read(0))
+        f:seek("set", 8)
+        f:write("z")
+        f:close()
+        print(#fs.open("/f"):read("a"), fs.stat("/f").size)
+        print(fs.open("/f", "r"):read(3, "a"))
+    )lua"),
+              "1\tbc\t\t3\t6\tnil\tnil\n"
+              "9\t9\n" +
+                  std::string("abc\tdef\0\0z\n", 11));
+}
+
+TEST(Fs, AppendsAndTruncates) {
+    EXPECT_EQ(output_of(R"lua(
+        local f = fs.open("/log", "a") f:write("1") f:close()
+        f = fs.open("/log", "a") f:seek("set", 0) f:write("2") f:close()
+        print(fs.open("/log"):read("a"))
+        fs.open("/log", "w"):close()
+        print(fs.stat("/log").size)
+        print(fs.open("/log", "r"):read("a") == "", fs.open("/log", "r"):read("l"))
+    )lua"),
+              "12\n0\ntrue\tnil\n");
+}
+
+TEST(Fs, ConditionsAreNilAndAReason) {
+    EXPECT_EQ(output_of(R"lua(
+        print(fs.open("/missing"))
+        print(fs.open("/missing/x", "w"))
+        fs.mkdir("/d")
+        print(fs.open("/d"))
+        print(fs.open("/d", "w"))
+        fs.open("/d/f", "w"):close()
+        print(fs.list("/d/f"))
+        print(fs.list("/none"))
+        print(fs.remove("/d"))
+        print(fs.remove("/none"))
+        print(fs.mkdir("/d/f"))
+        print(fs.rename("/d", "/d/inner"))
+        print(fs.copy("/none", "/x"))
+        print(fs.open("/a\0b", "w"))
+        print(fs.open(("x"):rep(65), "w"))
+        print(fs.open("", "w"))
+        print(fs.exists("/a\0b"), fs.exists(""))
+        local r = fs.open("/d/f")
+        print(r:write("x"))
+        local w = fs.open("/d/f", "w")
+        print(w:read())
+    )lua"),
+              "nil\tno such file or directory\n"
+              "nil\tno such file or directory\n"
+              "nil\tis a directory\n"
+              "nil\tis a directory\n"
+              "nil\tnot a directory\n"
+              "nil\tno such file or directory\n"
+              "nil\tdirectory not empty\n"
+              "nil\tno such file or directory\n"
+              "nil\tfile exists\n"
+              "nil\tcannot move or copy a directory into itself\n"
+              "nil\tno such file or directory\n"
+              "nil\tinvalid path: names are printable ASCII without '/' or '\\'\n"
+              "nil\tinvalid path: a name is too long\n"
+              "nil\tinvalid path: empty\n"
+              "false\tfalse\n"
+              "nil\tnot open for writing\n"
+              "nil\tnot open for reading\n");
+}
+
+TEST(Fs, RemovesRenamesAndCopies) {
+    EXPECT_EQ(output_of(R"lua(
+        fs.mkdir("/src/sub")
+        local f = fs.open("/src/sub/a", "w") f:write("hello") f:close()
+        print(fs.copy("/src", "/dst"), fs.open("/dst/sub/a"):read("a"))
+        print(fs.rename("/dst/sub/a", "/dst/b"), fs.exists("/dst/sub/a"), fs.open("/dst/b"):read("a"))
+        print(fs.rename("/src", "/moved"), fs.exists("/src"), fs.exists("/moved/sub/a"))
+        print(fs.remove("/moved/sub/a"), fs.remove("/moved", true), fs.exists("/moved"))
+        print(table.concat(fs.list("/"), ","))
+    )lua"),
+              "true\thello\n"
+              "true\tfalse\thello\n"
+              "true\tfalse\ttrue\n"
+              "true\ttrue\tfalse\n"
+              "dst\n");
+}
+
+TEST(Fs, WorkingDirectoryIsPerProcessAndInherited) {
+    Harness h;
+    Pid parent = h.spawn(R"lua(
+        print(os.getcwd())
+        fs.mkdir("/home/me")
+        print(os.chdir("home/me"), os.getcwd())
+        print(os.chdir("/nope"))
+        fs.open("here", "w"):close()
+        print(fs.exists("/home/me/here"))
+        print(os.chdir(".."), os.getcwd())
+        os.chdir("me")
+        local child = os.spawn_source("print(os.getcwd(), fs.exists('here'))")
+        os.wait(child)
+    )lua");
+    Pid other = h.spawn("os.sleep(3) print(os.getcwd())");
+    h.run();
+    EXPECT_EQ(h.exit_of(parent).output,
+              "/\ntrue\t/home/me\nnil\tno such file or directory\ntrue\ntrue\t/home\n");
+    EXPECT_EQ(h.exit_of(parent + 2).output, "/home/me\ttrue\n");
+    EXPECT_EQ(h.exit_of(other).output, "/\n");
+}
+
+TEST(Fs, HandlesLeftOpenAreWrittenWhenTheProcessEnds) {
+    Harness h;
+    Pid writer = h.spawn(R"lua(
+        local f = fs.open("/kept", "w")
+        f:write("written before the end")
+        local g = fs.open("/failed", "w")
+        g:write("also")
+        error("boom")
+    )lua");
+    h.run();
+    EXPECT_EQ(h.exit_of(writer).status, ProcessStatus::Failed);
+    std::string data;
+    EXPECT_TRUE(h.os.file_store().read(h.os.stored_id(), "/kept", data));
+    EXPECT_EQ(data, "written before the end");
+    EXPECT_TRUE(h.os.file_store().read(h.os.stored_id(), "/failed", data));
+    EXPECT_EQ(data, "also");
+}
+
+TEST(Fs, ClosedHandlesRaise) {
+    const Exit exit = run_script(R"lua(
+        local f = fs.open("/x", "w")
+        print(f:close(), tostring(f))
+        f:write("late")
+    )lua");
+    EXPECT_EQ(exit.status, ProcessStatus::Failed);
+    EXPECT_EQ(exit.output, "true\tfile (closed)\n");
+    EXPECT_NE(exit.error.find("handle:write: attempt to use a closed file"), std::string::npos) << exit.error;
+}
+
+class FsBadArguments : public testing::TestWithParam<std::pair<const char*, const char*>> {};
+
+TEST_P(FsBadArguments, RaiseNamingTheFunction) {
+    const Exit exit = run_script(GetParam().first);
+    EXPECT_EQ(exit.status, ProcessStatus::Failed);
+    EXPECT_NE(exit.error.find(GetParam().second), std::string::npos) << exit.error;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Calls, FsBadArguments,
+    testing::Values(std::pair{"fs.open()", "bad argument #1 to 'fs.open' (string expected, got no value)"},
+                    std::pair{"fs.open('/x', 'q')", "bad argument #2 to 'fs.open' (invalid mode 'q')"},
+                    std::pair{"fs.open('/x', 'rw')", "bad argument #2 to 'fs.open' (invalid mode 'rw')"},
+                    std::pair{"fs.open('/x', 5)", "bad argument #2 to 'fs.open' (string expected, got number)"},
+                    std::pair{"fs.open({})", "bad argument #1 to 'fs.open' (string expected, got table)"},
+                    std::pair{"fs.list(1)", "bad argument #1 to 'fs.list' (string expected, got number)"},
+                    std::pair{"fs.mkdir()", "bad argument #1 to 'fs.mkdir'"},
+                    std::pair{"fs.remove('/x', 'yes')", "bad argument #2 to 'fs.remove' (boolean expected"},
+                    std::pair{"fs.rename('/x')", "bad argument #2 to 'fs.rename' (string expected"},
+                    std::pair{"fs.copy('/x', nil)", "bad argument #2 to 'fs.copy' (string expected"},
+                    std::pair{"fs.stat(true)", "bad argument #1 to 'fs.stat'"},
+                    std::pair{"fs.exists()", "bad argument #1 to 'fs.exists'"},
+                    std::pair{"os.chdir()", "bad argument #1 to 'os.chdir'"},
+                    std::pair{"local f = fs.open('/x', 'w') f:write({})", "bad argument #1 to 'handle:write'"},
+                    std::pair{"local f = fs.open('/x', 'w+') f:read('x')", "bad argument #1 to 'handle:read'"},
+                    std::pair{"local f = fs.open('/x', 'w+') f:read(-1)", "bad argument #1 to 'handle:read'"},
+                    std::pair{"local f = fs.open('/x', 'w') f.write(1)", "bad argument #1 to 'handle:write'"},
+                    std::pair{"local f = fs.open('/x', 'w') f:seek('far')", "bad argument #1 to 'seek'"}));
+
+TEST(Fs, TheLibraryIsReadOnlyAndTheHandlesMetatableHidden) {
+    EXPECT_EQ(output_of(R"lua(
+        print(pcall(function() fs.open = nil end))
+        local f = fs.open("/x", "w")
+        print(getmetatable(f), pcall(setmetatable, f, {}))
+    )lua").substr(0, 5),
+              "false");
+    EXPECT_EQ(output_of(R"lua(
+        local f = fs.open("/x", "w")
+        print(getmetatable(f))
+    )lua"),
+              "false\n");
+}
+
+TEST(Fs, LuauScriptsHaveItToo) {
+    Harness h;
+    const Pid pid = h.os.spawn_process("local f = fs.open('/l', 'w') f:write('luau') f:close() print(fs.open('/l'):read('a'))",
+                                       "l.luau", Dialect::Luau)
+                        .pid;
+    h.run();
+    EXPECT_EQ(h.exit_of(pid).output, "luau\n");
+}
+
+}  // namespace
+}  // namespace luaos::test
