@@ -2,11 +2,9 @@
 // Where VMs keep their files: a FileStore holds the files of many VMs, each
 // under a stable id, with each VM's boot list (the programs it starts).
 //
-// Two stores come with luaos: in memory (make_memory_store: gone with the
-// host process; the default) and SQLite (open_sqlite_store: one database
-// file for every VM of the host, docs/storage.md). A Cluster given a store
-// (ClusterOptions::store) creates its VMs in it and reopens them from it;
-// a VM without one gets a private in-memory store the first time a script
+// luaos comes with a store in memory (make_memory_store: gone with the host
+// process). An Os is given its store and id with Os::attach_files; a VM
+// without one gets a private in-memory store the first time a script
 // touches a file.
 //
 // The store is a map from (VM, canonical path) to a node: it does not check

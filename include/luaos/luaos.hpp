@@ -5,6 +5,8 @@
 #include "luaos/dialect.hpp"
 #include "luaos/kernel_options.hpp"
 #include "luaos/network.hpp"
+#include "luaos/file_limits.hpp"
+#include "luaos/file_store.hpp"
 #include "luaos/host_functions.hpp"
 #include "luaos/host_value.hpp"
 #include "luaos/observer.hpp"

@@ -45,6 +45,8 @@ struct RawRunOptions {
     std::optional<std::string> tps;
     std::optional<std::string> threads;
     std::optional<std::string> memory_limit;
+    std::optional<std::string> fs_quota;
+    std::optional<std::string> fs_files;
     std::optional<std::string> dialect;
     std::optional<std::string> trace;
     std::optional<std::string> timeline;
@@ -91,6 +93,12 @@ std::size_t parse_memory_limit(const std::string& text) {
                          text + "'");
     }
     return static_cast<std::size_t>(*bytes);
+}
+
+std::uint64_t parse_fs_quota(const std::string& text) {
+    std::optional<std::uint64_t> bytes = parse_size(text);
+    if (!bytes) throw UsageError("--fs-quota expects a size in bytes or with a K, M or G suffix, got '" + text + "'");
+    return *bytes;
 }
 
 // An output file is opened only once the whole command line is valid (by
@@ -141,6 +149,11 @@ RunCommand validate(const RawRunOptions& raw) {
             static_cast<std::uint32_t>(parse_integer("--slice-us", *raw.slice_us, kMinTimeSliceUs, max_slice_us));
     }
     if (raw.memory_limit) command.memory_limit = parse_memory_limit(*raw.memory_limit);
+    if (raw.fs_quota) command.file_limits.total_bytes = parse_fs_quota(*raw.fs_quota);
+    if (raw.fs_files) {
+        command.file_limits.max_nodes =
+            static_cast<std::uint32_t>(parse_integer("--fs-files", *raw.fs_files, 0, std::numeric_limits<std::uint32_t>::max()));
+    }
     if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
     command.threads = raw.threads ? static_cast<unsigned>(parse_integer("--threads", *raw.threads, 1, kMaxThreads))
                                   : default_threads();
@@ -201,6 +214,13 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
                    "Per-VM memory cap: bytes, or with K, M, G (powers of 1024; default " +
                        std::to_string(kDefaultMemoryLimit >> 20) + "M)")
         ->type_name("SIZE");
+    run.add_option("--fs-quota", raw.fs_quota,
+                   "Bytes of files one VM may store: bytes, or with K, M, G (default " +
+                       std::to_string(FileLimits{}.total_bytes >> 10) + "K)")
+        ->type_name("SIZE");
+    run.add_option("--fs-files", raw.fs_files,
+                   "Files and directories one VM may hold (default " + std::to_string(FileLimits{}.max_nodes) + ")")
+        ->type_name("N");
     run.add_option("--dialect", raw.dialect,
                    "Script dialect for files not ending .luau, which are always Luau (default lua)")
         ->type_name("luau|lua");

@@ -21,6 +21,7 @@ struct RunCommand {
     std::optional<std::uint32_t> quantum;
     std::uint32_t time_slice_us = kDefaultTimeSliceUs;
     std::size_t memory_limit = kDefaultMemoryLimit;
+    FileLimits file_limits;  // --fs-quota, --fs-files; the rest at their defaults
     Dialect dialect = Dialect::Lua;  // --dialect: for FILEs not ending .luau
     bool json = false;
     double ticks_per_second = 0;  // 0: unpaced

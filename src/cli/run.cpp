@@ -41,6 +41,7 @@ ClusterOptions cluster_options(const RunCommand& command) {
     }
     options.runtime.time_slice_us = command.time_slice_us;
     options.runtime.memory_limit = command.memory_limit;
+    options.runtime.file_limits = command.file_limits;
     // Plain mode streams output as it is printed; only the JSON report needs
     // each process to keep its own.
     options.kernel.keep_output = command.json;

@@ -135,16 +135,18 @@ void read_all(lua_State* L, FileHandle& handle) {
     handle.position += left;
 }
 
-// Reads one item as the format at `arg` says; false (nothing pushed) at the end of the file.
-bool read_format(lua_State* L, FileHandle& handle, int arg, const char* method) {
+// Reads one item as the format at `arg` says (the script's argument `shown`);
+// false (nothing pushed) at the end of the file.
+bool read_format(lua_State* L, FileHandle& handle, int arg, int shown, const char* method) {
     if (lua_type(L, arg) == LUA_TNUMBER) {
         const lua_Integer count = luaL_checkinteger(L, arg);
-        if (count < 0) luaL_error(L, "bad argument #%d to 'handle:%s' (count must not be negative)", arg, method);
+        if (count < 0) luaL_error(L, "bad argument #%d to 'handle:%s' (count must not be negative)", shown, method);
         return read_count(L, handle, count);
     }
     const char* format = lua_tostring(L, arg);
     if (format == nullptr) {
-        luaL_error(L, "bad argument #%d to 'handle:%s' (format expected, got %s)", arg, method, luaL_typename(L, arg));
+        luaL_error(L, "bad argument #%d to 'handle:%s' (format expected, got %s)", shown, method,
+                   luaL_typename(L, arg));
     }
     if (*format == '*') ++format;  // Lua 5.1's "*l"
     if (format[0] != '\0' && format[1] == '\0') {
@@ -155,7 +157,7 @@ bool read_format(lua_State* L, FileHandle& handle, int arg, const char* method) 
             default: break;
         }
     }
-    return luaL_error(L, "bad argument #%d to 'handle:%s' (invalid format: 'l', 'L', 'a' or a count)", arg, method);
+    return luaL_error(L, "bad argument #%d to 'handle:%s' (invalid format: 'l', 'L', 'a' or a count)", shown, method);
 }
 
 // handle:read(...): formats from `first` on, as file:read reads them.
@@ -170,7 +172,7 @@ int read_formats(lua_State* L, FileHandle& handle, int first, const char* method
     int pushed = 0;
     for (int arg = first; arg <= last; ++arg) {
         ++pushed;
-        if (!read_format(L, handle, arg, method)) {
+        if (!read_format(L, handle, arg, arg - first + 1, method)) {
             luaL_pushfail(L);
             break;
         }

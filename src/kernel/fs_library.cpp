@@ -25,6 +25,7 @@ namespace {
 
 thread_local std::string resolved_scratch;
 thread_local std::vector<std::string> names_scratch;
+thread_local std::string program_scratch;
 
 // Steps of the CPU budget an fs call costs besides its bytes (a store lookup).
 constexpr std::uint64_t kCallCost = 16;
@@ -201,6 +202,33 @@ int os_getcwd(lua_State* L) {
     const std::string_view cwd = process_cwd(caller(L, "os.getcwd"));
     lua_pushlstring(L, cwd.data(), cwd.size());
     return 1;
+}
+
+bool fs_push_program_file(lua_State* L, int name_index) {
+    Process& self = caller(L, "os.spawn");
+    std::size_t len = 0;
+    const char* name = lua_tolstring(L, name_index, &len);
+    const std::string_view wanted(name, len);
+    bool found = false;
+    {  // raises nothing
+        static constexpr std::string_view kSuffixes[] = {"", ".lua", ".luau"};
+        thread_local std::string candidate;
+        const FileLimits& limits = self.os().runtime().options().file_limits;
+        VmFiles& files = os_files(self.os());
+        const bool is_path = wanted.find('/') != std::string_view::npos;
+        for (const std::string_view suffix : kSuffixes) {
+            candidate.assign(wanted).append(suffix);
+            const std::string_view from = is_path ? process_cwd(self) : std::string_view("/bin");
+            if (path_resolve(from, candidate, limits, resolved_scratch) != PathError::None) break;
+            found = files.read(resolved_scratch, program_scratch) == nullptr;
+            if (found || is_path) break;  // a path names one file
+        }
+    }
+    if (!found) return false;
+    charge(L, "os.spawn", program_scratch.size());
+    lua_pushlstring(L, program_scratch.data(), program_scratch.size());
+    lua_pushlstring(L, resolved_scratch.data(), resolved_scratch.size());
+    return true;
 }
 
 namespace {

@@ -20,6 +20,12 @@ void fs_library_install(lua_State* L);
 // os.chdir(path) -> true, or nil and why; os.getcwd() -> path. The process
 // API installs them with the rest of os.
 int os_chdir(lua_State* L);
+
+// Programs are files (os.spawn): finds the file `name` names (the string at
+// `name_index`) — a path when it holds a '/', else NAME, NAME.lua or NAME.luau
+// in /bin — and pushes its contents and its canonical path. Pushes nothing
+// and returns false when there is no such file.
+bool fs_push_program_file(lua_State* L, int name_index);
 int os_getcwd(lua_State* L);
 
 }  // namespace luaos

@@ -196,10 +196,14 @@ ChildOutput check_spawn_output(lua_State* L, int arg, const char* what) {
     return output;
 }
 
+bool is_luau_path(std::string_view path) { return path.ends_with(".luau"); }
+
 // Spawns `code` (or the program) as a child of the caller with the `nargs`
 // strings on top of the stack; pushes the PID, or nil and the compile error
-// (no process is made then).
-int spawn_child(lua_State* L, Process& self, const Program* program, int code_index, int nargs, ChildOutput output) {
+// (no process is made then). Code read from a file has its path at
+// `path_index` (else 0).
+int spawn_child(lua_State* L, Process& self, const Program* program, int code_index, int nargs, ChildOutput output,
+                int path_index = 0) {
     Os& os = self.os();
     const Pid self_pid = self.pid();
     Pid pid = 0;
@@ -225,8 +229,15 @@ int spawn_child(lua_State* L, Process& self, const Program* program, int code_in
         } else {
             std::size_t len = 0;
             const char* code = lua_tolstring(L, code_index, &len);
+            std::string_view name = "spawn_source";
             options.dialect = self.dialect();  // inline code is in the spawner's own dialect
-            result = os.spawn_process({code, len}, "spawn_source", options);
+            if (path_index != 0) {
+                std::size_t name_len = 0;
+                const char* path = lua_tolstring(L, path_index, &name_len);
+                name = {path, name_len};
+                options.dialect = is_luau_path(name) ? Dialect::Luau : Dialect::Lua;
+            }
+            result = os.spawn_process({code, len}, name, options);
         }
         pid = result.pid;
         error_length = result.error.copy(error, sizeof error);
@@ -263,9 +274,15 @@ int os_spawn(lua_State* L) {
         program = found.get();  // the Os keeps it installed for the rest of this call
     }
     if (program == nullptr) {
-        luaL_pushfail(L);
-        lua_pushfstring(L, "no program named '%s'", lua_tostring(L, 1));
-        return 2;
+        if (!fs_push_program_file(L, 1)) {  // 4: its code, 5: its path
+            luaL_pushfail(L);
+            lua_pushfstring(L, "no program named '%s'", lua_tostring(L, 1));
+            return 2;
+        }
+        check_process_limit(L, os, "os.spawn");
+        if (!cpu_budget_charge(L, lua_rawlen(L, 4))) return luaL_error(L, "os.spawn: program too large to compile");
+        const int nargs = push_spawn_args(L, 2, os.runtime().options().process_limits);
+        return spawn_child(L, self, nullptr, 4, nargs, output, 5);
     }
     check_process_limit(L, os, "os.spawn");
     if (!cpu_budget_charge(L, program->code.size())) return luaL_error(L, "os.spawn: program too large to compile");

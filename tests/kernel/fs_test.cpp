@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/chunk_cache.hpp"
 #include "support/harness.hpp"
 
 namespace luaos::test {
@@ -222,6 +223,69 @@ TEST(Fs, LuauScriptsHaveItToo) {
                         .pid;
     h.run();
     EXPECT_EQ(h.exit_of(pid).output, "luau\n");
+}
+
+}  // namespace
+}  // namespace luaos::test
+
+namespace luaos::test {
+namespace {
+
+// Writes `code` into the VM's file `path` as a host would (parents first).
+void install_file(Os& os, const std::string& path, std::string_view code) {
+    FileStore& store = os.file_store();
+    for (std::size_t slash = path.find('/', 1); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+        store.put(os.stored_id(), path.substr(0, slash), NodeKind::Directory, "", 0);
+    }
+    store.put(os.stored_id(), path, NodeKind::File, code, 0);
+}
+
+TEST(Fs, ProgramsAreFiles) {
+    Harness h;
+    install_file(h.os, "/bin/hello.lua", "print('hello', ...)");
+    install_file(h.os, "/bin/typed.luau", "local n: number = 2 print(`typed {n}`)");
+    install_file(h.os, "/home/tool", "print('tool', arg[0])");
+    const Pid pid = h.spawn(R"lua(
+        os.wait(os.spawn("hello", {"a", 1}))
+        os.wait(os.spawn("typed"))
+        os.wait(os.spawn("/bin/hello.lua", {"by path"}))
+        os.chdir("/home")
+        os.wait(os.spawn("./tool"))
+        print(os.spawn("tool"))
+        print(os.spawn("/bin/hello"))
+        print(os.spawn("/home"))
+        local f = fs.open("/home/broken.lua", "w") f:write("this is not lua") f:close()
+        print(os.spawn("./broken.lua"))
+    )lua");
+    h.run();
+    const std::string output = h.exit_of(pid).output;
+    EXPECT_EQ(output.substr(0, output.find("nil\t")), "");
+    EXPECT_EQ(h.exit_of(pid).status, ProcessStatus::Finished) << h.exit_of(pid).error;
+    std::string children;
+    for (const Exit& exit : h.recorder.exits()) {
+        if (exit.pid != pid) children += exit.output;
+    }
+    EXPECT_EQ(children, "hello\ta\t1\ntyped 2\nhello\tby path\ntool\t/home/tool\n");
+    EXPECT_NE(output.find("nil\tno program named 'tool'\nnil\tno program named '/bin/hello'\n"
+                          "nil\tno program named '/home'\nnil\t/home/broken.lua:1:"),
+              std::string::npos)
+        << output;
+}
+
+TEST(Fs, OneFileRunByManyVmsIsCompiledOnce) {
+    Runtime runtime;
+    auto store = make_memory_store();
+    std::vector<std::unique_ptr<Os>> vms;
+    for (int i = 0; i < 20; ++i) {
+        vms.push_back(std::make_unique<Os>(runtime));
+        vms.back()->attach_files(store, store->create_vm({}));
+        install_file(*vms.back(), "/bin/shell.lua", "os.sleep(2)");
+        vms.back()->spawn_process("os.spawn('shell') os.sleep(5)", "boot.lua");
+    }
+    for (int tick = 0; tick < 2; ++tick) {
+        for (auto& os : vms) os->tick();
+    }
+    EXPECT_EQ(runtime.chunks().size(), 2u) << "boot.lua and /bin/shell.lua, each compiled once";
 }
 
 }  // namespace
