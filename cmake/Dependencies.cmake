@@ -10,6 +10,12 @@ if(NOT LUA_FOUND)
   message(FATAL_ERROR "Lua 5.4 not found: install Debian's 'liblua5.4-dev' package (or run scripts/install-deps build)")
 endif()
 
+# SQLite 3, for the SQLite store (src/store/sqlite_store.cpp): CMake's own FindSQLite3.
+find_package(SQLite3 QUIET)
+if(NOT SQLite3_FOUND)
+  message(FATAL_ERROR "SQLite 3 not found: install Debian's 'libsqlite3-dev' package (or run scripts/install-deps)")
+endif()
+
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
 

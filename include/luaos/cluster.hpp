@@ -53,6 +53,10 @@ struct ClusterOptions {
     std::size_t memory_cap = 0;
     // The network between the VMs: its limits (docs/security.md).
     NetworkOptions network{};
+    // Where stored VMs keep their files (create_stored_vm, open_stored_vm);
+    // it is committed after every tick. Null: VMs' files live in memory, a
+    // private store each (luaos/file_store.hpp).
+    std::shared_ptr<FileStore> store = nullptr;
 };
 
 struct RunOptions {
@@ -109,8 +113,18 @@ public:
     // Host functions for every VM, now and later (luaos/host_functions.hpp);
     // std::invalid_argument if scripts already have the library's name.
     void add_host_library(HostLibrary library);
+    // A new VM kept in the store (ClusterOptions::store) with `boot` as its
+    // boot list, not yet booted: write its files, then Os::boot().
+    // Throws StoreError without a store.
+    VirtualMachine& create_stored_vm(const std::vector<BootEntry>& boot);
+    // A VM of the store, with its files as the last commit left them, not yet
+    // booted (Os::boot). Throws StoreError when the store has no such VM.
+    VirtualMachine& open_stored_vm(StoredVmId id);
+    const std::shared_ptr<FileStore>& store() const { return options_.store; }
     // Every VM's Os ticks once (shards in parallel); finished VMs are removed;
-    // then the network delivers what the VMs sent (luaos/network.hpp).
+    // then the network delivers what the VMs sent (luaos/network.hpp), and the
+    // store, if any, commits the tick's writes (it throws StoreError when it
+    // cannot: docs/storage.md).
     void tick();
     // The same, but no VM starts its turn after `deadline`: those left go
     // first in the next tick, so that a VM's turn is never lost, only

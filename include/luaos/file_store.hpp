@@ -2,10 +2,12 @@
 // Where VMs keep their files: a FileStore holds the files of many VMs, each
 // under a stable id, with each VM's boot list (the programs it starts).
 //
-// luaos comes with a store in memory (make_memory_store: gone with the host
-// process). An Os is given its store and id with Os::attach_files; a VM
-// without one gets a private in-memory store the first time a script
-// touches a file.
+// Two stores come with luaos: in memory (make_memory_store: gone with the
+// host process) and SQLite (open_sqlite_store: one database file for every
+// VM of the host, docs/storage.md). A Cluster given a store
+// (ClusterOptions::store) creates stored VMs in it and opens them again; an
+// Os is given its store and id with Os::attach_files; a VM without one gets
+// a private in-memory store the first time a script touches a file.
 //
 // The store is a map from (VM, canonical path) to a node: it does not check
 // the tree's shape nor any limit. Scripts reach it through the kernel's fs
@@ -106,5 +108,16 @@ public:
 
 // A store in the host's memory: fast, and gone with the process.
 std::shared_ptr<FileStore> make_memory_store();
+
+struct SqliteStoreOptions {
+    // Bytes the database file may grow to; 0: as much as the disk holds.
+    // Past it, writes answer StoreWrite::Full.
+    std::uint64_t max_bytes = 0;
+};
+
+// The SQLite store in the database file `path`, created if missing
+// (docs/storage.md). Throws StoreError when the file cannot be opened or is
+// not a luaos store.
+std::shared_ptr<FileStore> open_sqlite_store(const std::string& path, const SqliteStoreOptions& options = {});
 
 }  // namespace luaos

@@ -166,6 +166,16 @@ public:
     // store if there is none yet).
     FileStore& file_store();
     StoredVmId stored_id();
+    // Writes a whole file of the VM as the host: `path` absolute, missing
+    // parents made, the VM's file limits applied. Empty when written, else
+    // the reason, as a script would read it ("quota full", ...).
+    std::string write_file(std::string_view path, std::string_view contents);
+    // Spawns the VM's file `path` (absolute) as a process; a file ending
+    // .luau is Luau. Pid 0 and "no such file: PATH" when there is none.
+    SpawnResult spawn_file(std::string_view path, const SpawnOptions& options = {});
+    // Spawns the programs of its boot list (FileStore::boot_list), in order,
+    // each with its arguments: one result each (docs/storage.md).
+    std::vector<SpawnResult> boot();
 
     // For a cluster that skips VMs with nothing to do. Contract: tick() may be
     // left out while !has_runnable() and ticks() + 1 < next_wake_tick(), provided

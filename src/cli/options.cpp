@@ -51,6 +51,7 @@ struct RawRunOptions {
     std::optional<std::string> trace;
     std::optional<std::string> timeline;
     std::vector<std::string> programs;
+    std::optional<std::string> store;
     bool json = false;
     bool top = false;
     bool connect_stdin = false;
@@ -172,6 +173,10 @@ RunCommand validate(const RawRunOptions& raw) {
     }
     command.top = raw.top;
     command.programs = parse_programs(raw.programs);
+    if (raw.store) command.store = parse_output_path("--store", *raw.store);
+    if (raw.files.empty() && !command.store) {
+        throw UsageError("FILE is required (or --store FILE alone, to boot the VMs stored there again)");
+    }
     command.files = raw.files;
     command.connect_stdin = raw.connect_stdin;
     return command;
@@ -239,7 +244,8 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
         ->type_name("N");
     run.add_option("--program", raw.programs,
                    "Install FILE on every VM as the program NAME, for os.spawn (repeatable)")
-        ->type_name("NAME=FILE");
+        ->type_name("NAME=FILE")
+        ->allow_extra_args(false);  // one NAME=FILE per --program: the FILEs follow
     run.add_option("--timeline", raw.timeline,
                    "Draw who ran when as an SVG picture (at most " + std::to_string(TimelineSvg::kDefaultMaxColumns) +
                        " columns of ticks and the " + std::to_string(TimelineSvg::kDefaultMaxRows) +
@@ -249,8 +255,11 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
     run.add_flag("--stdin", raw.connect_stdin,
                  "Connect this terminal's stdin to PID 1 of the first VM, line by line (without it every FILE's "
                  "process has its stdin at end of file)");
+    run.add_option("--store", raw.store,
+                   "Keep the VMs and their files in this SQLite database: with FILEs, new VMs are created there, "
+                   "each booting copies of the FILEs (/boot/NAME); without, every VM stored there boots again")
+        ->type_name("FILE");
     run.add_option("FILE", raw.files, "Lua or Luau scripts, one process each, spawned in order (PIDs 1, 2, ...)")
-        ->required()
         ->type_name("FILE");
     run.set_version_flag("--version", version_text(), "Print the version and exit");
     run.footer(kRunFooter);

@@ -32,6 +32,9 @@ struct RunCommand {
     bool top = false;                     // --top: the busiest processes, on stderr
     // --program NAME=FILE, in order: installed on every VM for os.spawn.
     std::vector<std::pair<std::string, std::string>> programs;
+    // --store FILE: the VMs are kept in this SQLite store; without FILEs,
+    // every VM stored there boots again.
+    std::optional<std::string> store;
     std::vector<std::string> files;
     // After `--`: every FILE's process gets them as `...` and `arg`.
     std::vector<std::string> args;

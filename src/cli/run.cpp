@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -21,6 +22,7 @@
 #include "cli/timeline_svg.hpp"
 #include "cli/top_view.hpp"
 #include "cli/trace_writer.hpp"
+#include "store/path.hpp"
 #include "luaos/cluster.hpp"
 #include "luaos/os.hpp"
 
@@ -41,13 +43,17 @@ ClusterOptions cluster_options(const RunCommand& command) {
     }
     options.runtime.time_slice_us = command.time_slice_us;
     options.runtime.memory_limit = command.memory_limit;
-    options.runtime.file_limits = command.file_limits;
+    options.kernel.file_limits = command.file_limits;
     // Plain mode streams output as it is printed; only the JSON report needs
     // each process to keep its own.
     options.kernel.keep_output = command.json;
-    // A shard without a VM would only cost a Lua state and an idle thread.
-    options.threads = static_cast<unsigned>(std::min<std::uint64_t>(command.threads, command.vms));
+    // A shard without a VM would only cost a Lua state and an idle thread
+    // (a store being reopened holds as many VMs as it holds).
+    const bool reopening = command.store && command.files.empty();
+    options.threads =
+        reopening ? command.threads : static_cast<unsigned>(std::min<std::uint64_t>(command.threads, command.vms));
     options.shard_vms = command.shard_vms;
+    if (command.store) options.store = open_sqlite_store(*command.store);
     return options;
 }
 
@@ -156,34 +162,110 @@ Dialect dialect_of(const RunCommand& command, const Script& script) {
     return luau_file ? Dialect::Luau : command.dialect;
 }
 
+// Where a script is kept in a stored VM: /boot/ and its file name, made a
+// valid name (docs/storage.md), with .luau added when --dialect makes it Luau.
+std::string boot_path(const RunCommand& command, const Script& script) {
+    const std::string_view suffix =
+        dialect_of(command, script) == Dialect::Luau && !script.path.ends_with(".luau") ? ".luau" : "";
+    std::string name = std::filesystem::path(script.path).filename().string();
+    for (char& c : name) {
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E || c == '\\') c = '_';
+    }
+    if (name.empty() || name == "." || name == "..") name = "script";
+    name.resize(std::min(name.size(), kMaxNameBytes - suffix.size()));
+    return "/boot/" + name + std::string(suffix);
+}
+
+// VM i (from 0) gets the address 10.0.0.1 + i, counting on through
+// 10.0.0.0/8; past 10.255.255.254 VMs get none.
+void give_address(Cluster& cluster, VirtualMachine& vm, std::uint64_t i) {
+    constexpr NetAddress kFirstAddress = 0x0A000001;  // 10.0.0.1
+    constexpr std::uint64_t kAddresses = 0x00FFFFFE;  // to 10.255.255.254
+    if (i < kAddresses) cluster.network().set_addresses(vm, {kFirstAddress + static_cast<NetAddress>(i)});
+}
+
+// A process's stdin is at end of file, but for the one --stdin connects (the
+// first process of the first VM).
+void give_stdin(const RunControl& control, VirtualMachine& vm, Pid pid, bool first) {
+    if (control.stdin_link != nullptr && first) {
+        control.stdin_link->connect(vm.os(), pid, vm.serial());
+    } else {
+        vm.os().close_stdin(pid);
+    }
+}
+
+// The boot list of new stored VMs: every script under /boot/, with the
+// arguments after `--`.
+std::vector<BootEntry> boot_list_of(const RunCommand& command, const std::vector<Script>& scripts) {
+    std::vector<BootEntry> boot;
+    for (const Script& script : scripts) {
+        std::string path = boot_path(command, script);
+        for (int copy = 2; std::any_of(boot.begin(), boot.end(), [&](const BootEntry& e) { return e.path == path; });
+             ++copy) {
+            path = boot_path(command, script) + "." + std::to_string(copy);
+        }
+        boot.push_back({std::move(path), command.args});
+    }
+    return boot;
+}
+
+// With --store: `command.vms` new stored VMs, each holding every script as a
+// file of its own and booting them in order; without scripts, every VM of
+// the store, booted again (docs/storage.md). Addresses and stdin as for
+// spawn_vms, in the order the VMs are booted.
+template <typename OnVm>
+void open_stored_vms(Cluster& cluster, const RunCommand& command, const std::vector<Script>& scripts,
+                     const Programs& programs, const RunControl& control, OnVm on_vm) {
+    std::vector<VirtualMachine*> vms;
+    if (scripts.empty()) {
+        for (const StoredVmId id : cluster.store()->vms()) vms.push_back(&cluster.open_stored_vm(id));
+        if (vms.empty()) throw StoreError("store " + *command.store + " holds no VMs: give FILEs to create some");
+    } else {
+        const std::vector<BootEntry> boot = boot_list_of(command, scripts);
+        for (std::uint64_t i = 0; i < command.vms; ++i) {
+            VirtualMachine& vm = cluster.create_stored_vm(boot);
+            for (std::size_t s = 0; s < scripts.size(); ++s) {
+                const std::string why = vm.os().write_file(boot[s].path, scripts[s].code);
+                if (!why.empty()) throw StoreError("cannot keep " + scripts[s].path + " in the store: " + why);
+            }
+            vms.push_back(&vm);
+        }
+    }
+    for (std::size_t i = 0; i < vms.size(); ++i) {
+        VirtualMachine& vm = *vms[i];
+        give_address(cluster, vm, i);
+        on_vm(vm);
+        for (const auto& program : programs) vm.os().install_program(program);
+        bool first = i == 0;
+        for (const SpawnResult& spawned : vm.os().boot()) {
+            if (spawned.pid == 0) continue;
+            give_stdin(control, vm, spawned.pid, first);
+            first = false;
+        }
+    }
+}
+
 // Creates `command.vms` VMs, each with every --program installed (shared, not
 // copied), spawning every script in order (PIDs 1, 2, ...) with the arguments
 // after `--`. A script that does not compile still becomes a process: it fails
 // at the first tick and is reported like any other. Each process's stdin is
 // at end of file, but for the one --stdin connects (PID 1 of the first VM).
-// VM i (from 0) gets the address 10.0.0.1 + i, counting on through
-// 10.0.0.0/8; past 10.255.255.254 VMs get none.
 template <typename OnVm>
 void spawn_vms(Cluster& cluster, const RunCommand& command, const std::vector<Script>& scripts,
                const Programs& programs, const RunControl& control, OnVm on_vm) {
-    constexpr NetAddress kFirstAddress = 0x0A000001;  // 10.0.0.1
-    constexpr std::uint64_t kAddresses = 0x00FFFFFE;  // to 10.255.255.254
+    if (cluster.store()) return open_stored_vms(cluster, command, scripts, programs, control, on_vm);
     SpawnOptions options;
     options.args = command.args;
     options.set_arg = true;
     for (std::uint64_t i = 0; i < command.vms; ++i) {
         VirtualMachine& vm = cluster.create_vm();
-        if (i < kAddresses) cluster.network().set_addresses(vm, {kFirstAddress + static_cast<NetAddress>(i)});
+        give_address(cluster, vm, i);
         on_vm(vm);
         for (const auto& program : programs) vm.os().install_program(program);
         for (std::size_t s = 0; s < scripts.size(); ++s) {
             options.dialect = dialect_of(command, scripts[s]);
             const Pid pid = vm.os().spawn_process(scripts[s].code, scripts[s].path, options).pid;
-            if (control.stdin_link != nullptr && i == 0 && s == 0) {
-                control.stdin_link->connect(vm.os(), pid, vm.serial());
-            } else {
-                vm.os().close_stdin(pid);
-            }
+            give_stdin(control, vm, pid, i == 0 && s == 0);
         }
     }
 }
@@ -197,8 +279,10 @@ void feed_stdin(const RunControl& control, Cluster& cluster) {
     if (control.stdin_link != nullptr) control.stdin_link->after_tick(cluster);
 }
 
+// `running` is set once the VMs are made and the game loop starts: a store
+// that fails before is bad usage, after it a failed run (run_command).
 int run_with_json_report(const RunCommand& command, const std::vector<Script>& scripts, const Programs& programs,
-                         Observability& extras, const RunControl& control) {
+                         Observability& extras, const RunControl& control, bool& running) {
     const auto setup_start = Clock::now();
     // Declared before the cluster, so that they outlive it.
     ProcessRecords records;
@@ -220,6 +304,7 @@ int run_with_json_report(const RunCommand& command, const std::vector<Script>& s
         extras.after_tick(cluster.ticks());
         feed_stdin(control, cluster);
     };
+    running = true;
     times.run = cluster.run(options);
     records.finish(cluster);
     times.tick_stats = records.tick_summary();
@@ -235,8 +320,8 @@ int run_with_json_report(const RunCommand& command, const std::vector<Script>& s
 }
 
 int run_with_plain_output(const RunCommand& command, const std::vector<Script>& scripts, const Programs& programs,
-                          Observability& extras, const RunControl& control) {
-    OrderedOutput output(std::cout, std::cerr, command.vms > 1);
+                          Observability& extras, const RunControl& control, bool& running) {
+    OrderedOutput output(std::cout, std::cerr, command.vms > 1 || command.store.has_value());
     FanOut fan_out;
     Cluster cluster(cluster_options(command));
     fan_out.add(&output);
@@ -251,6 +336,7 @@ int run_with_plain_output(const RunCommand& command, const std::vector<Script>& 
         extras.after_tick(cluster.ticks());
         feed_stdin(control, cluster);
     };
+    running = true;
     RunStats stats = cluster.run(options);
     const int signal = control.signals.received();
     if (signal != 0) extras.note_other_output();  // the signal's own line on stderr
@@ -276,8 +362,15 @@ int run_command(const RunCommand& command, const std::vector<Script>& scripts, c
     const RunControl control{signals, stdin_link ? &*stdin_link : nullptr};
     Observability extras;
     if (!extras.open(command, std::cerr)) return kExitUsage;
-    return command.json ? run_with_json_report(command, scripts, programs, extras, control)
-                        : run_with_plain_output(command, scripts, programs, extras, control);
+    bool running = false;
+    try {
+        return command.json ? run_with_json_report(command, scripts, programs, extras, control, running)
+                            : run_with_plain_output(command, scripts, programs, extras, control, running);
+    } catch (const StoreError& error) {
+        // What was committed before stays in the store (docs/storage.md).
+        std::cerr << "luaos: " << error.what() << '\n';
+        return running ? kExitFailure : kExitUsage;
+    }
 }
 
 }  // namespace luaos::cli

@@ -88,6 +88,22 @@ void Cluster::add_host_library(HostLibrary library) {
     for (auto& group : groups_) group->add_host_library(shared);
 }
 
+VirtualMachine& Cluster::create_stored_vm(const std::vector<BootEntry>& boot) {
+    if (!options_.store) throw StoreError("the cluster has no store (ClusterOptions::store)");
+    const StoredVmId id = options_.store->create_vm(boot);
+    VirtualMachine& vm = create_vm();
+    vm.os().attach_files(options_.store, id);
+    return vm;
+}
+
+VirtualMachine& Cluster::open_stored_vm(StoredVmId id) {
+    if (!options_.store) throw StoreError("the cluster has no store (ClusterOptions::store)");
+    if (!options_.store->boot_list(id)) throw StoreError("the store holds no VM " + std::to_string(id));
+    VirtualMachine& vm = create_vm();
+    vm.os().attach_files(options_.store, id);
+    return vm;
+}
+
 void Cluster::tick() { tick(std::chrono::steady_clock::time_point::max()); }
 
 void Cluster::tick(std::chrono::steady_clock::time_point deadline) {
@@ -98,6 +114,8 @@ void Cluster::tick(std::chrono::steady_clock::time_point deadline) {
     ticking_ = false;
     ++ticks_;
     merge_tick_stats(std::chrono::steady_clock::now() - start);
+    // With every worker idle: the tick's writes, durable together.
+    if (options_.store) options_.store->commit();
 }
 
 void Cluster::tick_shards(std::chrono::steady_clock::time_point deadline) {

@@ -1,5 +1,4 @@
-// The store's contract (luaos/file_store.hpp), on the in-memory store, and
-// the tree's rules over it (store/vm_files.hpp).
+// The tree's rules over a store (store/vm_files.hpp).
 
 #include <gtest/gtest.h>
 
@@ -10,46 +9,6 @@ namespace luaos {
 namespace {
 
 using namespace fs_reason;
-
-TEST(MemoryStore, KeepsEachVmsNodesApart) {
-    auto store = make_memory_store();
-    const StoredVmId a = store->create_vm({{"/boot.lua", {"x"}}});
-    const StoredVmId b = store->create_vm({});
-    ASSERT_NE(a, b);
-    EXPECT_EQ(store->put(a, "/f", NodeKind::File, "abc", 3), StoreWrite::Ok);
-    std::string data;
-    EXPECT_TRUE(store->read(a, "/f", data));
-    EXPECT_EQ(data, "abc");
-    EXPECT_FALSE(store->read(b, "/f", data));
-    EXPECT_EQ(store->usage(a).bytes, 3u);
-    EXPECT_EQ(store->usage(b).nodes, 0u);
-    EXPECT_EQ(store->vms(), (std::vector<StoredVmId>{a, b}));
-    EXPECT_EQ(store->boot_list(a)->front().args, std::vector<std::string>{"x"});
-    EXPECT_TRUE(store->delete_vm(a));
-    EXPECT_FALSE(store->delete_vm(a));
-    EXPECT_FALSE(store->stat(a, "/f"));
-    EXPECT_FALSE(store->boot_list(a));
-}
-
-TEST(MemoryStore, ListsDirectChildrenSortedAndMovesTrees) {
-    auto store = make_memory_store();
-    for (const char* dir : {"/a", "/a/b", "/a-x"}) store->put(1, dir, NodeKind::Directory, "", 0);
-    for (const char* file : {"/a/z", "/a/b c", "/a/b/deep", "/a0"}) store->put(1, file, NodeKind::File, "12", 0);
-    std::vector<std::string> names;
-    store->list(1, "/a", names);
-    EXPECT_EQ(names, (std::vector<std::string>{"b", "b c", "z"}));
-    store->list(1, "/", names);
-    EXPECT_EQ(names, (std::vector<std::string>{"a", "a-x", "a0"}));
-    EXPECT_EQ(store->usage_under(1, "/a").nodes, 4u);
-    EXPECT_EQ(store->move_tree(1, "/a", "/m"), StoreWrite::Ok);
-    EXPECT_TRUE(store->stat(1, "/m/b/deep"));
-    EXPECT_FALSE(store->stat(1, "/a/b/deep"));
-    EXPECT_TRUE(store->stat(1, "/a-x"));
-    EXPECT_EQ(store->usage(1).nodes, 7u);
-    EXPECT_EQ(store->erase_tree(1, "/m"), StoreWrite::Ok);
-    EXPECT_EQ(store->usage(1).nodes, 2u);
-    EXPECT_EQ(store->usage(1).bytes, 2u);
-}
 
 class VmFilesTest : public testing::Test {
 protected:

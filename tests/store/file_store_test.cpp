@@ -1,0 +1,155 @@
+// The store's contract (luaos/file_store.hpp), on both stores: in memory and
+// SQLite. And what only the SQLite store has: a file that outlives the host,
+// commits, and its errors.
+
+#include <sqlite3.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <unistd.h>
+
+#include "luaos/file_store.hpp"
+
+namespace luaos {
+namespace {
+
+std::string scratch_path(const std::string& name) {
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("luaos_store_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / name).string();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    return path;
+}
+
+struct StoreKind {
+    const char* name;
+    std::function<std::shared_ptr<FileStore>()> open;
+};
+
+class FileStoreContract : public testing::TestWithParam<StoreKind> {
+protected:
+    std::shared_ptr<FileStore> store = GetParam().open();
+};
+
+TEST_P(FileStoreContract, KeepsEachVmsNodesApart) {
+    const StoredVmId a = store->create_vm({{"/boot.lua", {"x", std::string("\0:5", 3)}}});
+    const StoredVmId b = store->create_vm({});
+    ASSERT_NE(a, b);
+    EXPECT_EQ(store->put(a, "/f", NodeKind::File, "abc", 3), StoreWrite::Ok);
+    std::string data;
+    EXPECT_TRUE(store->read(a, "/f", data));
+    EXPECT_EQ(data, "abc");
+    EXPECT_FALSE(store->read(b, "/f", data));
+    EXPECT_EQ(store->stat(a, "/f")->size, 3u);
+    EXPECT_EQ(store->stat(a, "/f")->modified, 3u);
+    EXPECT_EQ(store->usage(a).bytes, 3u);
+    EXPECT_EQ(store->usage(b).nodes, 0u);
+    EXPECT_EQ(store->vms(), (std::vector<StoredVmId>{a, b}));
+    const std::vector<BootEntry> boot{{"/boot.lua", {"x", std::string("\0:5", 3)}}};
+    EXPECT_EQ(store->boot_list(a), boot);
+    EXPECT_EQ(store->set_boot_list(b, boot), StoreWrite::Ok);
+    EXPECT_EQ(store->boot_list(b), boot);
+    EXPECT_TRUE(store->delete_vm(a));
+    EXPECT_FALSE(store->delete_vm(a));
+    EXPECT_FALSE(store->stat(a, "/f"));
+    EXPECT_FALSE(store->boot_list(a));
+    EXPECT_EQ(store->vms(), (std::vector<StoredVmId>{b}));
+}
+
+TEST_P(FileStoreContract, ListsDirectChildrenSortedAndMovesTrees) {
+    for (const char* dir : {"/a", "/a/b", "/a-x"}) store->put(1, dir, NodeKind::Directory, "", 0);
+    for (const char* file : {"/a/z", "/a/b c", "/a/b/deep", "/a0"}) store->put(1, file, NodeKind::File, "12", 0);
+    std::vector<std::string> names;
+    store->list(1, "/a", names);
+    EXPECT_EQ(names, (std::vector<std::string>{"b", "b c", "z"}));
+    store->list(1, "/", names);
+    EXPECT_EQ(names, (std::vector<std::string>{"a", "a-x", "a0"}));
+    EXPECT_EQ(store->usage_under(1, "/a").nodes, 4u);
+    EXPECT_EQ(store->usage(1).nodes, 7u);
+    EXPECT_EQ(store->move_tree(1, "/a", "/m"), StoreWrite::Ok);
+    EXPECT_TRUE(store->stat(1, "/m/b/deep"));
+    EXPECT_FALSE(store->stat(1, "/a/b/deep"));
+    EXPECT_TRUE(store->stat(1, "/a-x"));
+    EXPECT_EQ(store->usage(1).nodes, 7u);
+    EXPECT_EQ(store->put(1, "/m/z", NodeKind::File, "12345", 0), StoreWrite::Ok);
+    EXPECT_EQ(store->usage(1).bytes, 11u);
+    EXPECT_EQ(store->erase_tree(1, "/m"), StoreWrite::Ok);
+    EXPECT_EQ(store->usage(1).nodes, 2u);
+    EXPECT_EQ(store->usage(1).bytes, 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, FileStoreContract,
+                         testing::Values(StoreKind{"memory", [] { return make_memory_store(); }},
+                                         StoreKind{"sqlite",
+                                                   [] { return open_sqlite_store(scratch_path("contract.db")); }}),
+                         [](const testing::TestParamInfo<StoreKind>& kind) { return std::string(kind.param.name); });
+
+TEST(SqliteStore, CommittedWritesOutliveTheStoreAndUncommittedOnesDoNot) {
+    const std::string path = scratch_path("outlive.db");
+    StoredVmId vm = 0;
+    {
+        auto store = open_sqlite_store(path);
+        vm = store->create_vm({{"/boot/a.lua", {}}});
+        store->put(vm, "/kept", NodeKind::File, "committed", 1);
+        store->commit();
+        store->put(vm, "/kept", NodeKind::File, "changed at the end", 2);
+        // Dropping a store commits what it holds, as a host's orderly end does.
+    }
+    auto store = open_sqlite_store(path);
+    std::string data;
+    EXPECT_TRUE(store->read(vm, "/kept", data));
+    EXPECT_EQ(data, "changed at the end");
+    EXPECT_EQ(store->vms(), std::vector<StoredVmId>{vm});
+    EXPECT_EQ(store->usage(vm).bytes, data.size());
+}
+
+TEST(SqliteStore, AFullStoreRefusesTheWriteAndKeepsWhatWasCommitted) {
+    const std::string path = scratch_path("full.db");
+    auto store = open_sqlite_store(path, {.max_bytes = 256 << 10});
+    const StoredVmId vm = store->create_vm({});
+    store->put(vm, "/first", NodeKind::File, "kept", 1);
+    store->commit();
+    const std::string chunk(16 << 10, 'x');
+    StoreWrite write = StoreWrite::Ok;
+    int written = 0;
+    for (; written < 1000 && write == StoreWrite::Ok; ++written) {
+        write = store->put(vm, "/big" + std::to_string(written), NodeKind::File, chunk, 2);
+    }
+    EXPECT_EQ(write, StoreWrite::Full);
+    EXPECT_STREQ(store_write_text(write), "store full");
+    try {
+        store->commit();
+    } catch (const StoreError& error) {
+        EXPECT_NE(std::string(error.what()).find(path), std::string::npos) << error.what();
+    }
+    std::string data;
+    EXPECT_TRUE(store->read(vm, "/first", data));
+    EXPECT_EQ(data, "kept");
+}
+
+TEST(SqliteStore, ACorruptOrForeignFileIsAClearErrorAtOpen) {
+    const std::string garbage = scratch_path("garbage.db");
+    std::ofstream(garbage) << std::string(8192, 'G');
+    try {
+        open_sqlite_store(garbage);
+        ADD_FAILURE() << "a file of garbage opened as a store";
+    } catch (const StoreError& error) {
+        EXPECT_NE(std::string(error.what()).find("store " + garbage + ": not a usable luaos store"), std::string::npos)
+            << error.what();
+    }
+    const std::string other = scratch_path("other_version.db");
+    sqlite3* db = nullptr;
+    sqlite3_open(other.c_str(), &db);
+    sqlite3_exec(db, "CREATE TABLE luaos_store(version INTEGER NOT NULL); INSERT INTO luaos_store VALUES (99)", nullptr,
+                 nullptr, nullptr);
+    sqlite3_close(db);
+    EXPECT_THROW(open_sqlite_store(other), StoreError);
+    EXPECT_THROW(open_sqlite_store("/nonexistent-dir/world.db"), StoreError);
+}
+
+}  // namespace
+}  // namespace luaos
