@@ -24,17 +24,18 @@
 
 namespace luaos {
 
+// Each reason is one array, so that every file compares the same address.
 namespace fs_reason {
-inline constexpr const char* kNoSuchFile = "no such file or directory";
-inline constexpr const char* kNotADirectory = "not a directory";
-inline constexpr const char* kIsADirectory = "is a directory";
-inline constexpr const char* kExists = "file exists";
-inline constexpr const char* kNotEmpty = "directory not empty";
-inline constexpr const char* kQuotaFull = "quota full";
-inline constexpr const char* kTooManyFiles = "too many files";
-inline constexpr const char* kFileTooLarge = "file too large";
-inline constexpr const char* kIntoItself = "cannot move or copy a directory into itself";
-inline constexpr const char* kRoot = "the root directory cannot be removed or moved";
+inline constexpr char kNoSuchFile[] = "no such file or directory";
+inline constexpr char kNotADirectory[] = "not a directory";
+inline constexpr char kIsADirectory[] = "is a directory";
+inline constexpr char kExists[] = "file exists";
+inline constexpr char kNotEmpty[] = "directory not empty";
+inline constexpr char kQuotaFull[] = "quota full";
+inline constexpr char kTooManyFiles[] = "too many files";
+inline constexpr char kFileTooLarge[] = "file too large";
+inline constexpr char kIntoItself[] = "cannot move or copy a directory into itself";
+inline constexpr char kRoot[] = "the root directory cannot be removed or moved";
 }  // namespace fs_reason
 
 class VmFiles {
