@@ -1,0 +1,206 @@
+// What files cost (docs/storage.md), as ratios measured in one run:
+//   1. writing and reading small files through scripts, on the SQLite store,
+//      against the same rows written and read directly with SQLite from C++;
+//   2. the per-tick commit with many VMs each writing a little: a tick on
+//      the SQLite store against the same tick on the in-memory store;
+//   3. the resident cost of an idle VM holding a few files, against an idle
+//      VM without files (the density goal: 1,000,000 idle VMs under 1.5 GB).
+// Each measurement runs in its own child process (support/isolated.hpp).
+//
+// usage: luaos_bench_store [files] [commit_vms] [idle_vms]
+//   (defaults 1,000,000 files, 100,000 VMs, 100,000 VMs)
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "support/isolated.hpp"
+#include "support/measure.hpp"
+
+using namespace luaos;
+using namespace luaos::bench;
+
+namespace {
+
+constexpr int kFilesPerVm = 10;
+constexpr int kFileBytes = 100;
+
+std::string scratch(const std::string& name) {
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("luaos_store_bench_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / name).string();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    return path;
+}
+
+// A script that writes its VM's kFilesPerVm files, or reads them back.
+std::string files_script(bool write) {
+    return std::string("local body = string.rep('x', ") + std::to_string(kFileBytes) +
+           ")\n"
+           "for i = 1, " +
+           std::to_string(kFilesPerVm) + " do\n" +
+           (write ? "  local f = fs.open('/f' .. i, 'w') f:write(body) f:close()\n"
+                  : "  local f = fs.open('/f' .. i) local data = f:read('a') f:close()\n"
+                    "  assert(#data == #body)\n") +
+           "end\n";
+}
+
+struct FileTimes {
+    double write_ms = 0;
+    double read_ms = 0;
+};
+
+// `files` files through scripts: files / kFilesPerVm stored VMs, each with a
+// process that writes them (all in the first tick, committed after it), then
+// the same VMs reopened by a second cluster reading them back.
+FileTimes through_scripts(std::uint64_t files) {
+    const std::string path = scratch("scripts.db");
+    const std::uint64_t vms = files / kFilesPerVm;
+    std::vector<StoredVmId> ids;
+    FileTimes times;
+    auto run = [&](bool write) {
+        ClusterOptions options;
+        options.store = open_sqlite_store(path);
+        options.runtime.keep_output = false;
+        Cluster cluster(options);
+        const std::string code = files_script(write);
+        for (std::uint64_t i = 0; i < vms; ++i) {
+            VirtualMachine& vm = write ? cluster.create_stored_vm({}) : cluster.open_stored_vm(ids[i]);
+            if (write) ids.push_back(vm.os().stored_id());
+            vm.os().spawn_process(code, "files.lua");
+        }
+        options.store->commit();
+        const double ms = timed_ms([&] { cluster.run({.max_ticks = 1000}); });
+        (write ? times.write_ms : times.read_ms) = ms;
+    };
+    run(true);
+    run(false);
+    return times;
+}
+
+// The same rows, written in one transaction and read back one by one, with
+// the store's own schema and statements.
+FileTimes direct_sqlite(std::uint64_t files) {
+    const std::string path = scratch("direct.db");
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                 "CREATE TABLE files(vm INTEGER NOT NULL, path TEXT NOT NULL, kind INTEGER NOT NULL,"
+                 " modified INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (vm, path)) WITHOUT ROWID",
+                 nullptr, nullptr, nullptr);
+    sqlite3_stmt* insert = nullptr;
+    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO files VALUES (?1, ?2, 0, 1, ?3)", -1, &insert, nullptr);
+    sqlite3_stmt* select = nullptr;
+    sqlite3_prepare_v2(db, "SELECT data FROM files WHERE vm = ?1 AND path = ?2", -1, &select, nullptr);
+    const std::string body(kFileBytes, 'x');
+    FileTimes times;
+    times.write_ms = timed_ms([&] {
+        sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+        for (std::uint64_t i = 0; i < files; ++i) {
+            const std::string name = "/f" + std::to_string(i % kFilesPerVm + 1);
+            sqlite3_bind_int64(insert, 1, static_cast<sqlite3_int64>(i / kFilesPerVm + 1));
+            sqlite3_bind_text(insert, 2, name.data(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
+            sqlite3_bind_blob(insert, 3, body.data(), static_cast<int>(body.size()), SQLITE_TRANSIENT);
+            if (sqlite3_step(insert) != SQLITE_DONE) std::abort();
+            sqlite3_reset(insert);
+        }
+        sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    });
+    times.read_ms = timed_ms([&] {
+        for (std::uint64_t i = 0; i < files; ++i) {
+            const std::string name = "/f" + std::to_string(i % kFilesPerVm + 1);
+            sqlite3_bind_int64(select, 1, static_cast<sqlite3_int64>(i / kFilesPerVm + 1));
+            sqlite3_bind_text(select, 2, name.data(), static_cast<int>(name.size()), SQLITE_TRANSIENT);
+            if (sqlite3_step(select) != SQLITE_ROW || sqlite3_column_bytes(select, 0) != kFileBytes) std::abort();
+            sqlite3_reset(select);
+        }
+    });
+    sqlite3_finalize(insert);
+    sqlite3_finalize(select);
+    sqlite3_close(db);
+    return times;
+}
+
+constexpr int kCommitTicks = 10;
+
+// Milliseconds per tick of `vms` VMs whose process writes one small file
+// every tick, for kCommitTicks ticks: on the SQLite store (its commit
+// included) or, without one, each VM's own in-memory store.
+double writing_tick_ms(std::uint64_t vms, bool sqlite) {
+    ClusterOptions options;
+    if (sqlite) options.store = open_sqlite_store(scratch("commit.db"));
+    options.runtime.keep_output = false;
+    Cluster cluster(options);
+    const char* code = "for i = 1, 1000000 do local f = fs.open('/tick', 'w') f:write(i) f:close() os.yield() end";
+    for (std::uint64_t i = 0; i < vms; ++i) {
+        VirtualMachine& vm = sqlite ? cluster.create_stored_vm({}) : cluster.create_vm();
+        vm.os().spawn_process(code, "tick.lua");
+    }
+    cluster.tick();  // the first writes create each VM's file
+    double best = 1e300;
+    for (int tick = 0; tick < kCommitTicks; ++tick) best = std::min(best, timed_ms([&] { cluster.tick(); }));
+    return best;
+}
+
+// Resident bytes per idle VM (one sleeping process), with `files` small
+// files written into each by the host first, on the SQLite store or none.
+double idle_vm_bytes(std::uint64_t vms, int files, bool sqlite) {
+    ClusterOptions options;
+    if (sqlite) options.store = open_sqlite_store(scratch("idle.db"));
+    options.runtime.keep_output = false;
+    Cluster cluster(options);
+    const std::string body(kFileBytes, 'x');
+    const double before = resident_bytes();
+    for (std::uint64_t i = 0; i < vms; ++i) {
+        VirtualMachine& vm = sqlite ? cluster.create_stored_vm({}) : cluster.create_vm();
+        for (int f = 0; f < files; ++f) vm.os().write_file("/f" + std::to_string(f), body);
+        vm.os().spawn_process("os.sleep(1000000)", "idle.lua");
+    }
+    cluster.tick();
+    cluster.tick();
+    return (resident_bytes() - before) / double(vms);
+}
+
+std::uint64_t arg_or(int argc, char** argv, int index, std::uint64_t fallback) {
+    return argc > index ? std::strtoull(argv[index], nullptr, 10) : fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::uint64_t files = arg_or(argc, argv, 1, 1'000'000);
+    const std::uint64_t commit_vms = arg_or(argc, argv, 2, 100'000);
+    const std::uint64_t idle_vms = arg_or(argc, argv, 3, 100'000);
+
+    const FileTimes scripts = isolated<FileTimes>([&] { return through_scripts(files); });
+    const FileTimes direct = isolated<FileTimes>([&] { return direct_sqlite(files); });
+    std::printf("%llu files of %d bytes, %d per VM:\n", static_cast<unsigned long long>(files), kFileBytes,
+                kFilesPerVm);
+    std::printf("  write: scripts %.0f ms, direct SQLite %.0f ms: %.2fx\n", scripts.write_ms, direct.write_ms,
+                scripts.write_ms / direct.write_ms);
+    std::printf("  read:  scripts %.0f ms, direct SQLite %.0f ms: %.2fx\n", scripts.read_ms, direct.read_ms,
+                scripts.read_ms / direct.read_ms);
+
+    const double memory_tick = isolated<double>([&] { return writing_tick_ms(commit_vms, false); });
+    const double sqlite_tick = isolated<double>([&] { return writing_tick_ms(commit_vms, true); });
+    std::printf("%llu VMs each writing a small file every tick (best of %d ticks):\n",
+                static_cast<unsigned long long>(commit_vms), kCommitTicks);
+    std::printf("  tick: in-memory %.1f ms, SQLite with its commit %.1f ms: %.2fx\n", memory_tick, sqlite_tick,
+                sqlite_tick / memory_tick);
+
+    const double bare = isolated<double>([&] { return idle_vm_bytes(idle_vms, 0, false); });
+    const double memory_files = isolated<double>([&] { return idle_vm_bytes(idle_vms, 3, false); });
+    const double sqlite_files = isolated<double>([&] { return idle_vm_bytes(idle_vms, 3, true); });
+    std::printf("%llu idle VMs, resident bytes each:\n", static_cast<unsigned long long>(idle_vms));
+    std::printf("  no files %.0f; 3 files of %d bytes in memory %.0f (%.2fx); in SQLite %.0f (%.2fx)\n", bare,
+                kFileBytes, memory_files, memory_files / bare, sqlite_files, sqlite_files / bare);
+    std::printf("  1,000,000 such VMs on SQLite: %.2f GB (goal: under 1.5 GB)\n", sqlite_files * 1e6 / 1e9);
+    return 0;
+}
