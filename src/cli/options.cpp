@@ -193,10 +193,16 @@ constexpr const char* kRunFooter =
 // (split_script_arguments).
 class RunFormatter : public CLI::Formatter {
 public:
+    // FILE is optional only with --store (to boot the stored VMs again), which
+    // the second line tells.
     std::string make_usage(const CLI::App* app, std::string name) const override {
-        std::string usage = CLI::Formatter::make_usage(app, std::move(name));
+        std::string usage = CLI::Formatter::make_usage(app, name);
+        if (const std::size_t files = usage.find(" [FILE...]"); files != std::string::npos) {
+            usage.replace(files, 10, " FILE...");
+        }
         const std::size_t end = usage.find_last_not_of('\n') + 1;
-        return usage.insert(end, " [-- ARG...]");
+        const std::string indent(std::string("Usage: ").size(), ' ');
+        return usage.insert(end, " [-- ARG...]\n" + indent + name + " [OPTIONS] --store FILE [FILE...] [-- ARG...]");
     }
 };
 

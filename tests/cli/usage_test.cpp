@@ -119,7 +119,7 @@ TEST(Usage, NoSubcommandPrintsUsageAndExitsTwo) {
 const std::vector<std::string> kSupportedOptions = {
     "--vms",      "--ticks", "--quantum", "--slice-us",     "--json",    "--tps",     "--threads",
     "--shard-vms", "--trace", "--timeline", "--top", "--memory-limit", "--dialect", "--program", "--stdin",
-    "--version"};
+    "--version",  "--store", "--fs-quota", "--fs-files"};
 const std::vector<std::string> kPendingOptions = {};
 
 // The help line that documents `option`, or "" when there is none.
@@ -159,6 +159,8 @@ TEST(Usage, HelpShowsTheScriptsArgumentsAndTheInterruptedStatuses) {
     CliResult result = run_luaos({"run", "--help"});
     EXPECT_NE(result.out.find("Usage: luaos run [OPTIONS] FILE... [-- ARG...]"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("130 or 143"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("\n       luaos run [OPTIONS] --store FILE [FILE...] [-- ARG...]\n"), std::string::npos)
+        << result.out;
 }
 
 // The options README.md's table documents, by name.
