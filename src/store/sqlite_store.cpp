@@ -29,8 +29,13 @@
 // anything else: unwritable, corrupt) is reported to the caller, the
 // script, as StoreWrite::Full or ::Failed, and changes nothing. If SQLite
 // had to roll the whole open transaction back, the writes of the tick so far
-// are lost too: commit() then throws StoreError, for the host. Opening a file
-// that is not a luaos store, or is corrupt, throws StoreError at once.
+// are lost too: commit() then throws StoreError, for the host. A read that
+// fails (a corrupt page, an I/O error) looks like a missing file to the
+// caller, so the scripts of that tick may have acted on a falsehood: the
+// next commit() rolls the tick's writes back and throws, so that nothing
+// already committed is overwritten on its strength. Opening a file that is
+// not a luaos store, or that this process may not write, throws StoreError
+// at once.
 //
 // One connection, one mutex: a cluster's workers call in from several
 // threads, each call holds the mutex for one statement or two.
@@ -147,6 +152,8 @@ public:
         const int opened = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                            nullptr);
         if (opened != SQLITE_OK) fail_open("cannot open it");
+        // SQLite opens a file it may not write read-only, without a word.
+        if (sqlite3_db_readonly(db_, "main") == 1) fail_open(kCannotWrite);
         sqlite3_extended_result_codes(db_, 1);
         sqlite3_busy_timeout(db_, 1000);
         exec_or_fail("PRAGMA journal_mode = WAL");
@@ -178,7 +185,7 @@ public:
     std::optional<NodeStat> stat(StoredVmId vm, std::string_view path) override {
         std::lock_guard lock(mutex_);
         Use use(bind_node(kStat, vm, path));
-        if (sqlite3_step(*use) != SQLITE_ROW) return std::nullopt;
+        if (step_read(*use) != SQLITE_ROW) return std::nullopt;
         return NodeStat{sqlite3_column_int(*use, 0) == 0 ? NodeKind::File : NodeKind::Directory,
                         static_cast<std::uint64_t>(sqlite3_column_int64(*use, 1)),
                         static_cast<std::uint64_t>(sqlite3_column_int64(*use, 2))};
@@ -187,7 +194,7 @@ public:
     bool read(StoredVmId vm, std::string_view path, std::string& data) override {
         std::lock_guard lock(mutex_);
         Use use(bind_node(kRead, vm, path));
-        if (sqlite3_step(*use) != SQLITE_ROW) return false;
+        if (step_read(*use) != SQLITE_ROW) return false;
         data.assign(column_bytes(*use, 0));
         return true;
     }
@@ -198,7 +205,7 @@ public:
         std::optional<std::uint64_t> old_size;
         {
             Use use(bind_node(kStat, vm, path));
-            if (sqlite3_step(*use) == SQLITE_ROW) old_size = static_cast<std::uint64_t>(sqlite3_column_int64(*use, 1));
+            if (step_read(*use) == SQLITE_ROW) old_size = static_cast<std::uint64_t>(sqlite3_column_int64(*use, 1));
         }
         if (const StoreWrite began = begin(); began != StoreWrite::Ok) return began;
         Use use(bind_node(kPut, vm, path));
@@ -243,7 +250,7 @@ public:
         Use use(statements_[kList]);
         bind_tree(*use, vm, dir);
         const std::size_t prefix = descendants_begin(dir).size();
-        while (sqlite3_step(*use) == SQLITE_ROW) {
+        while (step_read(*use) == SQLITE_ROW) {
             const std::string_view rest = column_bytes(*use, 0).substr(prefix);
             if (rest.find('/') == std::string_view::npos) names.emplace_back(rest);
         }
@@ -263,6 +270,7 @@ public:
 
     void commit() override {
         std::lock_guard lock(mutex_);
+        if (!read_failure_.empty()) drop_the_tick_after_a_failed_read();
         if (rolled_back_) {
             rolled_back_ = false;
             throw StoreError("store " + path_ + ": a write failed and SQLite rolled back the writes since the last commit: " +
@@ -293,7 +301,7 @@ public:
         std::lock_guard lock(mutex_);
         std::vector<StoredVmId> ids;
         Use use(statements_[kVms]);
-        while (sqlite3_step(*use) == SQLITE_ROW) ids.push_back(static_cast<StoredVmId>(sqlite3_column_int64(*use, 0)));
+        while (step_read(*use) == SQLITE_ROW) ids.push_back(static_cast<StoredVmId>(sqlite3_column_int64(*use, 0)));
         return ids;
     }
 
@@ -301,7 +309,7 @@ public:
         std::lock_guard lock(mutex_);
         Use use(statements_[kBootList]);
         sqlite3_bind_int64(*use, 1, static_cast<sqlite3_int64>(vm));
-        if (sqlite3_step(*use) != SQLITE_ROW) return std::nullopt;
+        if (step_read(*use) != SQLITE_ROW) return std::nullopt;
         std::optional<std::vector<BootEntry>> boot = boot_list_decode(column_bytes(*use, 0));
         if (!boot) throw StoreError("store " + path_ + ": the boot list of VM " + std::to_string(vm) + " is corrupt");
         return boot;
@@ -344,8 +352,34 @@ private:
         throw StoreError("store " + path_ + ": " + what + ": " + sqlite3_errmsg(db_));
     }
 
+    static constexpr const char* kCannotWrite = "cannot write it (see the permissions of the file and its folder)";
+
     void exec_or_fail(const char* sql) {
-        if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail_open("not a usable luaos store");
+        const int code = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) & 0xff;
+        if (code == SQLITE_OK) return;
+        const bool unwritable = code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM;
+        fail_open(unwritable ? kCannotWrite : "not a usable luaos store");
+    }
+
+    // sqlite3_step for a statement that reads: a failure is remembered for
+    // the next commit (drop_the_tick_after_a_failed_read).
+    int step_read(sqlite3_stmt* statement) {
+        const int stepped = sqlite3_step(statement);
+        if (stepped != SQLITE_ROW && stepped != SQLITE_DONE && read_failure_.empty()) {
+            read_failure_ = sqlite3_errmsg(db_);
+        }
+        return stepped;
+    }
+
+    [[noreturn]] void drop_the_tick_after_a_failed_read() {
+        const std::string why = std::move(read_failure_);
+        read_failure_.clear();
+        if (in_transaction_) {
+            in_transaction_ = false;
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        }
+        usage_.clear();
+        throw StoreError("store " + path_ + ": cannot read it, so the writes since the last commit are dropped: " + why);
     }
 
     std::uint64_t page_size() {
@@ -409,9 +443,9 @@ private:
         return write_error(stepped);
     }
 
-    static StoreUsage step_usage(sqlite3_stmt* statement) {
+    StoreUsage step_usage(sqlite3_stmt* statement) {
         StoreUsage usage;
-        if (sqlite3_step(statement) == SQLITE_ROW) {
+        if (step_read(statement) == SQLITE_ROW) {
             usage.nodes = static_cast<std::uint64_t>(sqlite3_column_int64(statement, 0));
             usage.bytes = static_cast<std::uint64_t>(sqlite3_column_int64(statement, 1));
         }
@@ -426,7 +460,7 @@ private:
             usage = step_usage(*under);
         }
         Use node(bind_node(kStat, vm, path));
-        if (sqlite3_step(*node) == SQLITE_ROW) {
+        if (step_read(*node) == SQLITE_ROW) {
             ++usage.nodes;
             usage.bytes += static_cast<std::uint64_t>(sqlite3_column_int64(*node, 1));
         }
@@ -452,6 +486,7 @@ private:
     bool in_transaction_ = false;
     bool rolled_back_ = false;
     std::string rollback_reason_;
+    std::string read_failure_;  // why a read failed since the last commit
     std::unordered_map<StoredVmId, StoreUsage> usage_;
 };
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <sys/wait.h>
 #include <termios.h>
+#include <grp.h>
 #include <unistd.h>
 
 extern char** environ;
@@ -86,6 +87,11 @@ CliSession::CliSession(const std::vector<std::string>& args, const SessionOption
         ::dup2(out.write_end, STDOUT_FILENO);
         ::dup2(options.terminal == Terminal::Both ? out.write_end : err.write_end, STDERR_FILENO);
         if (!options.working_dir.empty() && ::chdir(options.working_dir.c_str()) != 0) ::_exit(126);
+        constexpr uid_t kNobody = 65534;
+        if (options.unprivileged && ::geteuid() == 0 &&
+            (::setgroups(0, nullptr) != 0 || ::setgid(kNobody) != 0 || ::setuid(kNobody) != 0)) {
+            ::_exit(125);
+        }
         std::signal(SIGPIPE, SIG_DFL);
         sigset_t none;
         sigemptyset(&none);

@@ -37,6 +37,9 @@ struct SessionOptions {
     // alone removes it.
     std::vector<std::string> environment;
     std::string working_dir;  // empty: the test's
+    // Run as user and group 65534 (nobody) when the test runs as root, for
+    // whom file permissions mean nothing.
+    bool unprivileged = false;
 };
 
 class CliSession {

@@ -1,9 +1,12 @@
 // `luaos run --store FILE`: VMs kept in a SQLite store, booted again by a later run.
 
+#include <sqlite3.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 #include "cli_runner.hpp"
@@ -16,8 +19,16 @@ std::string scratch_store(const std::string& name) {
         std::filesystem::temp_directory_path() / ("luaos_cli_store_test_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const std::string path = (dir / name).string();
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     return path;
+}
+
+std::string file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
 }
 
 TEST(Store, AScriptCountingItsRunsPrintsOneThenTwo) {
@@ -30,6 +41,14 @@ TEST(Store, AScriptCountingItsRunsPrintsOneThenTwo) {
     EXPECT_EQ(second.out, "2\n");
     CliResult third = run_luaos({"run", "--store", store});
     EXPECT_EQ(third.out, "3\n");
+}
+
+TEST(Store, TheArgumentsAfterDashDashAreKeptInTheBootList) {
+    const std::string store = scratch_store("args.db");
+    CliResult first = run_luaos({"run", "--store", store, script("args.lua"), "--", "a", "b c"});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    EXPECT_EQ(first.out, "2\ta\tb c\n/boot/args.lua\t2\ta,b c\n");
+    EXPECT_EQ(run_luaos({"run", "--store", store}).out, first.out);
 }
 
 TEST(Store, EveryVmOfTheStoreBootsAgain) {
@@ -61,6 +80,65 @@ TEST(Store, AnEmptyOrUnusableStoreIsAClearError) {
         << corrupt.err;
     CliResult without_files = run_luaos({"run"});
     EXPECT_EQ(without_files.exit_code, 2);
+    EXPECT_EQ(file_bytes(garbage), std::string(4096, 'G'));  // not "repaired" into a new store
+}
+
+TEST(Store, AStoreThisUserMayNotWriteIsAClearErrorAndKeepsItsVms) {
+    const std::string store = scratch_store("readonly/world.db");
+    ASSERT_EQ(run_luaos({"run", "--store", store, script("count_runs.lua")}).out, "1\n");
+    const std::filesystem::path dir = std::filesystem::path(store).parent_path();
+    using std::filesystem::perms;
+    std::filesystem::permissions(store, perms::owner_read | perms::group_read | perms::others_read);
+    std::filesystem::permissions(dir, perms::owner_read | perms::owner_exec | perms::group_read | perms::group_exec |
+                                          perms::others_read | perms::others_exec);
+    const std::string before = file_bytes(store);
+    for (const bool with_files : {false, true}) {
+        std::vector<std::string> args = {"run", "--store", store};
+        if (with_files) args.push_back(script("count_runs.lua"));
+        CliResult refused = CliSession(args, {.unprivileged = true}).finish();
+        EXPECT_EQ(refused.exit_code, 2) << refused.err;
+        EXPECT_EQ(refused.out, "");
+        EXPECT_NE(refused.err.find("luaos: store " + store + ": cannot write it (see the permissions of the file and "
+                                   "its folder)"),
+                  std::string::npos)
+            << refused.err;
+    }
+    EXPECT_EQ(file_bytes(store), before);
+    std::filesystem::permissions(dir, perms::owner_all | perms::group_read | perms::group_exec | perms::others_read |
+                                          perms::others_exec);
+    std::filesystem::permissions(store, perms::owner_read | perms::owner_write);
+    EXPECT_EQ(run_luaos({"run", "--store", store}).out, "2\n");
+}
+
+// The root page of the files table overwritten: the store opens, but no
+// file of any VM can be read.
+void damage_the_files_table(const std::string& path) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db, "SELECT rootpage FROM sqlite_master WHERE name = 'files'", -1, &statement, nullptr);
+    ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+    const long page = sqlite3_column_int64(statement, 0);
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    constexpr long kPageSize = 4096;  // SQLite's default, which the store keeps
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp((page - 1) * kPageSize);
+    file << std::string(kPageSize, '\xA5');
+}
+
+TEST(Store, ADamagedStoreStopsTheRunAndIsNotWrittenOver) {
+    const std::string store = scratch_store("damaged.db");
+    ASSERT_EQ(run_luaos({"run", "--store", store, script("count_runs.lua")}).out, "1\n");
+    damage_the_files_table(store);
+    const std::string damaged = file_bytes(store);
+    CliResult run = run_luaos({"run", "--store", store});
+    EXPECT_EQ(run.exit_code, 1) << run.err;
+    EXPECT_NE(run.err.find("luaos: store " + store + ": cannot read it, so the writes since the last commit are "
+                           "dropped: database disk image is malformed"),
+              std::string::npos)
+        << run.err;
+    EXPECT_EQ(file_bytes(store), damaged);
 }
 
 }  // namespace

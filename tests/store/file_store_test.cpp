@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <sstream>
 #include <unistd.h>
 
 #include "luaos/file_store.hpp"
@@ -149,6 +150,64 @@ TEST(SqliteStore, ACorruptOrForeignFileIsAClearErrorAtOpen) {
     sqlite3_close(db);
     EXPECT_THROW(open_sqlite_store(other), StoreError);
     EXPECT_THROW(open_sqlite_store("/nonexistent-dir/world.db"), StoreError);
+}
+
+std::string file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+}
+
+// Overwrites the root page of the files table: the store opens (its schema
+// is whole) but reading any VM's files fails.
+void damage_the_files_table(const std::string& path) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db, "SELECT rootpage FROM sqlite_master WHERE name = 'files'", -1, &statement, nullptr);
+    ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+    const long page = sqlite3_column_int64(statement, 0);
+    sqlite3_finalize(statement);
+    sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &statement, nullptr);
+    ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+    const long page_size = sqlite3_column_int64(statement, 0);
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp((page - 1) * page_size);
+    file << std::string(static_cast<std::size_t>(page_size), '\xA5');
+}
+
+TEST(SqliteStore, AFailedReadDropsTheTicksWritesAndKeepsTheFileAsItWas) {
+    const std::string path = scratch_path("damaged.db");
+    StoredVmId vm = 0;
+    {
+        auto store = open_sqlite_store(path);
+        vm = store->create_vm({{"/boot/a.lua", {}}});
+        store->put(vm, "/runs", NodeKind::File, "41", 1);
+        store->commit();
+    }
+    damage_the_files_table(path);
+    const std::string damaged = file_bytes(path);
+    {
+        auto store = open_sqlite_store(path);
+        std::string data;
+        EXPECT_FALSE(store->read(vm, "/runs", data));  // looks missing to the caller...
+        store->put(vm, "/runs", NodeKind::File, "1", 2);  // ...who may act on it
+        try {
+            store->commit();
+            ADD_FAILURE() << "a tick that read a damaged page was committed";
+        } catch (const StoreError& error) {
+            EXPECT_NE(std::string(error.what()).find("store " + path + ": cannot read it, so the writes since the last "
+                                                     "commit are dropped: "),
+                      std::string::npos)
+                << error.what();
+        }
+        EXPECT_EQ(store->boot_list(vm), (std::vector<BootEntry>{{"/boot/a.lua", {}}}));
+        store->commit();  // the failure was told once
+    }
+    EXPECT_EQ(file_bytes(path), damaged);
 }
 
 }  // namespace
