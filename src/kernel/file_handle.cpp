@@ -185,25 +185,35 @@ int handle_read(lua_State* L) {
     return read_formats(L, handle, 2, "read");
 }
 
+// Upvalues: the handle, the format, and whether to close the handle at the
+// end of the file (io.lines does, handle:lines does not).
 int lines_next(lua_State* L) {
     auto* handle = static_cast<FileHandle*>(lua_touserdata(L, lua_upvalueindex(1)));
     if (handle->owner == nullptr) return luaL_error(L, "handle:lines: file is already closed");
     lua_settop(L, 0);
     lua_pushvalue(L, lua_upvalueindex(2));
-    return read_formats(L, *handle, 1, "lines");
+    const int pushed = read_formats(L, *handle, 1, "lines");
+    if (lua_isnil(L, -1) && lua_toboolean(L, lua_upvalueindex(3)) != 0) close(L, *handle);
+    return pushed;
+}
+
+void push_lines(lua_State* L, int handle, int format, bool close_at_end) {
+    format = lua_absindex(L, format);
+    const bool default_format = lua_isnoneornil(L, format);
+    lua_pushvalue(L, handle);
+    if (default_format) {
+        lua_pushliteral(L, "l");
+    } else {
+        lua_pushvalue(L, format);
+    }
+    lua_pushboolean(L, close_at_end ? 1 : 0);
+    lua_pushcclosure(L, lines_next, 3);
 }
 
 // handle:lines([format]): an iterator over its lines (or items of `format`).
 int handle_lines(lua_State* L) {
     check_open(L, "lines");
-    if (lua_isnoneornil(L, 2)) {
-        lua_pushliteral(L, "l");
-    } else {
-        lua_pushvalue(L, 2);
-    }
-    lua_pushvalue(L, 1);
-    lua_insert(L, -2);
-    lua_pushcclosure(L, lines_next, 2);
+    push_lines(L, 1, 2, false);
     return 1;
 }
 
@@ -343,6 +353,8 @@ int file_handle_open(lua_State* L, std::string_view path, const char* mode) {
     ++owned.open_count;
     return 1;
 }
+
+void file_handle_push_lines(lua_State* L, int handle, int format) { push_lines(L, handle, format, true); }
 
 void file_handle_close_at_end(lua_State* L, FileHandle& handle) {
     if (handle.owner != nullptr) close(L, handle);

@@ -46,6 +46,9 @@ struct FileHandle {
 // fs.open(path, mode): `path` canonical, `mode` already checked ("r", "w+", ...).
 // Pushes the handle, or nil and the reason.
 int file_handle_open(lua_State* L, std::string_view path, const char* mode);
+// io.lines: pushes an iterator over the lines (or items of the format at
+// `format`, if any) of the open handle at `handle`, which closes it at the end.
+void file_handle_push_lines(lua_State* L, int handle, int format);
 // Writes the handle back and closes it, outside any slice (the process ended).
 void file_handle_close_at_end(lua_State* L, FileHandle& handle);
 // Registers the handles' metatable in L (once, under lua_pcall).

@@ -90,16 +90,46 @@ bool mode_is_valid(const char* mode) {
     return *mode == '\0';
 }
 
-int fs_open(lua_State* L) {
-    Process& self = caller(L, "fs.open");
+// fs.open and io.open: (path [, mode]) -> handle, or nil and the reason.
+int open_file(lua_State* L, const char* function) {
+    Process& self = caller(L, function);
     const char* mode = "r";
     if (!lua_isnoneornil(L, 2)) {
-        if (lua_type(L, 2) != LUA_TSTRING) return bad_argument(L, 2, "fs.open", "string");
+        if (lua_type(L, 2) != LUA_TSTRING) return bad_argument(L, 2, function, "string");
         mode = lua_tostring(L, 2);
-        if (!mode_is_valid(mode)) return luaL_error(L, "bad argument #2 to 'fs.open' (invalid mode '%s')", mode);
+        if (!mode_is_valid(mode)) return luaL_error(L, "bad argument #2 to '%s' (invalid mode '%s')", function, mode);
     }
-    if (const char* why = resolve_arg(L, self, 1, "fs.open")) return fail(L, why);
+    if (const char* why = resolve_arg(L, self, 1, function)) return fail(L, why);
     return file_handle_open(L, arg_path(L, 1), mode);
+}
+
+int fs_open(lua_State* L) { return open_file(L, "fs.open"); }
+
+int io_open(lua_State* L) { return open_file(L, "io.open"); }
+
+// io.lines(path [, format]): as in Lua, the iterator, two nils and the open
+// file (a for loop's to-be-closed value, so leaving the loop closes it);
+// a file that cannot be opened is an error. Without a path Lua reads stdin:
+// here io.read does that, so the path is required.
+int io_lines(lua_State* L) {
+    Process& self = caller(L, "io.lines");
+    if (lua_type(L, 1) != LUA_TSTRING) {
+        return luaL_error(L, "bad argument #1 to 'io.lines' (file name expected, got %s; stdin is read with io.read)",
+                          luaL_typename(L, 1));
+    }
+    lua_settop(L, 2);
+    lua_pushvalue(L, 1);  // 3: the path as written, for the error
+    if (const char* why = resolve_arg(L, self, 1, "io.lines")) {
+        return luaL_error(L, "io.lines: %s: %s", lua_tostring(L, 3), why);
+    }
+    if (file_handle_open(L, arg_path(L, 1), "r") != 1) {
+        return luaL_error(L, "io.lines: %s: %s", lua_tostring(L, 3), lua_tostring(L, -1));
+    }
+    file_handle_push_lines(L, 4, 2);
+    lua_pushnil(L);
+    lua_pushnil(L);
+    lua_pushvalue(L, 4);
+    return 4;
 }
 
 int fs_list(lua_State* L) {
@@ -238,7 +268,11 @@ const luaL_Reg kFsFunctions[] = {
     {"copy", fs_copy},     {"stat", fs_stat}, {"exists", fs_exists}, {"free", fs_free},     {nullptr, nullptr},
 };
 
+const luaL_Reg kIoFileFunctions[] = {{"open", io_open}, {"lines", io_lines}, {nullptr, nullptr}};
+
 }  // namespace
+
+void fs_library_add_io(lua_State* L) { luaL_setfuncs(L, kIoFileFunctions, 0); }
 
 void fs_library_install(lua_State* L) {
     file_handle_install(L);

@@ -1,7 +1,8 @@
 #pragma once
 // The file system as scripts see it: fs.open, fs.list, fs.mkdir, fs.remove,
-// fs.rename, fs.copy, fs.stat, fs.exists, fs.free, and each process's working
-// directory, os.chdir and os.getcwd (docs/storage.md). Every call acts on the
+// fs.rename, fs.copy, fs.stat, fs.exists, fs.free, io.open and io.lines over
+// the same files, and each process's working directory, os.chdir and
+// os.getcwd (docs/storage.md). Every call acts on the
 // calling process's own VM: paths are resolved against its root and its
 // working directory (store/path.hpp), and nothing else is reachable.
 //
@@ -12,6 +13,10 @@
 struct lua_State;
 
 namespace luaos {
+
+// Adds io.open and io.lines, the same files as fs.open's, to the io table
+// on top of the stack.
+void fs_library_add_io(lua_State* L);
 
 // Adds fs to the runtime's shared libraries (Lua's and Luau's). Runs under
 // lua_pcall, once per Lua state.

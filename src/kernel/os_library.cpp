@@ -611,6 +611,7 @@ int install(lua_State* L) {
     luaL_setfuncs(L, kOsFunctions, 0);
     lua_settop(L, 1);
     luaL_newlib(L, kIoFunctions);
+    fs_library_add_io(L);
     readonly_push_view(L, -1);  // 1 library, 2 io, 3 view
     lua_pushvalue(L, 3);
     lua_setfield(L, 1, "io");

@@ -162,6 +162,36 @@ TEST(Fs, HandlesLeftOpenAreWrittenWhenTheProcessEnds) {
     EXPECT_EQ(data, "also");
 }
 
+// io.open and io.lines reach the VM's files, as fs.open does, and nothing else.
+TEST(Fs, IoOpenAndIoLinesAreTheVmsFiles) {
+    EXPECT_EQ(output_of(R"lua(
+        local f = assert(io.open("/notes", "w"))
+        f:write("one\ntwo\n", 3)
+        f:close()
+        print(fs.open("/notes"):read("a") == "one\ntwo\n3")
+        for line in io.lines("/notes") do io.write("[", line, "]") end
+        print()
+        for chunk in io.lines("notes", 4) do io.write("<", chunk, ">") end
+        print()
+        print(io.open("/etc/passwd"))
+        print(io.open("../../../../etc/hostname", "r"))
+        print(io.open("/dir/x", "w"))
+        -- leaving the loop early closes the file: the handle limit is not reached
+        for i = 1, 40 do
+            for line in io.lines("/notes") do break end
+        end
+        local iterator, _, _, file = io.lines("/notes")
+        print(iterator(), iterator(), iterator(), iterator(), tostring(file))
+    )lua"),
+              "true\n"
+              "[one][two][3]\n"
+              "<one\n><two\n><3>\n"
+              "nil\tno such file or directory\n"
+              "nil\tno such file or directory\n"
+              "nil\tno such file or directory\n"
+              "one\ttwo\t3\tnil\tfile (closed)\n");
+}
+
 TEST(Fs, ClosedHandlesRaise) {
     const Exit exit = run_script(R"lua(
         local f = fs.open("/x", "w")
@@ -196,6 +226,13 @@ INSTANTIATE_TEST_SUITE_P(
                     std::pair{"fs.stat(true)", "bad argument #1 to 'fs.stat'"},
                     std::pair{"fs.exists()", "bad argument #1 to 'fs.exists'"},
                     std::pair{"os.chdir()", "bad argument #1 to 'os.chdir'"},
+                    std::pair{"io.open()", "bad argument #1 to 'io.open' (string expected, got no value)"},
+                    std::pair{"io.open('/x', 'rw')", "bad argument #2 to 'io.open' (invalid mode 'rw')"},
+                    std::pair{"io.lines()", "bad argument #1 to 'io.lines' (file name expected, got no value; stdin "
+                                            "is read with io.read)"},
+                    std::pair{"io.lines('/nope')", "io.lines: /nope: no such file"},
+                    std::pair{"io.lines('/etc/passwd')", "io.lines: /etc/passwd: no such file"},
+                    std::pair{"io.lines(('x'):rep(300))", "io.lines: xxxxxxxx"},
                     std::pair{"local f = fs.open('/x', 'w') f:write({})", "bad argument #1 to 'handle:write'"},
                     std::pair{"local f = fs.open('/x', 'w+') f:read('x')", "bad argument #1 to 'handle:read'"},
                     std::pair{"local f = fs.open('/x', 'w+') f:read(-1)", "bad argument #1 to 'handle:read'"},
