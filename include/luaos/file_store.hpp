@@ -43,6 +43,14 @@ struct StoreUsage {
     std::uint64_t nodes = 0;
 };
 
+// The longest and the deepest path under a directory (not the directory
+// itself), as canonical paths: bytes, and names ("/a/b" has 2). 0 and 0
+// when the directory is empty.
+struct TreeExtent {
+    std::uint64_t longest_path = 0;
+    std::uint64_t deepest_path = 0;
+};
+
 // A program a VM starts when it boots: a file of the VM and its arguments.
 struct BootEntry {
     std::string path;
@@ -85,6 +93,9 @@ public:
     virtual void list(StoredVmId vm, std::string_view dir, std::vector<std::string>& names) = 0;
     // What is under `dir` (`dir` itself not counted).
     virtual StoreUsage usage_under(StoredVmId vm, std::string_view dir) = 0;
+    // Its longest and deepest descendants (a rename or copy of `dir` keeps
+    // their paths within the limits with it).
+    virtual TreeExtent extent_under(StoredVmId vm, std::string_view dir) = 0;
     // What the whole VM stores; kept by the store, so cheap.
     virtual StoreUsage usage(StoredVmId vm) = 0;
 

@@ -110,16 +110,22 @@ public:
     }
 
     StoreUsage usage_under(StoredVmId vm, std::string_view dir) override {
-        std::lock_guard lock(mutex_);
         StoreUsage usage;
-        VmTree* tree = find_tree(vm);
-        if (tree == nullptr) return usage;
-        const auto last = tree->nodes.lower_bound(descendants_end(dir));
-        for (auto at = tree->nodes.lower_bound(descendants_begin(dir)); at != last; ++at) {
+        for_each_under(vm, dir, [&](const std::string&, const Node& node) {
             ++usage.nodes;
-            usage.bytes += at->second.data.size();
-        }
+            usage.bytes += node.data.size();
+        });
         return usage;
+    }
+
+    TreeExtent extent_under(StoredVmId vm, std::string_view dir) override {
+        TreeExtent extent;
+        for_each_under(vm, dir, [&](const std::string& path, const Node&) {
+            const auto depth = static_cast<std::uint64_t>(std::count(path.begin(), path.end(), '/'));
+            extent.longest_path = std::max<std::uint64_t>(extent.longest_path, path.size());
+            extent.deepest_path = std::max(extent.deepest_path, depth);
+        });
+        return extent;
     }
 
     StoreUsage usage(StoredVmId vm) override {
@@ -169,6 +175,16 @@ private:
     VmTree* find_tree(StoredVmId vm) {
         const auto tree = vms_.find(vm);
         return tree != vms_.end() ? &tree->second : nullptr;
+    }
+
+    // Calls visit(path, node) for each node under `dir`, in path order.
+    template <typename Visit>
+    void for_each_under(StoredVmId vm, std::string_view dir, Visit visit) {
+        std::lock_guard lock(mutex_);
+        VmTree* tree = find_tree(vm);
+        if (tree == nullptr) return;
+        const auto last = tree->nodes.lower_bound(descendants_end(dir));
+        for (auto at = tree->nodes.lower_bound(descendants_begin(dir)); at != last; ++at) visit(at->first, at->second);
     }
 
     const Node* find(StoredVmId vm, std::string_view path) {

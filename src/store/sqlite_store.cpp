@@ -73,6 +73,7 @@ enum Statement {
     kRead,
     kPut,
     kUsageUnder,
+    kExtentUnder,
     kUsage,
     kEraseTree,
     kMoveTree,
@@ -91,6 +92,9 @@ const char* const kStatements[kStatementCount] = {
     "SELECT data FROM files WHERE vm = ?1 AND path = ?2 AND kind = 0",
     "INSERT OR REPLACE INTO files(vm, path, kind, modified, data) VALUES (?1, ?2, ?3, ?4, ?5)",
     "SELECT count(*), coalesce(sum(length(data)), 0) FROM files WHERE vm = ?1 AND path >= ?3 AND path < ?4",
+    // Paths are ASCII (store/path.hpp): characters are bytes.
+    "SELECT coalesce(max(length(path)), 0), coalesce(max(length(path) - length(replace(path, '/', ''))), 0) "
+    "FROM files WHERE vm = ?1 AND path >= ?3 AND path < ?4",
     "SELECT count(*), coalesce(sum(length(data)), 0) FROM files WHERE vm = ?1",
     "DELETE FROM files WHERE vm = ?1 AND (path = ?2 OR (path >= ?3 AND path < ?4))",
     "UPDATE files SET path = ?5 || substr(path, ?6) WHERE vm = ?1 AND (path = ?2 OR (path >= ?3 AND path < ?4))",
@@ -261,6 +265,18 @@ public:
         Use use(statements_[kUsageUnder]);
         bind_tree(*use, vm, dir);
         return step_usage(*use);
+    }
+
+    TreeExtent extent_under(StoredVmId vm, std::string_view dir) override {
+        std::lock_guard lock(mutex_);
+        Use use(statements_[kExtentUnder]);
+        bind_tree(*use, vm, dir);
+        TreeExtent extent;
+        if (step_read(*use) == SQLITE_ROW) {
+            extent.longest_path = static_cast<std::uint64_t>(sqlite3_column_int64(*use, 0));
+            extent.deepest_path = static_cast<std::uint64_t>(sqlite3_column_int64(*use, 1));
+        }
+        return extent;
     }
 
     StoreUsage usage(StoredVmId vm) override {

@@ -1,5 +1,7 @@
 #include "store/vm_files.hpp"
 
+#include <algorithm>
+
 #include "store/path.hpp"
 
 namespace luaos {
@@ -9,6 +11,11 @@ using namespace fs_reason;
 namespace {
 
 VmFiles::Result written(StoreWrite write) { return write == StoreWrite::Ok ? nullptr : store_write_text(write); }
+
+// Names in a canonical path: "/" has none, "/a/b" two.
+std::uint64_t depth_of(std::string_view canonical) {
+    return canonical == "/" ? 0 : static_cast<std::uint64_t>(std::count(canonical.begin(), canonical.end(), '/'));
+}
 
 }  // namespace
 
@@ -96,12 +103,26 @@ VmFiles::Result VmFiles::remove(std::string_view path, bool recursive) {
     return written(store_.erase_tree(vm_, path));
 }
 
+VmFiles::Result VmFiles::check_paths_moved(std::string_view from, std::string_view to) {
+    const TreeExtent extent = store_.extent_under(vm_, from);
+    if (extent.longest_path == 0) return nullptr;
+    if (extent.longest_path - from.size() + to.size() > limits_.path_bytes) return path_error_text(PathError::TooLong);
+    if (extent.deepest_path - depth_of(from) + depth_of(to) > limits_.path_depth) {
+        return path_error_text(PathError::TooDeep);
+    }
+    return nullptr;
+}
+
 VmFiles::Result VmFiles::rename(std::string_view from, std::string_view to) {
     if (from == "/" || to == "/") return kRoot;
-    if (!store_.stat(vm_, from)) return kNoSuchFile;
+    const std::optional<NodeStat> node = store_.stat(vm_, from);
+    if (!node) return kNoSuchFile;
     if (from == to) return nullptr;
     if (path_is_within(to, from)) return kIntoItself;
     if (Result why = check_new(to)) return why;
+    if (node->kind == NodeKind::Directory) {
+        if (Result why = check_paths_moved(from, to)) return why;
+    }
     return written(store_.move_tree(vm_, from, to));
 }
 
@@ -114,6 +135,7 @@ VmFiles::Result VmFiles::copy(std::string_view from, std::string_view to, std::u
     if (node->kind == NodeKind::File) {
         if (Result why = check_room(1, node->size)) return why;
     } else {
+        if (Result why = check_paths_moved(from, to)) return why;
         const StoreUsage under = store_.usage_under(vm_, from);
         if (Result why = check_room(under.nodes + 1, under.bytes)) return why;
     }

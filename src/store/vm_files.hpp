@@ -68,6 +68,9 @@ private:
     // Whether `path` may be created: its parent is a directory and it does not exist.
     Result check_new(std::string_view path);
     Result check_room(std::uint64_t nodes, std::uint64_t bytes);
+    // Whether what is under directory `from` keeps its paths within the
+    // limits once moved or copied to `to`.
+    Result check_paths_moved(std::string_view from, std::string_view to);
     Result copy_tree(std::string_view from, std::string_view to, std::uint64_t tick, std::uint64_t& bytes);
 
     FileStore& store_;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cli_runner.hpp"
+#include "support/scratch_store.hpp"
 
 extern char** environ;
 
@@ -107,12 +108,8 @@ StoreState check_store(const std::string& path) {
 }
 
 TEST(StoreCrash, KilledHostsLeaveAWholeStoreAndLoseNothingReported) {
-    const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                      ("luaos_crash_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    const std::string store = (dir / "world.db").string();
-    const std::string out = (dir / "out.txt").string();
+    const std::string store = test::scratch_store("crash", "world.db");
+    const std::string out = store + ".out";
     std::mt19937 random(12345);
     std::uniform_int_distribution<int> delay_ms(30, 400);
     long committed = 0;
@@ -134,7 +131,7 @@ TEST(StoreCrash, KilledHostsLeaveAWholeStoreAndLoseNothingReported) {
         committed = state.count;
     }
     EXPECT_GT(committed, 0) << "the host never got to count";
-    std::filesystem::remove_all(dir);
+    std::filesystem::remove_all(std::filesystem::path(store).parent_path());
 }
 
 }  // namespace

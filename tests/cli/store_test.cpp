@@ -7,22 +7,14 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "cli_runner.hpp"
+#include "support/scratch_store.hpp"
 
 namespace luaos::cli_test {
 namespace {
 
-std::string scratch_store(const std::string& name) {
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / ("luaos_cli_store_test_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    const std::string path = (dir / name).string();
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-    return path;
-}
+std::string scratch_store(const std::string& name) { return test::scratch_store("cli_store_test", name); }
 
 std::string file_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -4,21 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <unistd.h>
 
 #include "support/harness.hpp"
+#include "support/scratch_store.hpp"
 
 namespace luaos::test {
 namespace {
 
-std::string scratch_store(const std::string& name) {
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / ("luaos_stored_vm_test_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    const std::string path = (dir / name).string();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-    return path;
-}
+std::string scratch_store(const std::string& name) { return test::scratch_store("stored_vm_test", name); }
 
 constexpr const char* kCountRuns = R"lua(
     local runs = 0

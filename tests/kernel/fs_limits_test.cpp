@@ -163,6 +163,38 @@ TEST(FsLimits, PathLengthAndDepth) {
               "nil\tinvalid path: too long\n");
 }
 
+// A directory moved or copied deeper takes its descendants with it: their
+// paths too must stay within the limits, or they could never be named again.
+TEST(FsLimits, RenamesAndCopiesKeepEveryPathWithinTheLimits) {
+    RuntimeOptions options;
+    options.file_limits.path_depth = 4;
+    options.file_limits.path_bytes = 32;
+    TwoVms vms(options);
+    const Pid hostile = vms.hostile.spawn_process(R"lua(
+        assert(fs.mkdir("/a/b/c"))
+        assert(fs.mkdir("/x/y"))
+        print(fs.rename("/a", "/x/y/a"))
+        print(fs.copy("/a", "/x/y/a"))
+        print(fs.rename("/a", "/x/a"), fs.exists("/x/a/b/c"))
+        local long = "/" .. ("n"):rep(20)
+        assert(fs.mkdir(long))
+        assert(fs.mkdir("/m/" .. ("q"):rep(10)))
+        print(fs.rename("/m", long .. "/m"))
+        print(fs.copy("/m", long .. "/m"))
+        print(fs.rename("/m", "/" .. ("k"):rep(10)), fs.exists("/m"), fs.exists("/kkkkkkkkkk/qqqqqqqqqq"))
+    )lua", "deeper.lua").pid;
+    const Pid neighbour = vms.neighbour.spawn_process(kNeighbour, "neighbour.lua").pid;
+    vms.run();
+    EXPECT_EQ(vms.of(vms.hostile, hostile).output,
+              "nil\tinvalid path: too deep\n"
+              "nil\tinvalid path: too deep\n"
+              "true\ttrue\n"
+              "nil\tinvalid path: too long\n"
+              "nil\tinvalid path: too long\n"
+              "true\tfalse\ttrue\n");
+    expect_neighbour_fine(vms, neighbour);
+}
+
 TEST(FsLimits, LargeReadsAreChargedToTheCpuBudget) {
     RuntimeOptions options;
     options.preemption = PreemptionMode::InstructionCount;

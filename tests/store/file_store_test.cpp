@@ -10,21 +10,14 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
-#include <unistd.h>
 
 #include "luaos/file_store.hpp"
+#include "support/scratch_store.hpp"
 
 namespace luaos {
 namespace {
 
-std::string scratch_path(const std::string& name) {
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / ("luaos_store_test_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    const std::string path = (dir / name).string();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-    return path;
-}
+std::string scratch_path(const std::string& name) { return test::scratch_store("store_test", name); }
 
 struct StoreKind {
     const char* name;
@@ -71,6 +64,10 @@ TEST_P(FileStoreContract, ListsDirectChildrenSortedAndMovesTrees) {
     EXPECT_EQ(names, (std::vector<std::string>{"a", "a-x", "a0"}));
     EXPECT_EQ(store->usage_under(1, "/a").nodes, 4u);
     EXPECT_EQ(store->usage(1).nodes, 7u);
+    EXPECT_EQ(store->extent_under(1, "/a").longest_path, std::string("/a/b/deep").size());
+    EXPECT_EQ(store->extent_under(1, "/a").deepest_path, 3u);
+    EXPECT_EQ(store->extent_under(1, "/").deepest_path, 3u);
+    EXPECT_EQ(store->extent_under(1, "/a-x").longest_path, 0u);
     EXPECT_EQ(store->move_tree(1, "/a", "/m"), StoreWrite::Ok);
     EXPECT_TRUE(store->stat(1, "/m/b/deep"));
     EXPECT_FALSE(store->stat(1, "/a/b/deep"));
