@@ -1,6 +1,9 @@
 # The engine's layers, each a CMake target of its own (docs/architecture.md):
 #
-#     cluster -> net -> kernel -> runtime -> dialect
+#     cluster -> net -> kernel -> runtime -> dialect -> store
+#
+# The store (VMs' files, src/store) is the lowest: the kernel's fs library
+# uses it, and it uses nothing of the engine, which its place proves.
 #
 # Dependencies point downwards only. Each layer compiles against an include
 # root of its own, in the build tree, that holds its own folder of src/, the
@@ -10,9 +13,10 @@
 # (tests/layers proves it). The installed library, `luaos` (luaos::luaos), is
 # the layers' objects together: what a host links.
 
-set(LUAOS_LAYERS dialect runtime kernel net cluster)
+set(LUAOS_LAYERS store dialect runtime kernel net cluster)
 # What each layer adds to the ones below it: its folder of src/, and its
 # public headers.
+set(luaos_layer_store_headers file_store.hpp file_limits.hpp)
 set(luaos_layer_dialect_headers dialect.hpp)
 set(luaos_layer_runtime_headers runtime.hpp memory.hpp detail/runtime_allocator.hpp detail/pointer_vector.hpp detail/task.hpp)
 set(luaos_layer_kernel_headers process.hpp os.hpp stats.hpp observer.hpp usage_counters.hpp kernel_options.hpp

@@ -7,7 +7,7 @@
 
 #include "kernel/os_files.hpp"
 #include "kernel/process_files.hpp"
-#include "kernel/process_io.hpp"
+#include "kernel/process_api_state.hpp"
 #include "luaos/os.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/cpu_budget.hpp"
@@ -320,7 +320,7 @@ const char* load(lua_State* L, FileHandle& handle, VmFiles& files) {
 }  // namespace
 
 int file_handle_open(lua_State* L, std::string_view path, const char* mode) {
-    Process& self = *Runtime::of(L).current_process();
+    Process& self = *current_process(Runtime::of(L));
     ProcessFiles& owned = process_files(self);
     VmFiles& files = os_files(self.os());
     if (owned.open_count >= files.limits().open_handles) return fail(L, "too many open files");

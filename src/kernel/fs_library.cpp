@@ -7,6 +7,7 @@
 #include "kernel/file_handle.hpp"
 #include "kernel/os_files.hpp"
 #include "kernel/process_files.hpp"
+#include "kernel/shared_kernel.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
@@ -32,7 +33,7 @@ constexpr std::uint64_t kCallCost = 16;
 constexpr std::uint64_t kBytesPerBudgetUnit = 16;
 
 Process& caller(lua_State* L, const char* function) {
-    Process* process = Runtime::of(L).current_process();
+    Process* process = current_process(Runtime::of(L));
     if (process == nullptr) luaL_error(L, "%s works only inside a process", function);
     return *process;
 }
@@ -68,7 +69,7 @@ const char* resolve_arg(lua_State* L, Process& self, int arg, const char* functi
     std::size_t len = 0;
     const char* path = lua_tolstring(L, arg, &len);
     charge(L, function, len);
-    const PathError error = path_resolve(process_cwd(self), {path, len}, self.os().runtime().options().file_limits,
+    const PathError error = path_resolve(process_cwd(self), {path, len}, SharedKernel::of(self.os().runtime()).options.file_limits,
                                          resolved_scratch);
     if (error != PathError::None) return path_error_text(error);
     lua_pushlstring(L, resolved_scratch.data(), resolved_scratch.size());
@@ -243,7 +244,7 @@ bool fs_push_program_file(lua_State* L, int name_index) {
     {  // raises nothing
         static constexpr std::string_view kSuffixes[] = {"", ".lua", ".luau"};
         thread_local std::string candidate;
-        const FileLimits& limits = self.os().runtime().options().file_limits;
+        const FileLimits& limits = SharedKernel::of(self.os().runtime()).options.file_limits;
         VmFiles& files = os_files(self.os());
         const bool is_path = wanted.find('/') != std::string_view::npos;
         for (const std::string_view suffix : kSuffixes) {

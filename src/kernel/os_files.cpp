@@ -1,6 +1,8 @@
 #include "kernel/os_files.hpp"
 
-#include "kernel/kernel_state.hpp"
+#include "kernel/kernel_access.hpp"
+#include "kernel/os_bookkeeping.hpp"
+#include "kernel/shared_kernel.hpp"
 #include "luaos/os.hpp"
 #include "luaos/runtime.hpp"
 #include "store/path.hpp"
@@ -14,14 +16,15 @@ constexpr StoredVmId kPrivateVm = 1;
 }  // namespace
 
 VmFiles& os_files(Os& os) {
-    OsKernel& kernel = os.kernel();
-    if (!kernel.files) os.attach_files(make_memory_store(), kPrivateVm);
-    return kernel.files->files;
+    OsBookkeeping& bookkeeping = KernelAccess::bookkeeping(os);
+    if (!bookkeeping.files) os.attach_files(make_memory_store(), kPrivateVm);
+    return bookkeeping.files->files;
 }
 
 void Os::attach_files(std::shared_ptr<FileStore> store, StoredVmId id) {
     FileStore& files = *store;
-    kernel().files = std::make_unique<OsFiles>(OsFiles{std::move(store), VmFiles(files, id, runtime_.options().file_limits)});
+    const FileLimits& limits = SharedKernel::of(runtime_).options.file_limits;
+    bookkeeping().files = std::make_unique<OsFiles>(OsFiles{std::move(store), VmFiles(files, id, limits)});
 }
 
 FileStore& Os::file_store() { return os_files(*this).store(); }
@@ -33,7 +36,7 @@ namespace {
 // `path` resolved from the root; the reason when it is not absolute or not valid.
 std::string resolve_host_path(const Os& os, std::string_view path, std::string& resolved) {
     if (path.empty() || path.front() != '/') return "invalid path: the host writes absolute paths";
-    const PathError error = path_resolve("/", path, os.runtime().options().file_limits, resolved);
+    const PathError error = path_resolve("/", path, SharedKernel::of(os.runtime()).options.file_limits, resolved);
     return error == PathError::None ? std::string() : path_error_text(error);
 }
 

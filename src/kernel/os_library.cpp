@@ -281,7 +281,7 @@ int os_spawn(lua_State* L) {
         }
         check_process_limit(L, os, "os.spawn");
         if (!cpu_budget_charge(L, lua_rawlen(L, 4))) return luaL_error(L, "os.spawn: program too large to compile");
-        const int nargs = push_spawn_args(L, "os.spawn", 2, os.runtime().options().process_limits);
+        const int nargs = push_spawn_args(L, "os.spawn", 2, SharedKernel::of(os.runtime()).options.process_limits);
         return spawn_child(L, self, nullptr, 4, nargs, output, 5);
     }
     check_process_limit(L, os, "os.spawn");

@@ -3,7 +3,8 @@
 #include <lua.hpp>
 
 #include "kernel/file_handle.hpp"
-#include "kernel/process_io.hpp"
+#include "kernel/kernel_access.hpp"
+#include "kernel/process_api_state.hpp"
 #include "luaos/os.hpp"
 #include "luaos/process.hpp"
 #include "luaos/runtime.hpp"
@@ -11,13 +12,13 @@
 namespace luaos {
 
 ProcessFiles& process_files(Process& process) {
-    ProcessIo& io = process.ensure_io();
+    ProcessApiState& io = KernelAccess::ensure_api_state(process);
     if (!io.files) io.files = std::make_unique<ProcessFiles>();
     return *io.files;
 }
 
 std::string_view process_cwd(const Process& process) {
-    const ProcessIo* io = process.io();
+    const ProcessApiState* io = KernelAccess::api_state(process);
     return io != nullptr && io->files ? std::string_view(io->files->cwd) : std::string_view("/");
 }
 
@@ -27,7 +28,7 @@ void process_files_inherit(const Process& parent, Process& child) {
 }
 
 void process_files_close_all(Process& process) {
-    ProcessIo* io = process.io();
+    ProcessApiState* io = KernelAccess::api_state(process);
     if (io == nullptr || !io->files) return;
     lua_State* L = process.os().runtime().lua();
     while (io->files->open != nullptr) file_handle_close_at_end(L, *io->files->open);

@@ -1,6 +1,6 @@
 #pragma once
 // A process's part of its VM's file system: its working directory and the
-// files it has open. Created on first use (ProcessIo::files), so that a
+// files it has open. Created on first use (ProcessApiState::files), so that a
 // process that never touches a file pays one null pointer for it.
 
 #include <cstdint>

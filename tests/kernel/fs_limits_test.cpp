@@ -20,7 +20,8 @@ struct Ended {
 // Two VMs on one runtime, their files in one store: a hostile one and its neighbour.
 class TwoVms : public ProcessObserver {
 public:
-    explicit TwoVms(RuntimeOptions options) : runtime(options) {
+    explicit TwoVms(RuntimeOptions options, KernelOptions kernel = {}) : runtime(options) {
+        set_kernel_options(runtime, kernel);
         runtime.set_observer(this);
         hostile.attach_files(store, store->create_vm({}));
         neighbour.attach_files(store, store->create_vm({}));
@@ -61,9 +62,9 @@ void expect_neighbour_fine(TwoVms& vms, Pid pid) {
 }
 
 TEST(FsLimits, TotalBytesStopOnlyTheVmThatFillsItsQuota) {
-    RuntimeOptions options;
-    options.file_limits.total_bytes = 64 << 10;
-    TwoVms vms(options);
+    KernelOptions kernel;
+    kernel.file_limits.total_bytes = 64 << 10;
+    TwoVms vms({}, kernel);
     const Pid hostile = vms.hostile.spawn_process(R"lua(
         local chunk = ("x"):rep(4096)
         for i = 1, 1000 do
@@ -82,9 +83,9 @@ TEST(FsLimits, TotalBytesStopOnlyTheVmThatFillsItsQuota) {
 }
 
 TEST(FsLimits, FilesAndDirectoriesPerVm) {
-    RuntimeOptions options;
-    options.file_limits.max_nodes = 50;
-    TwoVms vms(options);
+    KernelOptions kernel;
+    kernel.file_limits.max_nodes = 50;
+    TwoVms vms({}, kernel);
     const Pid hostile = vms.hostile.spawn_process(R"lua(
         for i = 1, 10000 do
             local ok, why = fs.mkdir("/d" .. i)
@@ -99,9 +100,9 @@ TEST(FsLimits, FilesAndDirectoriesPerVm) {
 }
 
 TEST(FsLimits, OneFilesSize) {
-    RuntimeOptions options;
-    options.file_limits.file_bytes = 10000;
-    TwoVms vms(options);
+    KernelOptions kernel;
+    kernel.file_limits.file_bytes = 10000;
+    TwoVms vms({}, kernel);
     const Pid hostile = vms.hostile.spawn_process(R"lua(
         local f = fs.open("/big", "w")
         print(f:write(("x"):rep(10001)))
@@ -121,9 +122,9 @@ TEST(FsLimits, OneFilesSize) {
 }
 
 TEST(FsLimits, OpenHandlesPerProcess) {
-    RuntimeOptions options;
-    options.file_limits.open_handles = 4;
-    Harness h(options);
+    KernelOptions kernel;
+    kernel.file_limits.open_handles = 4;
+    Harness h({}, kernel);
     const Pid hoarder = h.spawn(R"lua(
         local kept = {}
         for i = 1, 10 do
@@ -142,10 +143,10 @@ TEST(FsLimits, OpenHandlesPerProcess) {
 }
 
 TEST(FsLimits, PathLengthAndDepth) {
-    RuntimeOptions options;
-    options.file_limits.path_depth = 4;
-    options.file_limits.path_bytes = 32;
-    Harness h(options);
+    KernelOptions kernel;
+    kernel.file_limits.path_depth = 4;
+    kernel.file_limits.path_bytes = 32;
+    Harness h({}, kernel);
     const Pid pid = h.spawn(R"lua(
         print(fs.mkdir("/a/b/c/d"))
         print(fs.mkdir("/a/b/c/d/e"))
@@ -166,10 +167,10 @@ TEST(FsLimits, PathLengthAndDepth) {
 // A directory moved or copied deeper takes its descendants with it: their
 // paths too must stay within the limits, or they could never be named again.
 TEST(FsLimits, RenamesAndCopiesKeepEveryPathWithinTheLimits) {
-    RuntimeOptions options;
-    options.file_limits.path_depth = 4;
-    options.file_limits.path_bytes = 32;
-    TwoVms vms(options);
+    KernelOptions kernel;
+    kernel.file_limits.path_depth = 4;
+    kernel.file_limits.path_bytes = 32;
+    TwoVms vms({}, kernel);
     const Pid hostile = vms.hostile.spawn_process(R"lua(
         assert(fs.mkdir("/a/b/c"))
         assert(fs.mkdir("/x/y"))
@@ -225,10 +226,11 @@ TEST(FsLimits, LargeReadsAreChargedToTheCpuBudget) {
 
 TEST(FsLimits, OpenFilesCountAgainstTheVmsMemory) {
     RuntimeOptions options;
+    KernelOptions kernel;
     options.memory_limit = 256 << 10;
-    options.file_limits.file_bytes = 1 << 20;
-    options.file_limits.total_bytes = 4 << 20;
-    TwoVms vms(options);
+    kernel.file_limits.file_bytes = 1 << 20;
+    kernel.file_limits.total_bytes = 4 << 20;
+    TwoVms vms(options, kernel);
     const Pid hostile = vms.hostile.spawn_process(R"lua(
         local chunk = ("m"):rep(8192)
         local f = fs.open("/m", "w")

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/chunk_cache.hpp"
+#include "runtime/runtime_access.hpp"
 #include "support/harness.hpp"
 
 namespace luaos::test {
@@ -322,7 +323,7 @@ TEST(Fs, OneFileRunByManyVmsIsCompiledOnce) {
     for (int tick = 0; tick < 2; ++tick) {
         for (auto& os : vms) os->tick();
     }
-    EXPECT_EQ(runtime.chunks().size(), 2u) << "boot.lua and /bin/shell.lua, each compiled once";
+    EXPECT_EQ(RuntimeAccess::chunks(runtime).size(), 2u) << "boot.lua and /bin/shell.lua, each compiled once";
 }
 
 }  // namespace
