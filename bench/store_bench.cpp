@@ -30,11 +30,14 @@ namespace {
 constexpr int kFilesPerVm = 10;
 constexpr int kFileBytes = 100;
 
+// The bench's scratch folder, named for the parent process (the
+// measurements run in children), removed at the end.
+const std::filesystem::path kScratchDir =
+    std::filesystem::temp_directory_path() / ("luaos_store_bench_" + std::to_string(::getpid()));
+
 std::string scratch(const std::string& name) {
-    const std::filesystem::path dir =
-        std::filesystem::temp_directory_path() / ("luaos_store_bench_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    const std::string path = (dir / name).string();
+    std::filesystem::create_directories(kScratchDir);
+    const std::string path = (kScratchDir / name).string();
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     return path;
 }
@@ -67,7 +70,7 @@ FileTimes through_scripts(std::uint64_t files) {
     auto run = [&](bool write) {
         ClusterOptions options;
         options.store = open_sqlite_store(path);
-        options.runtime.keep_output = false;
+        options.kernel.keep_output = false;
         Cluster cluster(options);
         const std::string code = files_script(write);
         for (std::uint64_t i = 0; i < vms; ++i) {
@@ -136,7 +139,7 @@ constexpr int kCommitTicks = 10;
 double writing_tick_ms(std::uint64_t vms, bool sqlite) {
     ClusterOptions options;
     if (sqlite) options.store = open_sqlite_store(scratch("commit.db"));
-    options.runtime.keep_output = false;
+    options.kernel.keep_output = false;
     Cluster cluster(options);
     const char* code = "for i = 1, 1000000 do local f = fs.open('/tick', 'w') f:write(i) f:close() os.yield() end";
     for (std::uint64_t i = 0; i < vms; ++i) {
@@ -154,7 +157,7 @@ double writing_tick_ms(std::uint64_t vms, bool sqlite) {
 double idle_vm_bytes(std::uint64_t vms, int files, bool sqlite) {
     ClusterOptions options;
     if (sqlite) options.store = open_sqlite_store(scratch("idle.db"));
-    options.runtime.keep_output = false;
+    options.kernel.keep_output = false;
     Cluster cluster(options);
     const std::string body(kFileBytes, 'x');
     const double before = resident_bytes();
@@ -202,5 +205,6 @@ int main(int argc, char** argv) {
     std::printf("  no files %.0f; 3 files of %d bytes in memory %.0f (%.2fx); in SQLite %.0f (%.2fx)\n", bare,
                 kFileBytes, memory_files, memory_files / bare, sqlite_files, sqlite_files / bare);
     std::printf("  1,000,000 such VMs on SQLite: %.2f GB (goal: under 1.5 GB)\n", sqlite_files * 1e6 / 1e9);
+    std::filesystem::remove_all(kScratchDir);
     return 0;
 }
