@@ -135,6 +135,10 @@ private:
     // emergency collection) and returns how many it has run into within
     // `window` ticks of the first of them.
     std::uint32_t note_memory_error(std::uint32_t window);
+    // A doomed process's script caught `detail`, the error that told of the
+    // doom (runtime/caught_errors.hpp): it leads the final error, the doom's
+    // reason following in parentheses. Once only.
+    void explain_doom(std::string detail);
     // Ends a doomed process; `detail` is the error its thread ended with, if any.
     void end_doomed(std::string detail);
     // The process API's per-process state (stdin, mailbox, parent, exit code,

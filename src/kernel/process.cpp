@@ -216,6 +216,13 @@ std::uint32_t Process::note_memory_error(std::uint32_t window) {
     return ++text.memory_errors;
 }
 
+void Process::explain_doom(std::string detail) {
+    if (!doomed() || (text_ && text_->doom_explained)) return;
+    ProcessText& text = ensure_text();
+    text.error = std::move(detail.append(" (").append(text.error).append(")"));
+    text.doom_explained = true;
+}
+
 void Process::end_doomed(std::string detail) {
     // The error the thread ended with says where; the doom's reason says why.
     // A detail that is the reason itself, or its start ("not enough memory"),

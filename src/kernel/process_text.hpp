@@ -23,6 +23,7 @@ struct ProcessText {
     // Memory errors counted since the tick `memory_error_tick` (Process::note_memory_error).
     std::uint64_t memory_error_tick = 0;
     std::uint32_t memory_errors = 0;
+    bool doom_explained = false;  // `error` leads with the error the script caught (Process::explain_doom)
 
     void restart_output_limit() {
         output_pending = 0;

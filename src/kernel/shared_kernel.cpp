@@ -53,6 +53,8 @@ void SharedKernel::doom(Task& task, TaskEnding ending, std::string reason) {
 
 const std::string& SharedKernel::doom_reason(const Task& task) const { return Process::of(task).error(); }
 
+void SharedKernel::explain_doom(Task& task, std::string detail) { Process::of(task).explain_doom(std::move(detail)); }
+
 std::uint32_t SharedKernel::note_memory_error(Task& task, std::uint32_t window) {
     return Process::of(task).note_memory_error(window);
 }

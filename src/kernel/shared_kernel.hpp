@@ -42,6 +42,7 @@ public:
 
     void doom(Task& task, TaskEnding ending, std::string reason) override;
     const std::string& doom_reason(const Task& task) const override;
+    void explain_doom(Task& task, std::string detail) override;
     std::uint32_t note_memory_error(Task& task, std::uint32_t window) override;
     void write_output(Task& task, std::string_view text) override;
 

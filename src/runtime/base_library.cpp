@@ -6,7 +6,7 @@
 #include "luaos/detail/task.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/cpu_budget.hpp"
-#include "runtime/memory_errors.hpp"
+#include "runtime/caught_errors.hpp"
 #include "runtime/process_globals.hpp"
 #include "runtime/readonly.hpp"
 #include "runtime/runtime_access.hpp"
@@ -109,7 +109,7 @@ void handle_explained_error(lua_State* L) {
 
 int finish_xpcall(lua_State* L, int status, lua_KContext extra) {
     if (status != LUA_OK && status != LUA_YIELD) {
-        if (memory_error_caught(L, status)) handle_explained_error(L);
+        if (caught_error(L, status)) handle_explained_error(L);
         lua_pushboolean(L, 0);
         lua_pushvalue(L, -2);
         return 2;
@@ -121,7 +121,7 @@ int finish_xpcall(lua_State* L, int status, lua_KContext extra) {
 // returns as the stack overflow it stands for.
 int finish_pcall(lua_State* L, int status, lua_KContext) {
     if (status != LUA_OK && status != LUA_YIELD) {
-        memory_error_caught(L, status);
+        caught_error(L, status);
         lua_pushboolean(L, 0);
         lua_insert(L, -2);
         return 2;

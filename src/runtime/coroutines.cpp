@@ -5,7 +5,7 @@
 #include "luaos/detail/task.hpp"
 #include "luaos/runtime.hpp"
 #include "runtime/doom.hpp"
-#include "runtime/memory_errors.hpp"
+#include "runtime/caught_errors.hpp"
 #include "runtime/preemption.hpp"
 #include "runtime/runtime_access.hpp"
 #include "runtime/wrapped_builtin.hpp"
@@ -54,7 +54,7 @@ int finish_resume(lua_State* L, lua_State* co, int status, int nres) {
     // The error first, then false below it: when `co` is L itself (a
     // coroutine resuming the running one), the message is already on top.
     lua_xmove(co, L, 1);
-    memory_error_caught(L, status);
+    caught_error(L, status);
     lua_pushboolean(L, 0);
     lua_insert(L, -2);
     return 2;
@@ -75,7 +75,7 @@ int finish_wrap(lua_State* L, lua_State* co, int status, int nres) {
     // variables; resetting runs them and leaves the final error on its stack.
     if (lua_status(co) != LUA_OK) code = close_thread(L, co);
     lua_xmove(co, L, 1);
-    if (memory_error_caught(L, code)) code = LUA_ERRRUN;  // a stack overflow, as Lua raises it
+    if (caught_error(L, code)) code = LUA_ERRRUN;  // a stack overflow, as Lua raises it
     if (code != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
         luaL_where(L, 1);
         lua_insert(L, -2);
@@ -99,7 +99,10 @@ int resume_step(lua_State* L, lua_State* co, int nargs, lua_KContext kind) {
         // A doomed process runs no more of the script's code: not even the
         // __close handlers a failed wrap would run, which could be reached
         // with the hook disabled (runtime/doom.hpp).
-        if (task != nullptr && task->doomed()) return doom_enforce(L, *task);
+        if (task != nullptr && task->doomed()) {
+            if (status != LUA_OK && status != LUA_YIELD) caught_error(co, status);
+            return doom_enforce(L, *task);
+        }
         bool preempted = status == LUA_YIELD && task != nullptr && task->preempting();
         if (!preempted) {
             return kind == kWrap ? finish_wrap(L, co, status, nres) : finish_resume(L, co, status, nres);

@@ -25,6 +25,10 @@ public:
     // The reason of the doom that stands: what a doomed task raises where it
     // cannot yield.
     virtual const std::string& doom_reason(const Task& task) const = 0;
+    // The doomed task's script caught `detail`, the error that told of the
+    // doom (runtime/caught_errors.hpp): the first such error leads the
+    // task's final error, the doom's reason following in parentheses.
+    virtual void explain_doom(Task& task, std::string detail) = 0;
     // The task caught Lua's memory error: counts it, and returns how many it
     // has run into within `window` ticks of the first of them.
     virtual std::uint32_t note_memory_error(Task& task, std::uint32_t window) = 0;

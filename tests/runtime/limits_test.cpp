@@ -209,6 +209,18 @@ TEST(CpuBudget, BuiltinErrorKeepsItsPlaceAndTheReason) {
               "test.lua:1: too many elements to move (process exceeded 1000000 instructions without yielding)");
 }
 
+TEST(CpuBudget, AKillAfterACaughtBuiltinErrorKeepsItsReasonAndPlace) {
+    // The builtin's error is caught, but the process is killed all the same;
+    // its report says what ran out of budget, and where.
+    Exit spawned = run_script("print(pcall(os.spawn_source, string.rep('x', 2000000)))");
+    EXPECT_EQ(spawned.status, ProcessStatus::Killed);
+    EXPECT_EQ(spawned.error, "test.lua:1: os.spawn_source: chunk too large to compile "
+                             "(process exceeded 1000000 instructions without yielding)");
+    Exit moved = run_script("local ok = pcall(function()\n table.move({}, 1, 1e12, 2)\n end) print(ok)");
+    EXPECT_EQ(moved.status, ProcessStatus::Killed);
+    EXPECT_EQ(moved.error, "test.lua:2: too many elements to move (process exceeded 1000000 instructions without yielding)");
+}
+
 TEST(OutputLimit, OverflowIsDroppedWithOneMarker) {
     Exit exit = run_script("for i = 1, 100 do print(string.rep('x', 99)) end", {}, {.output_limit = 1000});
     EXPECT_EQ(exit.status, ProcessStatus::Finished);
