@@ -5,6 +5,7 @@
 
 #include "luaos/detail/task.hpp"
 #include "luaos/runtime.hpp"
+#include "runtime/allocator.hpp"
 #include "runtime/cpu_budget.hpp"
 #include "runtime/caught_errors.hpp"
 #include "runtime/process_globals.hpp"
@@ -150,6 +151,36 @@ int base_xpcall(lua_State* L) {
     return finish_xpcall(L, status, 2);
 }
 
+// collectgarbage: the VM's own memory ("count", in KiB as Lua gives it),
+// and nothing that would run or tune the collector every VM of the state
+// shares. "step" does nothing and "isrunning" is always true: the collector
+// runs, paced by the whole state.
+int base_collectgarbage(lua_State* L) {
+    static const char* const kOptions[] = {"collect", "stop",      "restart",   "count",        "step",
+                                           "setpause", "setstepmul", "isrunning", "generational", "incremental",
+                                           nullptr};
+    const char* option = kOptions[luaL_checkoption(L, 1, "collect", kOptions)];
+    if (std::strcmp(option, "count") == 0) {
+        Runtime& runtime = Runtime::of(L);
+        const Task* task = RuntimeAccess::current_task(runtime);
+        std::size_t bytes = runtime.memory_used();
+        if (task != nullptr && task->memory_account() != nullptr) {
+            const MemoryAccount* vm = task->memory_account()->parent();
+            bytes = vm != nullptr ? vm->used : task->memory_account()->used;
+        }
+        lua_pushnumber(L, static_cast<lua_Number>(bytes) / 1024.0);
+        return 1;
+    }
+    if (std::strcmp(option, "isrunning") == 0 || std::strcmp(option, "step") == 0) {
+        lua_pushboolean(L, option[0] == 'i');
+        return 1;
+    }
+    return luaL_argerror(L, 1,
+                         lua_pushfstring(L, "'%s' would run or tune the collector that every VM of this Lua state "
+                                            "shares; luaos allows only 'count', 'step' and 'isrunning'",
+                                         option));
+}
+
 }  // namespace
 
 // print() writes into the calling process's stdout, never the host's.
@@ -175,7 +206,7 @@ void base_library_install(lua_State* L, int library) {
     library = lua_absindex(L, library);
     const luaL_Reg functions[] = {{"print", base_print},   {"load", base_load},     {"setmetatable", base_setmetatable},
                                   {"rawset", base_rawset}, {"xpcall", base_xpcall}, {"pcall", base_pcall},
-                                  {nullptr, nullptr}};
+                                  {"collectgarbage", base_collectgarbage}, {nullptr, nullptr}};
     // Also in the state's own globals, which scripts never see: that is where
     // Lua looks up a function's name for "bad argument #1 to 'setmetatable'".
     lua_pushglobaltable(L);

@@ -28,9 +28,10 @@ void copy_fields(lua_State* L, int from, int to, const char* const* names) {
 }
 
 // Base functions that touch nothing outside the process. Left out on purpose:
-// dofile, loadfile, require (the host's files), collectgarbage (one script
-// could stop or force collection for every VM sharing the state); print,
-// load, setmetatable, rawset, pcall and xpcall are replaced (runtime/base_library.cpp).
+// dofile, loadfile, require (the host's files); print, load, setmetatable,
+// rawset, pcall and xpcall are replaced, and collectgarbage (one script could
+// stop or force collection for every VM sharing the state) is reduced to its
+// harmless options (runtime/base_library.cpp).
 const char* const kBaseFunctions[] = {"assert", "error",    "getmetatable", "ipairs", "next",     "pairs",
                                       "rawequal", "rawget", "rawlen",       "select", "tonumber", "tostring",
                                       "type",   "_VERSION", nullptr};

@@ -17,7 +17,33 @@ TEST_P(HostFacility, IsNotReachable) {
 INSTANTIATE_TEST_SUITE_P(Sandbox, HostFacility,
                          ::testing::Values("io.popen", "io.input", "io.close", "io.stdout", "os.execute", "os.getenv", "os.remove", "os.rename",
                                            "os.tmpname", "os.setlocale", "package", "require", "debug", "loadfile",
-                                           "dofile", "string.dump", "collectgarbage"));
+                                           "dofile", "string.dump"));
+
+// collectgarbage answers what is the VM's own and refuses what would run or
+// tune the collector every VM of the state shares.
+TEST(Collectgarbage, CountsTheVmsMemoryAndRefusesTheSharedCollector) {
+    Exit exit = run_script(R"(
+        local before = collectgarbage("count")
+        local t = {}
+        for i = 1, 100000 do t[i] = i end
+        local grown = collectgarbage("count") - before
+        print(math.type(before), before > 0, grown > 1000, grown < 4000)
+        print(collectgarbage("isrunning"), collectgarbage("step"), collectgarbage("step", 100))
+        print(pcall(collectgarbage))
+        print(pcall(collectgarbage, "stop"))
+        print(pcall(collectgarbage, "generational"))
+        print(pcall(collectgarbage, "bogus"))
+    )");
+    EXPECT_EQ(exit.status, ProcessStatus::Finished) << exit.error;
+    const std::string refused = "would run or tune the collector that every VM of this Lua state shares; "
+                                "luaos allows only 'count', 'step' and 'isrunning')\n";
+    EXPECT_EQ(exit.output, "float\ttrue\ttrue\ttrue\n"
+                           "true\tfalse\tfalse\n"
+                           "false\tbad argument #1 to 'collectgarbage' ('collect' " + refused +
+                           "false\tbad argument #1 to 'collectgarbage' ('stop' " + refused +
+                           "false\tbad argument #1 to 'collectgarbage' ('generational' " + refused +
+                           "false\tbad argument #1 to 'collectgarbage' (invalid option 'bogus')\n");
+}
 
 class SafeLibrary : public ::testing::TestWithParam<const char*> {};
 
