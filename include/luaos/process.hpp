@@ -77,6 +77,10 @@ public:
     bool is_finished() const { return status_ != ProcessStatus::Ready; }
     // Why it failed or was killed; empty otherwise.
     const std::string& error() const;
+    // Where an error of its own ended it (failed, or killed in its own slice):
+    // Lua's "stack traceback:" and one line per call, at most 21 calls
+    // (Lua's own bound) and 4 KiB; empty otherwise.
+    const std::string& traceback() const;
     // Everything it printed that the host has not taken yet.
     const std::string& output() const;
     std::string take_output();
@@ -141,6 +145,8 @@ private:
     void explain_doom(std::string detail);
     // Ends a doomed process; `detail` is the error its thread ended with, if any.
     void end_doomed(std::string detail);
+    // Before it fails or is killed: where its own error ended it (traceback()).
+    void set_traceback(std::string traceback);
     // The process API's per-process state (stdin, mailbox, parent, exit code,
     // what it is blocked on), created on first use so that a process that
     // never uses the API stays small. src/kernel/process_api_state.hpp.

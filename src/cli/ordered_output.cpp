@@ -52,6 +52,7 @@ std::string OrderedOutput::diagnostic(const Process& process) const {
     if (name_vms_) line += "vm " + std::to_string(vm_serial_of(process)) + ", ";
     line += "process " + std::to_string(process.pid()) + " (" + process.name() + ") " +
             status_name(process.status()) + ": " + process.error() + "\n";
+    if (!process.traceback().empty()) line += process.traceback() + "\n";
     return line;
 }
 

@@ -11,8 +11,9 @@ namespace luaos::cli {
 namespace {
 
 ProcessRecord record_of(const Process& process, std::string output) {
-    return {process.pid(), process.status(), ended_badly(process.status()) ? process.error() : std::string(),
-            std::move(output), process.stats()};
+    const bool bad = ended_badly(process.status());
+    return {process.pid(), process.status(), bad ? process.error() : std::string(),
+            bad ? process.traceback() : std::string(), std::move(output), process.stats()};
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ struct ProcessRecord {
     Pid pid = 0;
     ProcessStatus status = ProcessStatus::Ready;
     std::string error;   // empty unless it failed or was killed
+    std::string traceback;  // Process::traceback(): where its own error ended it, if it did
     std::string output;  // everything it printed
     ProcessStats stats;  // as of its end, or of the end of the run while still running
 };

@@ -25,6 +25,7 @@ Json process_json(ProcessRecord&& record) {
     process["pid"] = record.pid;
     process["status"] = status_name(record.status);
     process["error"] = ended_badly(record.status) ? Json(std::move(record.error)) : Json(nullptr);
+    process["traceback"] = record.traceback.empty() ? Json(nullptr) : Json(std::move(record.traceback));
     process["stdout"] = std::move(record.output);
     process["cpu_ms"] = ms_of(stats.cpu_ns);
     process["instructions"] = stats.instructions;

@@ -127,6 +127,12 @@ const std::string& Process::error() const { return text_ ? text_->error : kNoTex
 
 const std::string& Process::output() const { return text_ ? text_->output : kNoText; }
 
+const std::string& Process::traceback() const { return text_ ? text_->traceback : kNoText; }
+
+void Process::set_traceback(std::string traceback) {
+    if (!traceback.empty()) ensure_text().traceback = std::move(traceback);
+}
+
 ProcessText& Process::ensure_text() {
     if (!text_) text_ = std::make_unique<ProcessText>();
     return *text_;

@@ -14,6 +14,7 @@ namespace luaos {
 
 struct ProcessText {
     std::string error;   // why it failed or was killed; while doomed, the doom's reason
+    std::string traceback;  // Lua's stack traceback where its error ended it, if it did
     std::string output;  // kept with KernelOptions::keep_output
     // Counted against KernelOptions::output_limit: kept and not taken yet,
     // or, when output is only streamed, written within this slice.

@@ -14,6 +14,7 @@
 #include "runtime/memory_errors.hpp"
 #include "runtime/preemption.hpp"
 #include "runtime/runtime_access.hpp"
+#include "runtime/traceback.hpp"
 
 namespace luaos {
 namespace {
@@ -81,6 +82,7 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
 
     if (process.doomed()) {
         const bool raised = status != LUA_OK && status != LUA_YIELD;
+        if (process.task().ending() != TaskEnding::Finished) process.set_traceback(stack_traceback(runtime.lua(), thread));
         process.end_doomed(raised ? error_text(thread, -1) : std::string());
         return;
     }
@@ -94,9 +96,13 @@ void scheduler_run_slice(Runtime& runtime, Process& process) {
         case LUA_OK:
             process.finish();
             break;
-        default:
-            process.fail(failure_text(runtime, thread, status));
+        default: {
+            std::string error = failure_text(runtime, thread, status);
+            // Before it fails: ending hands its record on.
+            process.set_traceback(stack_traceback(runtime.lua(), thread));
+            process.fail(std::move(error));
             break;
+        }
     }
 }
 

@@ -38,7 +38,9 @@ TEST(Dialect, LuauErrorsNameTheLuauLine) {
     EXPECT_EQ(result.err,
               "luaos: process 1 (luau_syntax_error.luau) failed: luau_syntax_error.luau:3: unexpected symbol near '*'\n"
               "luaos: process 2 (luau_runtime_error.luau) failed: luau_runtime_error.luau:3: attempt to perform "
-              "arithmetic on a nil value\n");
+              "arithmetic on a nil value\n"
+              "stack traceback:\n"
+              "\tluau_runtime_error.luau:3: in main chunk\n");
 }
 
 }  // namespace

@@ -96,7 +96,13 @@ TEST(JsonReport, RuntimeErrorFailsTheProcessAndTheRun) {
 TEST(JsonReport, ErrorNamesTheFileAsGivenOnTheCommandLine) {
     CliResult result = run_luaos({"run", "--json", "runtime_error.lua"}, scripts_dir());
     ASSERT_EQ(result.exit_code, 1) << result.err;
-    EXPECT_EQ(only_process(parse_report(result))["error"], "runtime_error.lua:2: boom");
+    json report = parse_report(result);
+    const json& process = only_process(report);
+    EXPECT_EQ(process["error"], "runtime_error.lua:2: boom");
+    EXPECT_EQ(process["traceback"], "stack traceback:\n"
+                                    "\t[C]: in function 'error'\n"
+                                    "\truntime_error.lua:2: in local 'explode'\n"
+                                    "\truntime_error.lua:3: in main chunk");
 }
 
 TEST(JsonReport, CompileErrorFailsOnlyThatProcess) {
@@ -111,10 +117,12 @@ TEST(JsonReport, CompileErrorFailsOnlyThatProcess) {
     EXPECT_EQ(processes[0]["status"], "failed");
     ASSERT_TRUE(processes[0]["error"].is_string());
     EXPECT_EQ(processes[0]["error"].get<std::string>().rfind("syntax_error.lua:2:", 0), 0u) << processes[0]["error"];
+    EXPECT_TRUE(processes[0]["traceback"].is_null()) << "a compile error ran no code";
 
     EXPECT_EQ(processes[1]["pid"], 2);
     EXPECT_EQ(processes[1]["status"], "finished");
     EXPECT_EQ(processes[1]["stdout"], "hello\nworld\n");
+    EXPECT_TRUE(processes[1]["traceback"].is_null());
 }
 
 TEST(JsonReport, TickLimitLeavesProcessesRunning) {

@@ -66,7 +66,12 @@ TEST(PlainOutput, FailureIsReportedOnStderr) {
     CliResult result = run_luaos({"run", "runtime_error.lua", "hello.lua"}, scripts_dir());
     ASSERT_EQ(result.exit_code, 1);
     EXPECT_EQ(result.out, "before\nhello\nworld\n");
-    EXPECT_EQ(result.err, "luaos: process 1 (runtime_error.lua) failed: runtime_error.lua:2: boom\n");
+    // The error line, then where it ended the process, as the standalone lua prints it.
+    EXPECT_EQ(result.err, "luaos: process 1 (runtime_error.lua) failed: runtime_error.lua:2: boom\n"
+                          "stack traceback:\n"
+                          "\t[C]: in function 'error'\n"
+                          "\truntime_error.lua:2: in local 'explode'\n"
+                          "\truntime_error.lua:3: in main chunk\n");
 }
 
 TEST(PlainOutput, CompileErrorIsReportedAndOthersRun) {
@@ -80,9 +85,13 @@ TEST(PlainOutput, CompileErrorIsReportedAndOthersRun) {
 TEST(PlainOutput, DiagnosticNamesTheVmWhenThereAreSeveral) {
     CliResult result = run_luaos({"run", "--vms", "2", "runtime_error.lua"}, scripts_dir());
     ASSERT_EQ(result.exit_code, 1);
-    EXPECT_EQ(result.err,
-              "luaos: vm 0, process 1 (runtime_error.lua) failed: runtime_error.lua:2: boom\n"
-              "luaos: vm 1, process 1 (runtime_error.lua) failed: runtime_error.lua:2: boom\n");
+    const std::string traceback = "stack traceback:\n"
+                                  "\t[C]: in function 'error'\n"
+                                  "\truntime_error.lua:2: in local 'explode'\n"
+                                  "\truntime_error.lua:3: in main chunk\n";
+    EXPECT_EQ(result.err, "luaos: vm 0, process 1 (runtime_error.lua) failed: runtime_error.lua:2: boom\n" + traceback +
+                              "luaos: vm 1, process 1 (runtime_error.lua) failed: runtime_error.lua:2: boom\n" +
+                              traceback);
 }
 
 TEST(PlainOutput, TickLimitExitsThreeAfterPrintingEveryTick) {

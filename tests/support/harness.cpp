@@ -8,7 +8,8 @@ namespace luaos::test {
 
 void ExitRecorder::on_exit(const Process& process) {
     std::lock_guard lock(mutex_);
-    exits_.push_back({process.pid(), process.status(), process.error(), process.output(), tick, process.stats()});
+    exits_.push_back(
+        {process.pid(), process.status(), process.error(), process.output(), tick, process.stats(), process.traceback()});
 }
 
 std::vector<Exit> ExitRecorder::exits() const {

@@ -19,6 +19,7 @@ struct Exit {
     std::string output;
     std::uint64_t tick = 0;  // the tick during which it ended (1-based)
     ProcessStats stats;      // its final figures
+    std::string traceback;   // Process::traceback()
 };
 
 // Records every exit; thread-safe because cluster shards report concurrently.
