@@ -14,6 +14,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <thread>
+#include <unistd.h>
 
 #include "cli/exit_status.hpp"
 #include "cli/size.hpp"
@@ -182,6 +183,127 @@ RunCommand validate(const RawRunOptions& raw) {
     return command;
 }
 
+struct RawServeOptions {
+    std::optional<std::string> nats;
+    std::optional<std::string> node;
+    std::optional<std::string> tps;
+    std::optional<std::string> quantum;
+    std::optional<std::string> slice_us;
+    std::optional<std::string> threads;
+    std::optional<std::string> shard_vms;
+    std::optional<std::string> memory_limit;
+    std::optional<std::string> max_vms;
+    std::optional<std::string> max_request_bytes;
+    std::optional<std::string> max_queued;
+    std::optional<std::string> event_output;
+};
+
+bool is_node_name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+bool is_node_name(const std::string& name) {
+    constexpr std::size_t kMaxNodeName = 64;
+    return !name.empty() && name.size() <= kMaxNodeName && std::all_of(name.begin(), name.end(), is_node_name_char);
+}
+
+// The host's name, with what a subject token may not hold made '-'.
+std::string default_node_name() {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "node";
+    std::string name(host);
+    name.resize(std::min<std::size_t>(name.size(), 64));
+    std::replace_if(name.begin(), name.end(), [](char c) { return !is_node_name_char(c); }, '-');
+    return name;
+}
+
+std::size_t parse_positive_size(const char* option, const std::string& text) {
+    std::optional<std::uint64_t> bytes = parse_size(text);
+    if (!bytes || *bytes == 0 || *bytes > std::numeric_limits<std::uint32_t>::max()) {
+        throw UsageError(std::string(option) + " expects a size from 1 byte to 4G, in bytes or with a K, M or G suffix, got '" +
+                         text + "'");
+    }
+    return static_cast<std::size_t>(*bytes);
+}
+
+ServeCommand validate_serve(const RawServeOptions& raw) {
+    ServeCommand command;
+    if (!raw.nats || raw.nats->empty()) throw UsageError("serve needs --nats URL (e.g. nats://127.0.0.1:4222)");
+    command.nats_url = *raw.nats;
+    command.node = raw.node ? *raw.node : default_node_name();
+    if (!is_node_name(command.node)) {
+        throw UsageError("--node expects 1 to 64 of A-Z a-z 0-9 _ -, got '" + command.node + "'");
+    }
+    if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
+    if (raw.quantum) {
+        constexpr std::uint64_t max_quantum = std::numeric_limits<std::int32_t>::max();
+        command.quantum = static_cast<std::uint32_t>(parse_integer("--quantum", *raw.quantum, 1, max_quantum));
+    }
+    if (raw.slice_us) {
+        if (raw.quantum) throw UsageError("--quantum and --slice-us choose different preemption modes: give one");
+        constexpr std::uint64_t max_slice_us = 60'000'000;
+        command.time_slice_us =
+            static_cast<std::uint32_t>(parse_integer("--slice-us", *raw.slice_us, kMinTimeSliceUs, max_slice_us));
+    }
+    if (raw.memory_limit) command.memory_limit = parse_memory_limit(*raw.memory_limit);
+    command.threads = raw.threads ? static_cast<unsigned>(parse_integer("--threads", *raw.threads, 1, kMaxThreads))
+                                  : default_threads();
+    if (raw.shard_vms) command.shard_vms = parse_integer("--shard-vms", *raw.shard_vms, 1, kNoUpperBound);
+    if (raw.max_vms) command.max_vms = parse_integer("--max-vms", *raw.max_vms, 1, kNoUpperBound);
+    if (raw.max_request_bytes) {
+        command.max_request_bytes = parse_positive_size("--max-request-bytes", *raw.max_request_bytes);
+    }
+    if (raw.max_queued) command.max_queued = parse_integer("--max-queued", *raw.max_queued, 1, 1'000'000);
+    if (raw.event_output) command.event_output = parse_positive_size("--event-output", *raw.event_output);
+    return command;
+}
+
+constexpr const char* kServeFooter =
+    "Requests and events travel on the subjects luaos.NODE.> (docs/serve.md).\n"
+    "Exit status: 0 stopped by SIGINT (Ctrl-C) or SIGTERM after draining: requests already received are\n"
+    "answered, every VM's processes are killed and their exits published; a second signal ends luaos at once.\n"
+    "1 NATS could not be reached (or the node failed); 2 bad usage.";
+
+void declare_serve_options(CLI::App& serve, RawServeOptions& raw) {
+    serve.add_option("--nats", raw.nats, "The NATS server(s) to take orders from, e.g. nats://127.0.0.1:4222 (required)")
+        ->type_name("URL");
+    serve.add_option("--node", raw.node,
+                     "This node's name in the subjects luaos.NODE.>: 1 to 64 of A-Z a-z 0-9 _ - (default: the host "
+                     "name, other characters made -)")
+        ->type_name("NAME");
+    serve.add_option("--tps", raw.tps, "Ticks per second of the paced game loop (default 60)")->type_name("N");
+    serve.add_option("--quantum", raw.quantum,
+                     "VM instructions per slice: the deterministic instruction-count preemption")
+        ->type_name("N");
+    serve.add_option("--slice-us", raw.slice_us,
+                     "Microseconds per slice in the default deadline mode (" + std::to_string(kMinTimeSliceUs) +
+                         " or more; default " + std::to_string(kDefaultTimeSliceUs) + ")")
+        ->type_name("N");
+    serve.add_option("--memory-limit", raw.memory_limit,
+                     "Per-VM memory cap: bytes, or with K, M, G (default " + std::to_string(kDefaultMemoryLimit >> 20) +
+                         "M)")
+        ->type_name("SIZE");
+    serve.add_option("--threads", raw.threads,
+                     "Worker threads ticking VMs, 1 to " + std::to_string(kMaxThreads) + " (default: the number of cores)")
+        ->type_name("N");
+    serve.add_option("--shard-vms", raw.shard_vms,
+                     "VMs one Lua state holds at most (default " + std::to_string(kDefaultShardVms) + ")")
+        ->type_name("N");
+    serve.add_option("--max-vms", raw.max_vms, "VMs this node holds at most; a create past it is refused (default 10000)")
+        ->type_name("N");
+    serve.add_option("--max-request-bytes", raw.max_request_bytes,
+                     "The largest request body; a larger one is refused (default 1M)")
+        ->type_name("SIZE");
+    serve.add_option("--max-queued", raw.max_queued,
+                     "Requests waiting for the next tick at most; past it one is refused as busy (default 1024)")
+        ->type_name("N");
+    serve.add_option("--event-output", raw.event_output,
+                     "Bytes of output one VM's events carry per tick; the rest is counted as dropped (default 256K)")
+        ->type_name("SIZE");
+    serve.set_version_flag("--version", version_text(), "Print the version and exit");
+    serve.footer(kServeFooter);
+}
+
 constexpr const char* kRunFooter =
     "-- ARG...: the arguments after -- go to every FILE's process as ... and arg (arg[0] = FILE).\n"
     "Exit status: 0 all processes finished; 1 a process failed or was killed;\n"
@@ -275,11 +397,11 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
 
 void print_usage_error(std::ostream& err, const CLI::App& app, const std::string& message) {
     err << "luaos: " << message << '\n';
-    // Without a subcommand the user needs the overview; inside `run`, a pointer.
+    // Without a subcommand the user needs the overview; inside one, a pointer.
     if (app.get_subcommands().empty()) {
         err << app.help();
     } else {
-        err << "Run 'luaos run --help' for usage.\n";
+        err << "Run 'luaos " << app.get_subcommands().front()->get_name() << " --help' for usage.\n";
     }
 }
 
@@ -305,30 +427,41 @@ ParsedCommandLine parse_command_line(int argc, const char* const* argv, std::ost
     RawRunOptions raw;
     CLI::App* run = app.add_subcommand("run", "Run each FILE as a process of every VM until all end");
     std::vector<const CLI::Option*> pending = declare_run_options(*run, raw);
+    RawServeOptions raw_serve;
+    CLI::App* serve = app.add_subcommand("serve", "Run a node: VMs created, driven and watched over NATS");
+    declare_serve_options(*serve, raw_serve);
 
     auto [options, arguments] = split_script_arguments(argc, argv);
     try {
         // CLI11 takes the arguments in reverse order.
         std::reverse(options.begin(), options.end());
         app.parse(options);
+        if (serve->parsed()) {
+            if (!arguments.empty()) throw UsageError("serve takes no arguments after --");
+            ParsedCommandLine parsed;
+            parsed.serve = validate_serve(raw_serve);
+            return parsed;
+        }
         reject_pending_options(pending);
         RunCommand command = validate(raw);
         command.args = std::move(arguments);
-        return {std::move(command), kExitOk};
+        ParsedCommandLine parsed;
+        parsed.command = std::move(command);
+        return parsed;
     } catch (const CLI::CallForHelp&) {
         // `luaos --help` shows every subcommand's options too, so that it
         // alone tells which options exist; `luaos run --help` shows run's.
         out << (app.get_subcommands().empty() ? app.help("", CLI::AppFormatMode::All) : app.help());
-        return {std::nullopt, kExitOk};
+        return {std::nullopt, std::nullopt, kExitOk};
     } catch (const CLI::CallForVersion& version) {
         out << version.what() << '\n';
-        return {std::nullopt, kExitOk};
+        return {std::nullopt, std::nullopt, kExitOk};
     } catch (const CLI::ParseError& error) {
         print_usage_error(err, app, error.what());
     } catch (const UsageError& error) {
         print_usage_error(err, app, error.what());
     }
-    return {std::nullopt, kExitUsage};
+    return {std::nullopt, std::nullopt, kExitUsage};
 }
 
 }  // namespace luaos::cli

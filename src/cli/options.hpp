@@ -43,8 +43,27 @@ struct RunCommand {
     bool connect_stdin = false;
 };
 
+// `luaos serve`: a node taking its orders from NATS (docs/serve.md).
+struct ServeCommand {
+    std::string nats_url;
+    std::string node;  // a subject token; the host's name by default
+    double ticks_per_second = kDefaultTicksPerSecond;
+    std::optional<std::uint32_t> quantum;
+    std::uint32_t time_slice_us = kDefaultTimeSliceUs;
+    std::size_t memory_limit = kDefaultMemoryLimit;
+    unsigned threads = 1;
+    std::size_t shard_vms = kDefaultShardVms;
+    // The control API's limits (service/service_limits.hpp has the defaults).
+    std::optional<std::uint64_t> max_vms;
+    std::optional<std::size_t> max_request_bytes;
+    std::optional<std::uint64_t> max_queued;
+    std::optional<std::size_t> event_output;
+};
+
 struct ParsedCommandLine {
-    std::optional<RunCommand> command;  // empty: nothing to run, exit with exit_code
+    std::optional<RunCommand> command;  // `luaos run`
+    std::optional<ServeCommand> serve;  // `luaos serve`
+    // Neither: nothing to run, exit with exit_code.
     int exit_code = 0;
 };
 

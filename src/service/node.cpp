@@ -1,0 +1,232 @@
+#include "service/node.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ostream>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include "service/control_api.hpp"
+#include "service/event_stream.hpp"
+#include "service/nats_link.hpp"
+#include "service/node_counters.hpp"
+#include "service/request_queue.hpp"
+#include "service/subjects.hpp"
+#include "service/vm_table.hpp"
+
+namespace luaos::service {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long a stopping node waits for the broker: for the requests already
+// sent to it, and for what it published to be out.
+constexpr std::chrono::milliseconds kDrainTimeout{5000};
+// Ticks a stopping node gives its killed processes to be reported (one does).
+constexpr int kStopTicks = 100;
+// The longest sleep between two looks at the stop flag.
+constexpr auto kStopPoll = std::chrono::milliseconds(50);
+
+const char* event_name(VmEvent::Kind kind) {
+    switch (kind) {
+        case VmEvent::Kind::Spawn: return "spawn";
+        case VmEvent::Kind::Output: return "output";
+        case VmEvent::Kind::OutputDropped: return "output_dropped";
+        case VmEvent::Kind::Exit: return "exit";
+        case VmEvent::Kind::VmRemoved: return "vm_removed";
+    }
+    return "unknown";
+}
+
+void add_event_fields(Json& json, const VmEvent& event) {
+    switch (event.kind) {
+        case VmEvent::Kind::Spawn:
+            json["pid"] = event.pid;
+            json["name"] = event.text;
+            json["parent"] = event.parent;
+            break;
+        case VmEvent::Kind::Output:
+            json["pid"] = event.pid;
+            json["data"] = event.text;
+            break;
+        case VmEvent::Kind::OutputDropped:
+            json["pid"] = event.pid;
+            json["bytes"] = event.bytes;
+            break;
+        case VmEvent::Kind::Exit:
+            json["pid"] = event.pid;
+            json["name"] = event.text;
+            json["status"] = status_name(event.status);
+            json["exit_code"] = event.exit_code;
+            json["error"] = event.error.empty() ? Json(nullptr) : Json(event.error);
+            break;
+        case VmEvent::Kind::VmRemoved: json["reason"] = event.text; break;
+    }
+}
+
+ClusterOptions streaming(ClusterOptions options) {
+    // Output travels in events as it is printed; nothing is kept for later.
+    options.runtime.keep_output = false;
+    return options;
+}
+
+void sleep_until(Clock::time_point wake, const std::atomic<bool>& stop) {
+    while (!stop.load(std::memory_order_relaxed)) {
+        const auto now = Clock::now();
+        if (now >= wake) return;
+        std::this_thread::sleep_for(std::min<Clock::duration>(wake - now, kStopPoll));
+    }
+}
+
+}  // namespace
+
+struct Node::State {
+    explicit State(NodeOptions given)
+        : options(std::move(given)),
+          subjects(options.name),
+          queue(options.limits.queued_requests),
+          cluster(streaming(options.cluster)),
+          vms(cluster),
+          events(vms, options.limits.event_output_bytes),
+          api(cluster, vms, subjects, options.limits, options.cluster.runtime.process_limits, counters) {
+        cluster.set_observer(&events);
+    }
+
+    ~State() { cluster.set_observer(nullptr); }
+
+    // On the client's thread: queue the request, or refuse it at once.
+    void receive(const NatsMessage& message) {
+        if (message.data.size() > options.limits.request_bytes) {
+            counters.too_large.fetch_add(1, std::memory_order_relaxed);
+            refuse(message.reply, "too_large",
+                   "the body is larger than " + std::to_string(options.limits.request_bytes) + " bytes");
+            return;
+        }
+        Request request{message.subject, message.reply, std::string(message.data)};
+        switch (queue.push(request)) {
+            case Admission::Queued: return;
+            case Admission::Full:
+                counters.busy.fetch_add(1, std::memory_order_relaxed);
+                refuse(message.reply, "busy", "the node has " + std::to_string(queue.capacity()) +
+                                                  " requests waiting; retry later");
+                return;
+            case Admission::Closed: refuse(message.reply, "stopping", "the node is shutting down"); return;
+        }
+    }
+
+    void refuse(const std::string& reply, const char* code, const std::string& message) {
+        if (!reply.empty()) link->publish(reply, error_reply(subjects.node(), code, message));
+    }
+
+    void answer_requests() {
+        for (const Request& request : queue.take_all()) {
+            const std::string reply = api.handle(request);
+            if (!request.reply.empty()) link->publish(request.reply, reply);
+        }
+    }
+
+    void publish_events() {
+        for (RemovedVm& removed : vms.sweep()) events.vm_removed(removed.vm, std::move(removed.reason));
+        for (const VmEvent& event : events.take()) publish(event);
+    }
+
+    void publish(const VmEvent& event) {
+        Json json{{"node", subjects.node()}, {"vm", vm_id_text(event.vm)}, {"seq", ++sequence[event.vm]},
+                  {"event", event_name(event.kind)}};
+        add_event_fields(json, event);
+        if (event.kind == VmEvent::Kind::VmRemoved) sequence.erase(event.vm);
+        link->publish(subjects.vm_events(event.vm), serialize(json));
+        counters.events.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    void publish_node_event(const char* name, Json fields = Json::object()) {
+        Json json{{"node", subjects.node()}, {"event", name}};
+        json.update(fields);
+        link->publish(subjects.node_events(), serialize(json));
+    }
+
+    void tick_once(Clock::time_point deadline) {
+        answer_requests();
+        cluster.tick(deadline);
+        publish_events();
+    }
+
+    NodeReport stop() {
+        NodeReport report;
+        publish_node_event("stopping");
+        link->drain_subscription(kDrainTimeout);
+        queue.close();
+        answer_requests();
+        for (VmId id : vms.ids()) {
+            vms.destroy(id, "node_stopped", "the node is shutting down");
+            ++report.vms_stopped;
+        }
+        for (int i = 0; i < kStopTicks && cluster.vm_count() > 0; ++i) {
+            cluster.tick();
+            publish_events();
+        }
+        publish_node_event("stopped", Json{{"vms_stopped", report.vms_stopped}});
+        link->flush(kDrainTimeout);
+        report.ticks = cluster.ticks();
+        report.requests = counters.requests.load(std::memory_order_relaxed);
+        return report;
+    }
+
+    NodeOptions options;
+    Subjects subjects;
+    NodeCounters counters;
+    RequestQueue queue;
+    Cluster cluster;
+    VmTable vms;
+    EventStream events;
+    ControlApi api;
+    std::unordered_map<VmId, std::uint64_t> sequence;  // the last event's number, per VM
+    // Last, so that it goes first: no request arrives once the rest is gone.
+    std::unique_ptr<NatsLink> link;
+};
+
+Node::Node(NodeOptions options) {
+    if (!is_subject_token(options.name)) {
+        throw std::invalid_argument("a node name is 1 to 64 of A-Z a-z 0-9 _ -, got '" + options.name + "'");
+    }
+    if (!std::isfinite(options.ticks_per_second) || options.ticks_per_second <= 0) {
+        throw std::invalid_argument("a node's ticks per second must be a positive number");
+    }
+    state_ = std::make_unique<State>(std::move(options));
+    State& state = *state_;
+    state.link = std::make_unique<NatsLink>(state.options.nats_url, "luaos node " + state.options.name);
+    state.link->subscribe(state.subjects.requests(), [&state](const NatsMessage& message) { state.receive(message); });
+}
+
+Node::~Node() = default;
+
+NodeReport Node::serve(const std::atomic<bool>& stop) {
+    State& state = *state_;
+    const auto period = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(1.0 / state.options.ticks_per_second));
+    state.publish_node_event("started", Json{{"requests", state.subjects.requests()}});
+    if (state.options.log != nullptr) {
+        *state.options.log << "luaos serve: node " << state.subjects.node() << " answers " << state.subjects.requests()
+                           << " on " << state.options.nats_url << '\n'
+                           << std::flush;
+    }
+    auto frame = Clock::now();
+    while (!stop.load(std::memory_order_relaxed)) {
+        const auto deadline = frame + period;
+        state.tick_once(deadline);
+        frame = std::max(deadline, Clock::now());  // an overrun frame is not caught up
+        sleep_until(frame, stop);
+    }
+    NodeReport report = state.stop();
+    if (state.options.log != nullptr) {
+        *state.options.log << "luaos serve: node " << state.subjects.node() << " stopped after " << report.ticks
+                           << " ticks (" << report.vms_stopped << " VM(s) stopped)\n"
+                           << std::flush;
+    }
+    return report;
+}
+
+}  // namespace luaos::service
