@@ -135,21 +135,35 @@ void reject_pending_options(const std::vector<const CLI::Option*>& pending) {
     }
 }
 
+// --quantum or --slice-us (run and serve alike): one preemption mode.
+void parse_preemption(const std::optional<std::string>& raw_quantum, const std::optional<std::string>& raw_slice_us,
+                      std::optional<std::uint32_t>& quantum, std::uint32_t& time_slice_us) {
+    if (raw_quantum) {
+        // The instruction-count hook takes an int.
+        constexpr std::uint64_t max_quantum = std::numeric_limits<std::int32_t>::max();
+        quantum = static_cast<std::uint32_t>(parse_integer("--quantum", *raw_quantum, 1, max_quantum));
+    }
+    if (raw_slice_us) {
+        if (raw_quantum) throw UsageError("--quantum and --slice-us choose different preemption modes: give one");
+        constexpr std::uint64_t max_slice_us = 60'000'000;
+        time_slice_us =
+            static_cast<std::uint32_t>(parse_integer("--slice-us", *raw_slice_us, kMinTimeSliceUs, max_slice_us));
+    }
+}
+
+// --threads and --shard-vms (run and serve alike).
+void parse_workers(const std::optional<std::string>& raw_threads, const std::optional<std::string>& raw_shard_vms,
+                   unsigned& threads, std::size_t& shard_vms) {
+    threads = raw_threads ? static_cast<unsigned>(parse_integer("--threads", *raw_threads, 1, kMaxThreads))
+                          : default_threads();
+    if (raw_shard_vms) shard_vms = parse_integer("--shard-vms", *raw_shard_vms, 1, kNoUpperBound);
+}
+
 RunCommand validate(const RawRunOptions& raw) {
     RunCommand command;
     if (raw.vms) command.vms = parse_integer("--vms", *raw.vms, 1, kNoUpperBound);
     if (raw.ticks) command.max_ticks = parse_integer("--ticks", *raw.ticks, 1, kNoUpperBound);
-    if (raw.quantum) {
-        // The instruction-count hook takes an int.
-        constexpr std::uint64_t max_quantum = std::numeric_limits<std::int32_t>::max();
-        command.quantum = static_cast<std::uint32_t>(parse_integer("--quantum", *raw.quantum, 1, max_quantum));
-    }
-    if (raw.slice_us) {
-        if (raw.quantum) throw UsageError("--quantum and --slice-us choose different preemption modes: give one");
-        constexpr std::uint64_t max_slice_us = 60'000'000;
-        command.time_slice_us =
-            static_cast<std::uint32_t>(parse_integer("--slice-us", *raw.slice_us, kMinTimeSliceUs, max_slice_us));
-    }
+    parse_preemption(raw.quantum, raw.slice_us, command.quantum, command.time_slice_us);
     if (raw.memory_limit) command.memory_limit = parse_memory_limit(*raw.memory_limit);
     if (raw.fs_quota) command.file_limits.total_bytes = parse_fs_quota(*raw.fs_quota);
     if (raw.fs_files) {
@@ -157,9 +171,7 @@ RunCommand validate(const RawRunOptions& raw) {
             static_cast<std::uint32_t>(parse_integer("--fs-files", *raw.fs_files, 0, std::numeric_limits<std::uint32_t>::max()));
     }
     if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
-    command.threads = raw.threads ? static_cast<unsigned>(parse_integer("--threads", *raw.threads, 1, kMaxThreads))
-                                  : default_threads();
-    if (raw.shard_vms) command.shard_vms = parse_integer("--shard-vms", *raw.shard_vms, 1, kNoUpperBound);
+    parse_workers(raw.threads, raw.shard_vms, command.threads, command.shard_vms);
     if (raw.dialect) {
         if (*raw.dialect != "luau" && *raw.dialect != "lua") {
             throw UsageError("--dialect expects luau or lua, got '" + *raw.dialect + "'");
@@ -235,20 +247,9 @@ ServeCommand validate_serve(const RawServeOptions& raw) {
         throw UsageError("--node expects 1 to 64 of A-Z a-z 0-9 _ -, got '" + command.node + "'");
     }
     if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
-    if (raw.quantum) {
-        constexpr std::uint64_t max_quantum = std::numeric_limits<std::int32_t>::max();
-        command.quantum = static_cast<std::uint32_t>(parse_integer("--quantum", *raw.quantum, 1, max_quantum));
-    }
-    if (raw.slice_us) {
-        if (raw.quantum) throw UsageError("--quantum and --slice-us choose different preemption modes: give one");
-        constexpr std::uint64_t max_slice_us = 60'000'000;
-        command.time_slice_us =
-            static_cast<std::uint32_t>(parse_integer("--slice-us", *raw.slice_us, kMinTimeSliceUs, max_slice_us));
-    }
+    parse_preemption(raw.quantum, raw.slice_us, command.quantum, command.time_slice_us);
     if (raw.memory_limit) command.memory_limit = parse_memory_limit(*raw.memory_limit);
-    command.threads = raw.threads ? static_cast<unsigned>(parse_integer("--threads", *raw.threads, 1, kMaxThreads))
-                                  : default_threads();
-    if (raw.shard_vms) command.shard_vms = parse_integer("--shard-vms", *raw.shard_vms, 1, kNoUpperBound);
+    parse_workers(raw.threads, raw.shard_vms, command.threads, command.shard_vms);
     if (raw.max_vms) command.max_vms = parse_integer("--max-vms", *raw.max_vms, 1, kNoUpperBound);
     if (raw.max_request_bytes) {
         command.max_request_bytes = parse_positive_size("--max-request-bytes", *raw.max_request_bytes);

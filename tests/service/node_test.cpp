@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "node_fixture.hpp"
 #include "service/nats_link.hpp"
 
