@@ -8,7 +8,6 @@
 
 #include "luaos/network.hpp"
 #include "luaos/os.hpp"
-#include "luaos/runtime.hpp"
 #include "luaos/stats.hpp"
 
 namespace luaos::service {
@@ -28,8 +27,6 @@ Dialect dialect_field(const RequestFields& fields) {
     throw bad_request(fields.path("dialect") + " must be \"lua\" or \"luau\"");
 }
 
-const ProcessLimits& process_limits(const VirtualMachine& vm) { return vm.os().runtime().options().process_limits; }
-
 // Arguments of a spawn, within the limits scripts' spawns have too.
 SpawnOptions spawn_options(const RequestFields& fields, const ProcessLimits& limits) {
     SpawnOptions options;
@@ -42,8 +39,8 @@ SpawnOptions spawn_options(const RequestFields& fields, const ProcessLimits& lim
 
 Pid pid_field(const RequestFields& fields) { return static_cast<Pid>(fields.integer("pid", 1, kMaxPid)); }
 
-void check_room_for_process(const VirtualMachine& vm) {
-    const std::uint32_t max = process_limits(vm).max_processes;
+void check_room_for_process(const VirtualMachine& vm, const ProcessLimits& limits) {
+    const std::uint32_t max = limits.max_processes;
     if (vm.os().live_processes() >= max) {
         throw RequestError("limit", "the VM has its limit of " + std::to_string(max) + " live processes");
     }
@@ -346,8 +343,7 @@ Json ControlApi::destroy_vm(VmId id, const Json& body) {
 
 Json ControlApi::spawn(VmId id, VirtualMachine& vm, const Json& body) {
     const RequestFields fields(body, "body", {"program", "code", "name", "dialect", "args", "close_stdin"});
-    const ProcessLimits& limits = process_limits(vm);
-    SpawnOptions options = spawn_options(fields, limits);
+    SpawnOptions options = spawn_options(fields, process_limits_);
     const bool by_program = fields.has("program");
     if (by_program == fields.has("code")) throw bad_request("body needs exactly one of 'program' and 'code'");
     SpawnResult result;
@@ -358,14 +354,14 @@ Json ControlApi::spawn(VmId id, VirtualMachine& vm, const Json& body) {
         const std::string name = fields.string("program", kMaxNameBytes);
         const std::shared_ptr<const Program> program = vm.os().find_program(name);
         if (!program) throw not_found("the VM has no program named '" + name + "'");
-        check_room_for_process(vm);
+        check_room_for_process(vm, process_limits_);
         options.dialect = program->dialect;
         result = vm.os().spawn_program(name, options);
     } else {
         const std::string code = fields.string("code", limits_.request_bytes);
         const std::string name = fields.optional_string("name", kMaxNameBytes).value_or("code");
         options.dialect = dialect_field(fields);
-        check_room_for_process(vm);
+        check_room_for_process(vm, process_limits_);
         result = vm.os().spawn_process(code, name, options);
     }
     if (!result.ok()) throw RequestError("spawn_failed", result.error);
