@@ -29,7 +29,7 @@ std::string vm_id_text(VmId vm);
 
 class ControlApi {
 public:
-    // `process_limits` are the cluster's (RuntimeOptions::process_limits):
+    // `process_limits` are the cluster's (KernelOptions::process_limits):
     // a create's boot list is checked against them before its VM exists.
     ControlApi(Cluster& cluster, VmTable& vms, const Subjects& subjects, const ServiceLimits& limits,
                const ProcessLimits& process_limits, NodeCounters& counters);

@@ -69,7 +69,7 @@ void add_event_fields(Json& json, const VmEvent& event) {
 
 ClusterOptions streaming(ClusterOptions options) {
     // Output travels in events as it is printed; nothing is kept for later.
-    options.runtime.keep_output = false;
+    options.kernel.keep_output = false;
     return options;
 }
 
@@ -91,7 +91,7 @@ struct Node::State {
           cluster(streaming(options.cluster)),
           vms(cluster),
           events(vms, options.limits.event_output_bytes),
-          api(cluster, vms, subjects, options.limits, options.cluster.runtime.process_limits, counters) {
+          api(cluster, vms, subjects, options.limits, options.cluster.kernel.process_limits, counters) {
         cluster.set_observer(&events);
     }
 

@@ -116,7 +116,7 @@ TEST_F(NodeTest, TheVmLimitRefusesCreatesPastIt) {
 }
 
 TEST_F(NodeTest, TheProcessLimitRefusesSpawnsPastIt) {
-    options.cluster.runtime.process_limits.max_processes = 2;
+    options.cluster.kernel.process_limits.max_processes = 2;
     start();
     const std::string vm = create({{"programs", {{{"name", "idle"}, {"code", "io.read()"}}}},
                                    {"boot", {{{"program", "idle"}}, {{"program", "idle"}}}}});
