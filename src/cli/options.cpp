@@ -195,6 +195,8 @@ RunCommand validate(const RawRunOptions& raw) {
     return command;
 }
 
+std::string version_text() { return std::string("luaos ") + kVersion; }
+
 struct RawServeOptions {
     std::optional<std::string> nats;
     std::optional<std::string> node;
@@ -328,8 +330,6 @@ public:
         return usage.insert(end, " [-- ARG...]\n" + indent + name + " [OPTIONS] --store FILE [FILE...] [-- ARG...]");
     }
 };
-
-std::string version_text() { return std::string("luaos ") + kVersion; }
 
 // Declares every option of `luaos run`; returns the ones still to come.
 std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions& raw) {

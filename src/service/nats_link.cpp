@@ -59,6 +59,9 @@ void NatsLink::subscribe(const std::string& subject, Handler handler) {
     const std::string what = "cannot subscribe to " + subject;
     check(natsConnection_Subscribe(&subscription_, connection_, subject.c_str(), &NatsLink::deliver, this),
           what.c_str());
+    // Once the server has answered a ping it has the subscription: a request
+    // sent after the constructor returns finds the node.
+    check(natsConnection_FlushTimeout(connection_, kConnectTimeoutMs), what.c_str());
 }
 
 void NatsLink::deliver(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {

@@ -40,7 +40,8 @@ public:
     NatsLink(const NatsLink&) = delete;
     NatsLink& operator=(const NatsLink&) = delete;
 
-    // One subscription per link; `handler` runs on the client's thread.
+    // One subscription per link, known to the server when this returns;
+    // `handler` runs on the client's thread.
     void subscribe(const std::string& subject, Handler handler);
     // Stops the subscription and waits (up to `timeout`) until every message
     // the server had already sent it has been handled.

@@ -18,6 +18,9 @@ namespace luaos::service_test {
 
 using Json = nlohmann::ordered_json;
 
+// Whether `reply` is a success reply ({"ok": true, ...}).
+inline bool ok(const Json& reply) { return reply.is_object() && reply.contains("ok") && reply["ok"] == true; }
+
 // Generous: replies wait at most a frame, but the machine may be loaded.
 inline constexpr std::chrono::milliseconds kReplyTimeout{30'000};
 

@@ -63,7 +63,7 @@ NatsServer::NatsServer() {
 }
 
 bool NatsServer::start_on(int port) {
-    const std::string port_text = std::to_string(port);
+    std::string port_text = std::to_string(port);
     std::vector<char*> argv = {const_cast<char*>(LUAOS_NATS_SERVER), const_cast<char*>("-a"),
                                const_cast<char*>("127.0.0.1"), const_cast<char*>("-p"), port_text.data(), nullptr};
     const pid_t child = ::fork();

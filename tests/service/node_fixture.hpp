@@ -30,8 +30,11 @@ protected:
     // Creates a VM and returns its id (fails the test when it cannot).
     std::string create(const Json& body) {
         Json reply = ask("vm.create", body);
-        EXPECT_EQ(reply.value("ok", false), true) << reply.dump();
-        return reply.value("vm", std::string());
+        if (!reply.is_object() || reply["ok"] != true) {
+            ADD_FAILURE() << "create failed: " << reply.dump();
+            return {};
+        }
+        return reply["vm"].get<std::string>();
     }
 
     NatsServer server;

@@ -16,7 +16,7 @@ const Json kIdle = {{"name", "idle"}, {"code", "io.read()"}};
 TEST_F(NodeTest, CreateListFindStatusStatsAndDestroyRoundTrip) {
     start();
     Json created = ask("vm.create", {{"programs", {kIdle}}, {"boot", {{{"program", "idle"}}}}});
-    ASSERT_EQ(created.value("ok", false), true) << created.dump();
+    ASSERT_TRUE(ok(created)) << created.dump();
     EXPECT_EQ(created["node"], "t1");
     const std::string vm = created["vm"];
     const std::string uuid = created["uuid"];
@@ -26,7 +26,7 @@ TEST_F(NodeTest, CreateListFindStatusStatsAndDestroyRoundTrip) {
     EXPECT_EQ(created["boot"][0]["pid"], 1);
 
     Json listed = ask("vm.list");
-    ASSERT_EQ(listed.value("ok", false), true) << listed.dump();
+    ASSERT_TRUE(ok(listed)) << listed.dump();
     ASSERT_EQ(listed["vms"].size(), 1u);
     EXPECT_EQ(listed["vms"][0]["vm"], vm);
     EXPECT_EQ(listed["vms"][0]["uuid"], uuid);
@@ -34,39 +34,39 @@ TEST_F(NodeTest, CreateListFindStatusStatsAndDestroyRoundTrip) {
     EXPECT_EQ(listed["more"], false);
 
     Json found = ask("vm.find", {{"uuid", uuid}});
-    ASSERT_EQ(found.value("ok", false), true) << found.dump();
+    ASSERT_TRUE(ok(found)) << found.dump();
     EXPECT_EQ(found["vm"], vm);
 
     Json status = ask("vm." + vm + ".status");
-    ASSERT_EQ(status.value("ok", false), true) << status.dump();
+    ASSERT_TRUE(ok(status)) << status.dump();
     EXPECT_EQ(status["vm"], vm);
     ASSERT_EQ(status["processes"].size(), 1u);
     EXPECT_EQ(status["processes"][0]["pid"], 1);
     EXPECT_EQ(status["processes"][0]["name"], "idle");
 
     Json one = ask("vm." + vm + ".status", {{"pid", 1}});
-    ASSERT_EQ(one.value("ok", false), true) << one.dump();
+    ASSERT_TRUE(ok(one)) << one.dump();
     EXPECT_TRUE(one["state"] == "running" || one["state"] == "waiting") << one.dump();
     Json gone = ask("vm." + vm + ".status", {{"pid", 9}});
     EXPECT_EQ(gone["state"], "not_found") << gone.dump();
 
     Json stats = ask("vm." + vm + ".stats");
-    ASSERT_EQ(stats.value("ok", false), true) << stats.dump();
+    ASSERT_TRUE(ok(stats)) << stats.dump();
     EXPECT_EQ(stats["stats"]["processes_spawned"], 1);
     ASSERT_EQ(stats["processes"].size(), 1u);
     EXPECT_EQ(stats["processes"][0]["pid"], 1);
 
     Json node_stats = ask("stats");
-    ASSERT_EQ(node_stats.value("ok", false), true) << node_stats.dump();
+    ASSERT_TRUE(ok(node_stats)) << node_stats.dump();
     EXPECT_EQ(node_stats["node"], "t1");
     EXPECT_EQ(node_stats["vms"], 1);
     EXPECT_EQ(node_stats["processes"], 1);
     EXPECT_GE(node_stats["requests"].get<int>(), 7);
 
     Json destroyed = ask("vm." + vm + ".destroy");
-    ASSERT_EQ(destroyed.value("ok", false), true) << destroyed.dump();
+    ASSERT_TRUE(ok(destroyed)) << destroyed.dump();
     Json after = ask("vm." + vm + ".status");
-    EXPECT_EQ(after.value("ok", true), false);
+    EXPECT_FALSE(ok(after));
     EXPECT_EQ(after["error"]["code"], "not_found") << after.dump();
     EXPECT_EQ(ask("vm.list")["vms"].size(), 0u);
     EXPECT_EQ(ask("vm.find", {{"uuid", uuid}})["error"]["code"], "not_found");
@@ -83,7 +83,7 @@ TEST_F(NodeTest, ListPagesThroughManyVms) {
         Json body = Json::object();
         if (!after.empty()) body["after"] = after;
         Json reply = ask("vm.list", body);
-        ASSERT_EQ(reply.value("ok", false), true) << reply.dump();
+        ASSERT_TRUE(ok(reply)) << reply.dump();
         EXPECT_LE(reply["vms"].size(), 2u);
         for (const Json& vm : reply["vms"]) listed.push_back(vm["vm"]);
         if (!reply["more"].get<bool>()) break;
@@ -101,18 +101,18 @@ TEST_F(NodeTest, SpawnWriteStdinCloseAndKillShowInTheEvents) {
     ASSERT_FALSE(vm.empty());
 
     Json spawned = ask("vm." + vm + ".spawn", {{"code", "while true do end"}, {"name", "spin"}});
-    ASSERT_EQ(spawned.value("ok", false), true) << spawned.dump();
+    ASSERT_TRUE(ok(spawned)) << spawned.dump();
     EXPECT_EQ(spawned["pid"], 2);
     Json again = ask("vm." + vm + ".spawn", {{"program", "echo"}, {"args", {"x"}}});
-    ASSERT_EQ(again.value("ok", false), true) << again.dump();
+    ASSERT_TRUE(ok(again)) << again.dump();
     EXPECT_EQ(again["pid"], 3);
-    ASSERT_EQ(ask("vm." + vm + ".stdin", {{"pid", 3}, {"close", true}}).value("ok", false), true);
+    ASSERT_TRUE(ok(ask("vm." + vm + ".stdin", {{"pid", 3}, {"close", true}})));
 
     Json written = ask("vm." + vm + ".stdin", {{"pid", 1}, {"line", "hello"}});
-    ASSERT_EQ(written.value("ok", false), true) << written.dump();
+    ASSERT_TRUE(ok(written)) << written.dump();
     ASSERT_FALSE(events->wait_for([](const Json& e) { return is_event(e, "output", 1); }).is_null());
     Json closed = ask("vm." + vm + ".stdin", {{"pid", 1}, {"close", true}});
-    ASSERT_EQ(closed.value("ok", false), true) << closed.dump();
+    ASSERT_TRUE(ok(closed)) << closed.dump();
     Json exit1 = events->wait_for([](const Json& e) { return is_event(e, "exit", 1); });
     ASSERT_FALSE(exit1.is_null());
     EXPECT_EQ(exit1["status"], "finished");
@@ -120,7 +120,7 @@ TEST_F(NodeTest, SpawnWriteStdinCloseAndKillShowInTheEvents) {
     EXPECT_EQ(output_of(events->seen(), 1), "got hello\neof\n");
 
     Json killed = ask("vm." + vm + ".kill", {{"pid", 2}, {"reason", "enough spinning"}});
-    ASSERT_EQ(killed.value("ok", false), true) << killed.dump();
+    ASSERT_TRUE(ok(killed)) << killed.dump();
     Json exit2 = events->wait_for([](const Json& e) { return is_event(e, "exit", 2); });
     ASSERT_FALSE(exit2.is_null());
     EXPECT_EQ(exit2["status"], "killed");
@@ -156,7 +156,7 @@ TEST_F(NodeTest, DestroyIsAnnouncedAfterTheExitsOfItsProcesses) {
     const std::string vm =
         create({{"programs", {{{"name", "spin"}, {"code", "while true do end"}}}}, {"boot", {{{"program", "spin"}}}}});
     ASSERT_FALSE(events->wait_for([](const Json& e) { return is_event(e, "spawn", 1); }).is_null());
-    ASSERT_EQ(ask("vm." + vm + ".destroy", {{"reason", "game over"}}).value("ok", false), true);
+    ASSERT_TRUE(ok(ask("vm." + vm + ".destroy", {{"reason", "game over"}})));
     Json removed = events->wait_for([](const Json& e) { return is_event(e, "vm_removed"); });
     ASSERT_FALSE(removed.is_null());
     EXPECT_EQ(removed["reason"], "destroyed");
@@ -184,7 +184,7 @@ TEST_F(NodeTest, ABootProgramThatDoesNotCompileIsReportedInTheReply) {
     start();
     Json created = ask("vm.create", {{"programs", {kIdle, {{"name", "bad"}, {"code", "x = = 1"}}}},
                                      {"boot", {{{"program", "idle"}}, {{"program", "bad"}}}}});
-    ASSERT_EQ(created.value("ok", false), true) << created.dump();
+    ASSERT_TRUE(ok(created)) << created.dump();
     EXPECT_EQ(created["boot"][0]["pid"], 1);
     EXPECT_FALSE(created["boot"][1].contains("pid"));
     EXPECT_NE(created["boot"][1]["error"].get<std::string>().find("bad"), std::string::npos) << created.dump();
@@ -225,7 +225,7 @@ TEST_F(NodeTest, RequestsWithoutAReplySubjectAreCarriedOutSilently) {
     Json output = events->wait_for([](const Json& e) { return is_event(e, "output", 1); });
     ASSERT_FALSE(output.is_null());
     EXPECT_EQ(output["data"], "got quiet\n");
-    EXPECT_EQ(ask("stats").value("ok", false), true);
+    EXPECT_TRUE(ok(ask("stats")));
 }
 
 TEST(NodeStart, AnUnreachableBrokerIsAnError) {

@@ -80,7 +80,7 @@ TEST(Serve, AnswersStreamsAndStopsCleanlyOnSigterm) {
     const Json program = {{"name", "hi"}, {"code", "print('hi from ' .. arg[1]) io.read()"}};
     Json created = client.request("luaos.cli1.vm.create",
                                   Json{{"programs", {program}}, {"boot", {{{"program", "hi"}, {"args", {"serve"}}}}}});
-    ASSERT_EQ(created.value("ok", false), true) << created.dump();
+    ASSERT_TRUE(ok(created)) << created.dump();
     Json output = vm_events->wait_for([](const Json& e) { return e.value("event", "") == "output"; });
     ASSERT_FALSE(output.is_null());
     EXPECT_EQ(output["data"], "hi from serve\n");
