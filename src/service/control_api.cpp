@@ -211,15 +211,17 @@ Json ControlApi::vm_reply(VmId vm) const {
 }
 
 Json ControlApi::create_vm(const Json& body) {
-    const RequestFields fields(body, "body", {"programs", "boot", "address"});
+    const RequestFields fields(body, "body", {"programs", "boot", "address", "keep"});
     // Everything is read and checked before the VM exists.
     const std::vector<std::shared_ptr<const Program>> programs = read_programs(fields, limits_);
     const std::vector<BootSpec> boot = read_boot(fields, programs, process_limits_);
     const std::optional<NetAddress> address = read_address(fields);
+    fields.optional_bool("keep", true);  // checked before the VM exists
     if (vms_.size() >= limits_.vms) {
         throw RequestError("limit", "the node holds its limit of " + std::to_string(limits_.vms) + " VMs");
     }
-    const VmId id = vms_.create();
+    // A player's computer stays, empty or not, until it is destroyed.
+    const VmId id = vms_.create(fields.optional_bool("keep", true));
     VirtualMachine& vm = *vms_.find(id);
     if (address && !cluster_.network().set_addresses(vm, {*address})) {
         vms_.destroy(id, "create_failed", "the VM was not created");

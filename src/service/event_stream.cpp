@@ -54,7 +54,6 @@ void EventStream::on_output(const Process& process, std::string_view text) {
 }
 
 void EventStream::on_exit(const Process& process) {
-    table_.note_exit();
     VmEvent event;
     event.kind = VmEvent::Kind::Exit;
     event.vm = vm_of(process);

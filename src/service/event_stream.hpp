@@ -20,8 +20,6 @@
 
 namespace luaos::service {
 
-class VmTable;
-
 struct VmEvent {
     enum class Kind : std::uint8_t { Spawn, Output, OutputDropped, Exit, VmRemoved };
     Kind kind = Kind::Output;
@@ -37,8 +35,7 @@ struct VmEvent {
 
 class EventStream : public ProcessObserver {
 public:
-    EventStream(VmTable& table, std::size_t output_bytes_per_tick)
-        : table_(table), output_bytes_per_tick_(output_bytes_per_tick) {}
+    explicit EventStream(std::size_t output_bytes_per_tick) : output_bytes_per_tick_(output_bytes_per_tick) {}
 
     void on_spawn(const Process& process) override;
     void on_output(const Process& process, std::string_view text) override;
@@ -52,7 +49,6 @@ public:
 private:
     void add(VmEvent event);
 
-    VmTable& table_;
     const std::size_t output_bytes_per_tick_;
     std::mutex mutex_;
     std::vector<VmEvent> events_;

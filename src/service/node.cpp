@@ -25,8 +25,6 @@ using Clock = std::chrono::steady_clock;
 // How long a stopping node waits for the broker: for the requests already
 // sent to it, and for what it published to be out.
 constexpr std::chrono::milliseconds kDrainTimeout{5000};
-// Ticks a stopping node gives its killed processes to be reported (one does).
-constexpr int kStopTicks = 100;
 // The longest sleep between two looks at the stop flag.
 constexpr auto kStopPoll = std::chrono::milliseconds(50);
 
@@ -90,7 +88,7 @@ struct Node::State {
           queue(options.limits.queued_requests),
           cluster(streaming(options.cluster)),
           vms(cluster),
-          events(vms, options.limits.event_output_bytes),
+          events(options.limits.event_output_bytes),
           api(cluster, vms, subjects, options.limits, options.cluster.kernel.process_limits, counters) {
         cluster.set_observer(&events);
     }
@@ -164,10 +162,8 @@ struct Node::State {
             vms.destroy(id, "node_stopped", "the node is shutting down");
             ++report.vms_stopped;
         }
-        for (int i = 0; i < kStopTicks && cluster.vm_count() > 0; ++i) {
-            cluster.tick();
-            publish_events();
-        }
+        // Destroyed VMs are gone at once, their exits reported: publish them.
+        publish_events();
         publish_node_event("stopped", Json{{"vms_stopped", report.vms_stopped}});
         link->flush(kDrainTimeout);
         report.ticks = cluster.ticks();

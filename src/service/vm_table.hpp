@@ -1,15 +1,20 @@
 #pragma once
-// The VMs a node's control API created, by id. An id names one VM for good:
-// it is never given to another VM, and a request naming a VM that is gone
-// finds nothing rather than another VM or freed memory.
+// The VMs a node's control API created, by id: the cluster's VM handle
+// (luaos/vm_handle.hpp), whose value is never given to another VM, so that a
+// request naming a VM that is gone finds nothing rather than another VM.
+// The cluster tells the table of every VM it removes (VmObserver): one that
+// finished (its last process ended, when it was not kept) on the worker
+// ticking it, one destroyed on the tick thread.
 
-#include <atomic>
 #include <cstddef>
+#include <mutex>
+#include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "luaos/cluster.hpp"
+#include "luaos/vm_handle.hpp"
+#include "luaos/vm_lifetime.hpp"
 #include "service/subjects.hpp"
 
 namespace luaos::service {
@@ -21,39 +26,39 @@ struct RemovedVm {
     std::string reason;
 };
 
-class VmTable {
+class VmTable : public VmObserver {
 public:
-    explicit VmTable(Cluster& cluster) : cluster_(cluster) {}
+    // Becomes the cluster's VM observer.
+    explicit VmTable(Cluster& cluster);
+    ~VmTable() override;
+    VmTable(const VmTable&) = delete;
+    VmTable& operator=(const VmTable&) = delete;
 
-    // A new VM of the cluster; between ticks.
-    VmId create();
-    // The live VM, or null (never created, removed, or being destroyed).
-    VirtualMachine* find(VmId id) const;
-    // Kills the VM's processes (their error: `kill_reason`); the VM leaves
-    // the cluster at the end of the next tick and sweep() reports it with
-    // `removal` ("destroyed", "node_stopped"). False if there is no such VM.
+    // A new VM of the cluster, kept while empty or not; between ticks.
+    VmId create(bool keep_when_empty);
+    // The live VM, or null (never created, or removed).
+    VirtualMachine* find(VmId id) const { return cluster_.find_vm(VmHandle::from_value(id)); }
+    // Kills the VM's processes (their error: `kill_reason`; their exits are
+    // reported at once) and removes it; sweep() reports it with `removal`
+    // ("destroyed", "node_stopped"). False if there is no such VM.
     bool destroy(VmId id, const std::string& removal, const std::string& kill_reason);
     // Live VMs' ids, ascending.
     std::vector<VmId> ids() const;
-    std::size_t size() const { return vms_.size(); }
+    std::size_t size() const;
     // Any thread, while `vm` is alive.
-    static VmId id_of(const VirtualMachine& vm) { return vm.serial() + 1; }
-    // A process ended somewhere (any thread): its VM may leave at this tick's end.
-    void note_exit() { exits_.store(true, std::memory_order_relaxed); }
-    // After a tick, on the tick thread: the VMs the cluster removed since the
-    // last sweep, ascending.
+    static VmId id_of(const VirtualMachine& vm) { return vm.handle().value(); }
+    // On the tick thread: the VMs removed since the last sweep, in the order
+    // they left.
     std::vector<RemovedVm> sweep();
 
-private:
-    struct Entry {
-        VirtualMachine* vm = nullptr;
-        std::string removal;  // set by destroy(); empty while the VM is live
-    };
+    void on_vm_removed(const VirtualMachine& vm, VmRemoval why) override;
 
+private:
     Cluster& cluster_;
-    std::unordered_map<VmId, Entry> vms_;
-    std::atomic<bool> exits_{false};
-    bool created_ = false;  // a VM created since the last sweep (an empty one leaves at once)
+    mutable std::mutex mutex_;  // finished VMs are reported on the workers
+    std::set<VmId> live_;
+    std::vector<RemovedVm> removed_;
+    std::string removal_;  // why destroy() removes the VM it is removing
 };
 
 }  // namespace luaos::service

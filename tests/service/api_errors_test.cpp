@@ -61,6 +61,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadRequest{"vm.create", R"({"programs": [{"name": "a", "code": "x"}], "boot": [{"program": "a", "args": [1]}]})",
                    "bad_request"},
         BadRequest{"vm.create", R"({"bogus": 1})", "bad_request"},
+        BadRequest{"vm.create", R"({"keep": "yes"})", "bad_request"},
         BadRequest{"vm.create", R"({"address": "300.1.1.1"})", "bad_request"},
         BadRequest{"vm.create", R"({"address": 5})", "bad_request"},
         BadRequest{"nonsense", "{}", "unknown_subject"},

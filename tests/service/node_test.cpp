@@ -168,6 +168,25 @@ TEST_F(NodeTest, DestroyIsAnnouncedAfterTheExitsOfItsProcesses) {
     EXPECT_LT((*exit)["seq"].get<int>(), removed["seq"].get<int>());
 }
 
+TEST_F(NodeTest, AVmStaysEmptyUntilDestroyedUnlessNotKept) {
+    start();
+    auto events = client.watch("luaos.t1.vm.*.events");
+    const std::string kept = create(Json::object());
+    const std::string passing = create({{"programs", {{{"name", "once"}, {"code", "print('once')"}}}},
+                                        {"boot", {{{"program", "once"}}}},
+                                        {"keep", false}});
+    Json removed = events->wait_for([](const Json& e) { return is_event(e, "vm_removed"); });
+    ASSERT_FALSE(removed.is_null());
+    EXPECT_EQ(removed["vm"], passing);
+    EXPECT_EQ(removed["reason"], "finished");
+    Json listed = ask("vm.list");
+    ASSERT_EQ(listed["vms"].size(), 1u) << listed.dump();
+    EXPECT_EQ(listed["vms"][0]["vm"], kept);
+    EXPECT_EQ(listed["vms"][0]["processes"], 0);
+    Json spawned = ask("vm." + kept + ".spawn", {{"code", "print('later')"}});
+    EXPECT_TRUE(ok(spawned)) << spawned.dump();
+}
+
 TEST_F(NodeTest, OutputBeyondTheTickBudgetIsCountedNotSent) {
     options.limits.event_output_bytes = 1024;
     start();
