@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/exit_status.hpp"
+#include "cli/net_limit_option.hpp"
 #include "cli/size.hpp"
 #include "cli/timeline_svg.hpp"
 #include "cli/trace_writer.hpp"
@@ -53,6 +54,7 @@ struct RawRunOptions {
     std::optional<std::string> timeline;
     std::vector<std::string> programs;
     std::optional<std::string> store;
+    std::vector<std::string> net_limits;
     bool json = false;
     bool top = false;
     bool connect_stdin = false;
@@ -172,6 +174,9 @@ RunCommand validate(const RawRunOptions& raw) {
     }
     if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
     parse_workers(raw.threads, raw.shard_vms, command.threads, command.shard_vms);
+    for (const std::string& assignment : raw.net_limits) {
+        if (std::optional<std::string> error = set_net_limit(command.net_limits, assignment)) throw UsageError(*error);
+    }
     if (raw.dialect) {
         if (*raw.dialect != "luau" && *raw.dialect != "lua") {
             throw UsageError("--dialect expects luau or lua, got '" + *raw.dialect + "'");
@@ -375,6 +380,11 @@ std::vector<const CLI::Option*> declare_run_options(CLI::App& run, RawRunOptions
                    "Install FILE on every VM as the program NAME, for os.spawn (repeatable)")
         ->type_name("NAME=FILE")
         ->allow_extra_args(false);  // one NAME=FILE per --program: the FILEs follow
+    run.add_option("--net-limit", raw.net_limits,
+                   "Set one of the network's limits (repeatable; defaults in docs/security.md): " + net_limit_names() +
+                       "; the *_bytes limits take a SIZE")
+        ->type_name("NAME=VALUE")
+        ->allow_extra_args(false);  // one NAME=VALUE per --net-limit: the FILEs follow
     run.add_option("--timeline", raw.timeline,
                    "Draw who ran when as an SVG picture (at most " + std::to_string(TimelineSvg::kDefaultMaxColumns) +
                        " columns of ticks and the " + std::to_string(TimelineSvg::kDefaultMaxRows) +

@@ -10,6 +10,7 @@
 
 #include "luaos/cluster.hpp"
 #include "luaos/dialect.hpp"
+#include "luaos/net_limits.hpp"
 #include "luaos/runtime.hpp"
 
 namespace luaos::cli {
@@ -27,6 +28,7 @@ struct RunCommand {
     double ticks_per_second = 0;  // 0: unpaced
     unsigned threads = 1;
     std::size_t shard_vms = kDefaultShardVms;
+    NetLimits net_limits{};  // --net-limit NAME=VALUE (repeatable)
     std::optional<std::string> trace;     // --trace FILE: Chrome trace-event JSON
     std::optional<std::string> timeline;  // --timeline FILE.svg
     bool top = false;                     // --top: the busiest processes, on stderr

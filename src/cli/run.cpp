@@ -54,6 +54,7 @@ ClusterOptions cluster_options(const RunCommand& command) {
         reopening ? command.threads : static_cast<unsigned>(std::min<std::uint64_t>(command.threads, command.vms));
     options.shard_vms = command.shard_vms;
     if (command.store) options.store = open_sqlite_store(*command.store);
+    options.network.limits = command.net_limits;
     return options;
 }
 

@@ -16,6 +16,27 @@ TEST(Net, RunGivesEachVmTheNextAddress) {
     EXPECT_EQ(result.out.find("10.0.0.4"), std::string::npos) << result.out;
 }
 
+// --net-limit sets a limit of NetLimits by its name: one listener per
+// process refuses the second; without the flag both open.
+TEST(Net, NetLimitFlagChangesTheLimit) {
+    CliResult defaults = run_luaos({"run", script("net_listeners.lua")});
+    ASSERT_EQ(defaults.exit_code, 0) << defaults.err;
+    EXPECT_NE(defaults.out.find("second\ttrue\tnil\n"), std::string::npos) << defaults.out;
+
+    CliResult limited = run_luaos({"run", "--net-limit", "listeners_per_process=1", script("net_listeners.lua")});
+    ASSERT_EQ(limited.exit_code, 0) << limited.err;
+    EXPECT_NE(limited.out.find("first\ttrue\tnil\n"), std::string::npos) << limited.out;
+    EXPECT_NE(limited.out.find("second\tfalse\ttoo many listeners\n"), std::string::npos) << limited.out;
+}
+
+// A byte limit takes a SIZE: with datagram_bytes=2K, 2048 bytes go and 2049 are too large.
+TEST(Net, NetLimitFlagTakesASizeForBytes) {
+    CliResult result = run_luaos({"run", "--net-limit", "datagram_bytes=2K", script("net_datagram_size.lua")});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_NE(result.out.find("2048\tok\n"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("2049\tnet.send: datagram too large"), std::string::npos) << result.out;
+}
+
 std::string example(const std::string& name) { return std::string(LUAOS_EXAMPLES_DIR) + "/net/" + name; }
 
 // examples/net: a web server on VM 0 and browsers on the others, each

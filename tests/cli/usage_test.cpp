@@ -67,7 +67,16 @@ INSTANTIATE_TEST_SUITE_P(
                     BadUsage{{"--program", "a="}, "--program expects NAME=FILE"},
                     BadUsage{{"--program", "a=/no/such/program.lua"}, "cannot read /no/such/program.lua"},
                     BadUsage{{"--program", "a=/", "--json"}, "cannot read /"},
-                    BadUsage{{"--program", "a=x.lua", "--program", "a=y.lua"}, "--program a is given twice"}));
+                    BadUsage{{"--program", "a=x.lua", "--program", "a=y.lua"}, "--program a is given twice"},
+                    BadUsage{{"--net-limit", "connections_per_vm"}, "--net-limit expects NAME=VALUE"},
+                    BadUsage{{"--net-limit", "=5"}, "--net-limit expects NAME=VALUE"},
+                    BadUsage{{"--net-limit", "sockets=5"}, "no network limit is named 'sockets'"},
+                    BadUsage{{"--net-limit", "connections_per_vm=0"}, "--net-limit connections_per_vm expects"},
+                    BadUsage{{"--net-limit", "connections_per_vm=many"}, "--net-limit connections_per_vm expects"},
+                    BadUsage{{"--net-limit", "datagrams_per_tick=1K"}, "--net-limit datagrams_per_tick expects"},
+                    BadUsage{{"--net-limit", "listeners_per_vm=4294967296"}, "--net-limit listeners_per_vm expects"},
+                    BadUsage{{"--net-limit", "connection_bytes="}, "--net-limit connection_bytes expects a size"},
+                    BadUsage{{"--net-limit", "vm_sent_bytes=lots"}, "--net-limit vm_sent_bytes expects a size"}));
 
 // A shard reserves room for its VMs up front, but not for more than it can
 // ever need: a huge --shard-vms must not exhaust memory.
@@ -119,7 +128,7 @@ TEST(Usage, NoSubcommandPrintsUsageAndExitsTwo) {
 const std::vector<std::string> kSupportedOptions = {
     "--vms",      "--ticks", "--quantum", "--slice-us",     "--json",    "--tps",     "--threads",
     "--shard-vms", "--trace", "--timeline", "--top", "--memory-limit", "--dialect", "--program", "--stdin",
-    "--version",  "--store", "--fs-quota", "--fs-files"};
+    "--version",  "--store", "--fs-quota", "--fs-files", "--net-limit"};
 const std::vector<std::string> kPendingOptions = {};
 
 // The help line that documents `option`, or "" when there is none.
