@@ -215,6 +215,7 @@ struct RawServeOptions {
     std::optional<std::string> max_request_bytes;
     std::optional<std::string> max_queued;
     std::optional<std::string> event_output;
+    std::optional<std::string> call_timeout;
 };
 
 bool is_node_name_char(char c) {
@@ -263,6 +264,7 @@ ServeCommand validate_serve(const RawServeOptions& raw) {
     }
     if (raw.max_queued) command.max_queued = parse_integer("--max-queued", *raw.max_queued, 1, 1'000'000);
     if (raw.event_output) command.event_output = parse_positive_size("--event-output", *raw.event_output);
+    if (raw.call_timeout) command.call_timeout_ms = parse_integer("--call-timeout", *raw.call_timeout, 1, 3'600'000);
     return command;
 }
 
@@ -308,6 +310,10 @@ void declare_serve_options(CLI::App& serve, RawServeOptions& raw) {
     serve.add_option("--event-output", raw.event_output,
                      "Bytes of output one VM's events carry per tick; the rest is counted as dropped (default 256K)")
         ->type_name("SIZE");
+    serve.add_option("--call-timeout", raw.call_timeout,
+                     "Milliseconds a host function served over NATS waits for the game's reply before it fails "
+                     "(default 5000)")
+        ->type_name("MS");
     serve.set_version_flag("--version", version_text(), "Print the version and exit");
     serve.footer(kServeFooter);
 }

@@ -9,6 +9,7 @@
 #include "luaos/network.hpp"
 #include "luaos/os.hpp"
 #include "luaos/stats.hpp"
+#include "service/library_request.hpp"
 
 namespace luaos::service {
 namespace {
@@ -151,13 +152,14 @@ std::string error_reply(const std::string& node, const std::string& code, const 
 }
 
 ControlApi::ControlApi(Cluster& cluster, VmTable& vms, const Subjects& subjects, const ServiceLimits& limits,
-                       const ProcessLimits& process_limits, NodeCounters& counters)
+                       const ProcessLimits& process_limits, NodeCounters& counters, RemoteCalls& remote)
     : cluster_(cluster),
       vms_(vms),
       subjects_(subjects),
       limits_(limits),
       process_limits_(process_limits),
       counters_(counters),
+      remote_(remote),
       started_(std::chrono::steady_clock::now()) {}
 
 std::string ControlApi::handle(const Request& request) {
@@ -211,11 +213,12 @@ Json ControlApi::vm_reply(VmId vm) const {
 }
 
 Json ControlApi::create_vm(const Json& body) {
-    const RequestFields fields(body, "body", {"programs", "boot", "address", "keep"});
+    const RequestFields fields(body, "body", {"programs", "boot", "address", "keep", "libraries"});
     // Everything is read and checked before the VM exists.
     const std::vector<std::shared_ptr<const Program>> programs = read_programs(fields, limits_);
     const std::vector<BootSpec> boot = read_boot(fields, programs, process_limits_);
     const std::optional<NetAddress> address = read_address(fields);
+    const std::vector<RemoteLibrarySpec> libraries = read_libraries(fields, limits_);
     fields.optional_bool("keep", true);  // checked before the VM exists
     if (vms_.size() >= limits_.vms) {
         throw RequestError("limit", "the node holds its limit of " + std::to_string(limits_.vms) + " VMs");
@@ -227,6 +230,7 @@ Json ControlApi::create_vm(const Json& body) {
         vms_.destroy(id, "create_failed", "the VM was not created");
         throw RequestError("address_taken", "another VM has the address " + format_net_address(*address));
     }
+    install_libraries(id, vm.os(), libraries);
     for (const auto& program : programs) vm.os().install_program(program);
     Json booted = Json::array();
     for (const BootSpec& spec : boot) booted.push_back(boot_process(vm.os(), spec));
@@ -234,6 +238,17 @@ Json ControlApi::create_vm(const Json& body) {
     json["uuid"] = vm.id().to_string();
     json["boot"] = std::move(booted);
     return json;
+}
+
+void ControlApi::install_libraries(VmId id, Os& os, const std::vector<RemoteLibrarySpec>& libraries) {
+    for (const RemoteLibrarySpec& spec : libraries) {
+        try {
+            os.add_host_library(remote_.library(spec));
+        } catch (const std::invalid_argument& error) {  // a name scripts have already ('os')
+            vms_.destroy(id, "create_failed", "the VM was not created");
+            throw bad_request("body.libraries: " + std::string(error.what()));
+        }
+    }
 }
 
 Json ControlApi::list_vms(const Json& body) const {
@@ -294,6 +309,7 @@ Json ControlApi::node_stats(const Json& body) const {
     json["refused_busy"] = counters_.busy.load(std::memory_order_relaxed);
     json["refused_too_large"] = counters_.too_large.load(std::memory_order_relaxed);
     json["events"] = counters_.events.load(std::memory_order_relaxed);
+    json["calls_in_flight"] = remote_.in_flight();
     json["last_tick"] = Json{{"wall_ms", ms_of(tick.wall_ns)},
                              {"processes_run", tick.processes_run},
                              {"vms_deferred", tick.vms_deferred},

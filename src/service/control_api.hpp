@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "luaos/cluster.hpp"
 #include "service/node_counters.hpp"
+#include "service/remote_calls.hpp"
 #include "service/request_fields.hpp"
 #include "service/request_queue.hpp"
 #include "service/service_limits.hpp"
@@ -31,8 +33,9 @@ class ControlApi {
 public:
     // `process_limits` are the cluster's (KernelOptions::process_limits):
     // a create's boot list is checked against them before its VM exists.
+    // `remote` serves the libraries a create declares.
     ControlApi(Cluster& cluster, VmTable& vms, const Subjects& subjects, const ServiceLimits& limits,
-               const ProcessLimits& process_limits, NodeCounters& counters);
+               const ProcessLimits& process_limits, NodeCounters& counters, RemoteCalls& remote);
 
     // The reply's body.
     std::string handle(const Request& request);
@@ -43,6 +46,7 @@ private:
     Json vm_reply(VmId vm) const;
 
     Json create_vm(const Json& body);
+    void install_libraries(VmId id, Os& os, const std::vector<RemoteLibrarySpec>& libraries);
     Json list_vms(const Json& body) const;
     Json find_vm(const Json& body) const;
     Json node_stats(const Json& body) const;
@@ -59,6 +63,7 @@ private:
     const ServiceLimits& limits_;
     const ProcessLimits& process_limits_;
     NodeCounters& counters_;
+    RemoteCalls& remote_;
     std::chrono::steady_clock::time_point started_;
 };
 

@@ -52,6 +52,9 @@ public:
     bool flush(std::chrono::milliseconds timeout);
     // The largest message the server accepts (its max_payload).
     std::size_t max_payload() const;
+    // The client's connection, for parts that subscribe on their own
+    // (service/remote_calls.hpp); valid while the link lives.
+    __natsConnection* connection() const { return connection_; }
 
 private:
     static void deliver(__natsConnection* connection, __natsSubscription* subscription, __natsMsg* message,

@@ -13,6 +13,7 @@
 #include "service/event_stream.hpp"
 #include "service/nats_link.hpp"
 #include "service/node_counters.hpp"
+#include "service/remote_calls.hpp"
 #include "service/request_queue.hpp"
 #include "service/subjects.hpp"
 #include "service/vm_table.hpp"
@@ -89,11 +90,15 @@ struct Node::State {
           cluster(streaming(options.cluster)),
           vms(cluster),
           events(options.limits.event_output_bytes),
-          api(cluster, vms, subjects, options.limits, options.cluster.kernel.process_limits, counters) {
+          remote(options.name, {options.call_timeout, options.limits.request_bytes, options.limits.json_depth}),
+          api(cluster, vms, subjects, options.limits, options.cluster.kernel.process_limits, counters, remote) {
         cluster.set_observer(&events);
     }
 
-    ~State() { cluster.set_observer(nullptr); }
+    ~State() {
+        remote.close();  // no reply is handled once the connection goes
+        cluster.set_observer(nullptr);
+    }
 
     // On the client's thread: queue the request, or refuse it at once.
     void receive(const NatsMessage& message) {
@@ -148,6 +153,7 @@ struct Node::State {
 
     void tick_once(Clock::time_point deadline) {
         answer_requests();
+        remote.expire(Clock::now());
         cluster.tick(deadline);
         publish_events();
     }
@@ -178,6 +184,7 @@ struct Node::State {
     Cluster cluster;
     VmTable vms;
     EventStream events;
+    RemoteCalls remote;
     ControlApi api;
     std::unordered_map<VmId, std::uint64_t> sequence;  // the last event's number, per VM
     // Last, so that it goes first: no request arrives once the rest is gone.
@@ -194,6 +201,7 @@ Node::Node(NodeOptions options) {
     state_ = std::make_unique<State>(std::move(options));
     State& state = *state_;
     state.link = std::make_unique<NatsLink>(state.options.nats_url, "luaos node " + state.options.name);
+    state.remote.open(state.link->connection());
     state.link->subscribe(state.subjects.requests(), [&state](const NatsMessage& message) { state.receive(message); });
 }
 

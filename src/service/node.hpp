@@ -26,6 +26,7 @@
 // node (docs/serve.md, "Not yet").
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
@@ -44,6 +45,8 @@ struct NodeOptions {
     double ticks_per_second = kDefaultTicksPerSecond;
     ClusterOptions cluster;
     ServiceLimits limits;
+    // How long a host function served over NATS waits for the game's reply.
+    std::chrono::milliseconds call_timeout = kDefaultCallTimeout;
     std::ostream* log = nullptr;  // a line when serving starts and stops; may be null
 };
 

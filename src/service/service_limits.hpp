@@ -3,9 +3,14 @@
 // its default): the control API is reachable by anyone the broker lets in,
 // so every request is bounded before it costs the node anything.
 
+#include <chrono>
 #include <cstddef>
 
 namespace luaos::service {
+
+// How long a host function served over NATS waits for the game's reply
+// (NodeOptions::call_timeout, `--call-timeout`).
+inline constexpr std::chrono::milliseconds kDefaultCallTimeout{5000};
 
 struct ServiceLimits {
     // Bytes of one request's body; a larger one is refused ("too_large")
@@ -25,6 +30,10 @@ struct ServiceLimits {
     std::size_t event_output_bytes = std::size_t{256} << 10;
     // VMs one list reply names at most (then "more" is true).
     std::size_t list_page = 1000;
+    // Host libraries served over NATS that one create declares, and
+    // functions per library (service/remote_calls.hpp).
+    std::size_t libraries_per_vm = 8;
+    std::size_t functions_per_library = 64;
 };
 
 }  // namespace luaos::service
