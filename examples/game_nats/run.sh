@@ -35,10 +35,20 @@ for _ in $(seq 100); do
 done
 
 "$luaos" serve --nats "nats://127.0.0.1:$port" --node n1 >"$work/serve.log" 2>&1 &
-pids+=($!)
+node_pid=$!
+pids+=("$node_pid")
 
 if ! node "$here/game.mjs" "nats://127.0.0.1:$port" n1; then
     echo "run.sh: the game failed; the node said:" >&2
+    cat "$work/serve.log" >&2
+    exit 1
+fi
+# The node stops cleanly on SIGTERM (exit status 0).
+kill -TERM "$node_pid"
+node_status=0
+wait "$node_pid" || node_status=$?
+if ((node_status != 0)); then
+    echo "run.sh: luaos serve exited with $node_status; it said:" >&2
     cat "$work/serve.log" >&2
     exit 1
 fi
