@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "game_client.hpp"
@@ -133,6 +134,65 @@ TEST_F(RemoteCallTest, AKilledCallerCancelsItsCallWhichHoldsItsSlotUntilTheReply
     game.answer(call, Json{{"result", {"answered"}}});
     EXPECT_EQ(output_at_exit(third), "true\tanswered\n");
     EXPECT_EQ(ask("stats")["calls_in_flight"], 0);
+}
+
+TEST_F(RemoteCallTest, ADestroyedVmsCallIsDroppedWhenTheReplyComes) {
+    options.call_timeout = std::chrono::hours(1);
+    GameClient game(server.url(), "luaos.t1.call.>");
+    start();
+    const std::string vm = create_game_vm(R"lua(print(game.price("ore")))lua");
+    GameCall in_flight = game.next();
+    ASSERT_FALSE(in_flight.subject.empty());
+    ASSERT_TRUE(ok(ask("vm." + vm + ".destroy", {{"reason", "the player left"}})));
+    Json exit = events->wait_for([](const Json& event) { return is_event(event, "exit", 1); });
+    EXPECT_EQ(exit["status"], "killed") << exit.dump();
+    EXPECT_EQ(ask("stats")["calls_in_flight"], 1);
+
+    game.answer(in_flight, Json{{"result", {1}}});
+    // The reply is handled on the node's NATS thread: ask until it was.
+    Json stats;
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+        stats = ask("stats");
+        if (stats["calls_in_flight"] == 0) break;
+    }
+    EXPECT_EQ(stats["calls_in_flight"], 0) << stats.dump();
+}
+
+TEST_F(RemoteCallTest, ManyVmsOnTwoWorkersCallAtOnceAndEachGetsItsOwnAnswers) {
+    options.cluster.threads = 2;
+    GameClient game(server.url(), "luaos.t1.call.>");
+    start();
+    constexpr int kVms = 24;
+    constexpr int kCallsEach = 3;
+    std::map<std::string, int> number_of_vm;
+    for (int n = 1; n <= kVms; ++n) {
+        Json body{{"programs", {{{"name", "main"}, {"code", R"lua(
+                      local total = 0
+                      for i = 1, 3 do total = total + game.price(tonumber(arg[1]) + i) end
+                      print(total)
+                  )lua"}}}},
+                  {"libraries", {kGameLibrary}},
+                  {"boot", {{{"program", "main"}, {"args", {std::to_string(n)}}}}}};
+        number_of_vm[create(body)] = n;
+    }
+    // The game doubles what it is given; each call names its VM and pid.
+    for (int i = 0; i < kVms * kCallsEach; ++i) {
+        GameCall call = game.next();
+        ASSERT_FALSE(call.subject.empty()) << "call " << i;
+        ASSERT_EQ(number_of_vm.count(call.body["vm"].get<std::string>()), 1u) << call.body.dump();
+        EXPECT_EQ(call.body["pid"], 1);
+        game.answer(call, Json{{"result", {call.body["args"][0].get<int>() * 2}}});
+    }
+    std::size_t exits = 0;
+    auto count_exit = [&exits](const Json& event) { return is_event(event, "exit", 1) && ++exits == kVms; };
+    ASSERT_FALSE(events->wait_for(count_exit).is_null()) << exits << " exits of " << kVms;
+    for (const auto& [vm, n] : number_of_vm) {
+        std::string output;
+        for (const Json& event : events->seen()) {
+            if (is_event(event, "output", 1) && event["vm"] == vm) output += event.value("data", "");
+        }
+        EXPECT_EQ(output, std::to_string(6 * n + 12) + "\n") << "VM " << vm;
+    }
 }
 
 TEST_F(RemoteCallTest, MalformedAndHugeRepliesAreScriptErrors) {
