@@ -6,6 +6,7 @@
 #include <csignal>
 
 #include "cli/cli_runner.hpp"
+#include "game_client.hpp"
 #include "nats_client.hpp"
 #include "nats_server.hpp"
 
@@ -98,6 +99,28 @@ TEST(Serve, AnswersStreamsAndStopsCleanlyOnSigterm) {
     Json stopped = node_events->wait_for([](const Json& e) { return e.value("event", "") == "stopped"; });
     ASSERT_FALSE(stopped.is_null());
     EXPECT_EQ(stopped["vms_stopped"], 1);
+}
+
+TEST(Serve, CallTimeoutSetsHowLongAHostCallWaitsForTheGame) {
+    NatsServer server;
+    NatsClient client(server.url());
+    GameClient silent_game(server.url(), "luaos.cli2.call.>");
+    auto vm_events = client.watch("luaos.cli2.vm.*.events");
+    CliSession serve({"serve", "--nats", server.url(), "--node", "cli2", "--threads", "1", "--call-timeout", "50"});
+    ASSERT_TRUE(serve.wait_for("answers luaos.cli2.>", /*in_err=*/true)) << serve.err();
+
+    const Json program = {{"name", "ask"}, {"code", "print(pcall(game.price, 'ore'))"}};
+    const Json library = {{"name", "game"}, {"functions", {"price"}}};
+    Json created = client.request("luaos.cli2.vm.create", Json{{"programs", {program}},
+                                                               {"libraries", {library}},
+                                                               {"boot", {{{"program", "ask"}}}}});
+    ASSERT_TRUE(ok(created)) << created.dump();
+    ASSERT_FALSE(silent_game.next().subject.empty());
+    Json output = vm_events->wait_for([](const Json& e) { return e.value("event", "") == "output"; });
+    EXPECT_EQ(output["data"], "false\tgame.price: no reply from the game within 50 ms (luaos.cli2.call.game.price)\n")
+        << output.dump();
+    serve.signal(SIGTERM);
+    EXPECT_EQ(serve.finish().exit_code, 0);
 }
 
 }  // namespace
