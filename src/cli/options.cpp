@@ -216,6 +216,7 @@ struct RawServeOptions {
     std::optional<std::string> max_queued;
     std::optional<std::string> event_output;
     std::optional<std::string> call_timeout;
+    std::optional<std::string> heartbeat_ms;
 };
 
 bool is_node_name_char(char c) {
@@ -227,14 +228,19 @@ bool is_node_name(const std::string& name) {
     return !name.empty() && name.size() <= kMaxNodeName && std::all_of(name.begin(), name.end(), is_node_name_char);
 }
 
-// The host's name, with what a subject token may not hold made '-'.
+// Names whose subjects are the ones every node shares (luaos.any.vm.create,
+// luaos.vm.UUID.>; src/service/shared_subjects.hpp).
+bool is_reserved_node_name(const std::string& name) { return name == "any" || name == "vm"; }
+
+// The host's name, with what a subject token may not hold made '-', and
+// "node-" before a reserved one.
 std::string default_node_name() {
     char host[256] = {};
     if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "node";
     std::string name(host);
     name.resize(std::min<std::size_t>(name.size(), 64));
     std::replace_if(name.begin(), name.end(), [](char c) { return !is_node_name_char(c); }, '-');
-    return name;
+    return is_reserved_node_name(name) ? "node-" + name : name;
 }
 
 std::size_t parse_positive_size(const char* option, const std::string& text) {
@@ -254,6 +260,9 @@ ServeCommand validate_serve(const RawServeOptions& raw) {
     if (!is_node_name(command.node)) {
         throw UsageError("--node expects 1 to 64 of A-Z a-z 0-9 _ -, got '" + command.node + "'");
     }
+    if (is_reserved_node_name(command.node)) {
+        throw UsageError("--node expects a name other than 'any' and 'vm' (shared subjects use them)");
+    }
     if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
     parse_preemption(raw.quantum, raw.slice_us, command.quantum, command.time_slice_us);
     if (raw.memory_limit) command.memory_limit = parse_memory_limit(*raw.memory_limit);
@@ -265,11 +274,13 @@ ServeCommand validate_serve(const RawServeOptions& raw) {
     if (raw.max_queued) command.max_queued = parse_integer("--max-queued", *raw.max_queued, 1, 1'000'000);
     if (raw.event_output) command.event_output = parse_positive_size("--event-output", *raw.event_output);
     if (raw.call_timeout) command.call_timeout_ms = parse_integer("--call-timeout", *raw.call_timeout, 1, 3'600'000);
+    if (raw.heartbeat_ms) command.heartbeat_ms = parse_integer("--heartbeat-ms", *raw.heartbeat_ms, 10, 3'600'000);
     return command;
 }
 
 constexpr const char* kServeFooter =
-    "Requests and events travel on the subjects luaos.NODE.> (docs/serve.md).\n"
+    "Requests and events travel on the subjects luaos.NODE.> (docs/serve.md); creates any node may take on\n"
+    "luaos.any.vm.create, a VM's requests wherever it runs on luaos.vm.UUID.>, heartbeats on luaos.NODE.events.\n"
     "Exit status: 0 stopped by SIGINT (Ctrl-C) or SIGTERM after draining: requests already received are\n"
     "answered, every VM's processes are killed and their exits published; a second signal ends luaos at once.\n"
     "1 NATS could not be reached (or the node failed); 2 bad usage.";
@@ -314,6 +325,10 @@ void declare_serve_options(CLI::App& serve, RawServeOptions& raw) {
                      "Milliseconds a host function served over NATS waits for the game's reply before it fails "
                      "(default 5000)")
         ->type_name("MS");
+    serve.add_option("--heartbeat-ms", raw.heartbeat_ms,
+                     "Milliseconds between this node's heartbeats; a node silent for 3 of its beats is reported "
+                     "lost by the others (default 1000)")
+        ->type_name("N");
     serve.set_version_flag("--version", version_text(), "Print the version and exit");
     serve.footer(kServeFooter);
 }

@@ -2,8 +2,11 @@
 
 #include <nats/nats.h>
 
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <utility>
+#include <vector>
 
 namespace luaos::service {
 namespace {
@@ -26,9 +29,36 @@ constexpr int kConnectTimeoutMs = 5000;
 constexpr int kReconnectWaitMs = 500;
 constexpr std::chrono::milliseconds kCloseDrainTimeout{2000};
 
+// Gives the message to `handler`, then frees it.
+void hand_over(natsMsg* message, const NatsLink::Handler& handler) {
+    try {
+        const char* reply = natsMsg_GetReply(message);
+        const NatsMessage received{natsMsg_GetSubject(message), reply != nullptr ? reply : "",
+                                   std::string_view(natsMsg_GetData(message),
+                                                    static_cast<std::size_t>(natsMsg_GetDataLength(message)))};
+        handler(received);
+    } catch (...) {
+        // Nothing may unwind into the C client; a request that could not be
+        // taken in (out of memory) is lost, and its sender times out.
+    }
+    natsMsg_Destroy(message);
+}
+
 }  // namespace
 
-NatsLink::NatsLink(const std::string& url, const std::string& name) {
+struct NatsLink::Tally {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::size_t alive = 0;
+};
+
+// A listener's handler, freed by the client once it can no longer be called.
+struct NatsLink::Listener {
+    Handler handler;
+    std::shared_ptr<Tally> tally;
+};
+
+NatsLink::NatsLink(const std::string& url, const std::string& name) : tally_(std::make_shared<Tally>()) {
     OptionsGuard guard;
     check(natsOptions_Create(&guard.options), "NATS options");
     check(natsOptions_SetURL(guard.options, url.c_str()), "NATS URL");
@@ -40,6 +70,9 @@ NatsLink::NatsLink(const std::string& url, const std::string& name) {
     // What the node publishes (replies, events) must not come back to it
     // through its own wildcard subscription.
     check(natsOptions_SetNoEcho(guard.options, true), "NATS no-echo");
+    // A node listens on one subject per VM: the client's shared delivery
+    // thread, not a thread per subscription (which keeps each one's order).
+    check(natsOptions_UseGlobalMessageDelivery(guard.options, true), "NATS delivery");
     const std::string where = "cannot connect to NATS at " + url;
     check(natsConnection_Connect(&connection_, guard.options), where.c_str());
 }
@@ -48,6 +81,7 @@ NatsLink::~NatsLink() {
     // No handler may run once the link's owner is gone.
     drain_subscription(kCloseDrainTimeout);
     natsSubscription_Destroy(subscription_);
+    end_listeners();
     if (connection_ != nullptr) {
         natsConnection_Close(connection_);
         natsConnection_Destroy(connection_);
@@ -65,18 +99,82 @@ void NatsLink::subscribe(const std::string& subject, Handler handler) {
 }
 
 void NatsLink::deliver(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
-    auto* link = static_cast<NatsLink*>(closure);
-    try {
-        const char* reply = natsMsg_GetReply(message);
-        const NatsMessage received{natsMsg_GetSubject(message), reply != nullptr ? reply : "",
-                                   std::string_view(natsMsg_GetData(message),
-                                                    static_cast<std::size_t>(natsMsg_GetDataLength(message)))};
-        link->handler_(received);
-    } catch (...) {
-        // Nothing may unwind into the C client; a request that could not be
-        // taken in (out of memory) is lost, and its sender times out.
+    hand_over(message, static_cast<NatsLink*>(closure)->handler_);
+}
+
+NatsLink::ListenerId NatsLink::listen(const std::string& subject, const std::string& queue, Handler handler) {
+    auto listener = std::make_unique<Listener>(Listener{std::move(handler), tally_});
+    natsSubscription* subscription = nullptr;
+    const std::string what = "cannot subscribe to " + subject;
+    if (queue.empty()) {
+        check(natsConnection_Subscribe(&subscription, connection_, subject.c_str(), &NatsLink::deliver_to_listener,
+                                       listener.get()),
+              what.c_str());
+    } else {
+        check(natsConnection_QueueSubscribe(&subscription, connection_, subject.c_str(), queue.c_str(),
+                                            &NatsLink::deliver_to_listener, listener.get()),
+              what.c_str());
     }
-    natsMsg_Destroy(message);
+    if (natsSubscription_SetOnCompleteCB(subscription, &NatsLink::listener_done, listener.get()) != NATS_OK) {
+        // The handler must outlive every call: without the callback that
+        // frees it, it is kept (a few bytes) until the process ends.
+        natsSubscription_Destroy(subscription);
+        listener.release();
+        throw NatsError(what);
+    }
+    {
+        std::lock_guard lock(tally_->mutex);
+        ++tally_->alive;
+    }
+    listener.release();  // the client's until listener_done
+    const ListenerId id = next_listener_++;
+    listeners_.emplace(id, subscription);
+    return id;
+}
+
+void NatsLink::stop_listening(ListenerId id) {
+    reap_drained();
+    const auto found = listeners_.find(id);
+    if (found == listeners_.end()) return;
+    natsSubscription* subscription = found->second;
+    listeners_.erase(found);
+    // Drained, not cut: what the server had already sent it is handled
+    // still (a request answered rather than lost); destroyed once done.
+    if (natsSubscription_DrainTimeout(subscription, kCloseDrainTimeout.count()) == NATS_OK) {
+        draining_.push_back(subscription);
+    } else {
+        natsSubscription_Destroy(subscription);
+    }
+}
+
+void NatsLink::reap_drained() {
+    std::erase_if(draining_, [](natsSubscription* subscription) {
+        if (natsSubscription_DrainCompletionStatus(subscription) == NATS_ILLEGAL_STATE) return false;  // not yet
+        natsSubscription_Destroy(subscription);
+        return true;
+    });
+}
+
+void NatsLink::deliver_to_listener(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
+    hand_over(message, static_cast<Listener*>(closure)->handler);
+}
+
+void NatsLink::listener_done(void* closure) {
+    std::unique_ptr<Listener> listener(static_cast<Listener*>(closure));
+    std::lock_guard lock(listener->tally->mutex);
+    --listener->tally->alive;
+    listener->tally->done.notify_all();
+}
+
+void NatsLink::end_listeners() {
+    for (const auto& [id, subscription] : listeners_) natsSubscription_Destroy(subscription);
+    listeners_.clear();
+    for (natsSubscription* subscription : draining_) natsSubscription_Destroy(subscription);
+    draining_.clear();
+    // No handler may run once the link's owner is gone: wait until the
+    // client says each has returned for the last time.
+    std::unique_lock lock(tally_->mutex);
+    tally_->done.wait_for(lock, kCloseDrainTimeout, [this] { return tally_->alive == 0; });
 }
 
 void NatsLink::drain_subscription(std::chrono::milliseconds timeout) {

@@ -1,13 +1,19 @@
 #pragma once
 // One connection to a NATS server (Debian's libnats, the C client): connect,
-// one subscription, publish, and a drained close. The subscription's handler
-// runs on the client's own delivery thread, never on the caller's.
+// the node's request subscription, listeners (more subscriptions, started and
+// ended at any time), publish, and a drained close. Handlers run on the
+// client's delivery thread (one, shared by every subscription), never on the
+// caller's.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 struct __natsConnection;
 struct __natsSubscription;
@@ -46,6 +52,16 @@ public:
     // Stops the subscription and waits (up to `timeout`) until every message
     // the server had already sent it has been handled.
     void drain_subscription(std::chrono::milliseconds timeout);
+    // Another subscription (a member of the queue group `queue` when it is
+    // not empty: the server gives each message to one member), until
+    // stop_listening. Not flushed: what the link publishes after it reaches
+    // the server after it. Throws NatsError.
+    using ListenerId = std::uint64_t;
+    ListenerId listen(const std::string& subject, const std::string& queue, Handler handler);
+    // Ends a listener: the server sends it nothing more, and what it had
+    // sent is still handled (a drain). Its handler is never called once the
+    // link is gone.
+    void stop_listening(ListenerId id);
     // Any thread. False when the client refused it (closed, buffer full).
     bool publish(const std::string& subject, std::string_view data);
     // Waits until the server has everything published so far; false on timeout.
@@ -60,10 +76,23 @@ private:
     static void deliver(__natsConnection* connection, __natsSubscription* subscription, __natsMsg* message,
                         void* closure);
 
+    struct Listener;
+    static void deliver_to_listener(__natsConnection* connection, __natsSubscription* subscription,
+                                    __natsMsg* message, void* closure);
+    static void listener_done(void* closure);
+    void end_listeners();
+    void reap_drained();
+    struct Tally;
+
     __natsConnection* connection_ = nullptr;
     __natsSubscription* subscription_ = nullptr;
     bool drained_ = false;
     Handler handler_;
+    std::unordered_map<ListenerId, __natsSubscription*> listeners_;  // on the owner's thread
+    ListenerId next_listener_ = 1;
+    std::vector<__natsSubscription*> draining_;  // stopped listeners, until drained
+    // How many listeners' handlers may still be called.
+    std::shared_ptr<Tally> tally_;
 };
 
 }  // namespace luaos::service

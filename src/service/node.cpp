@@ -12,6 +12,9 @@
 #include "service/control_api.hpp"
 #include "service/event_stream.hpp"
 #include "service/nats_link.hpp"
+#include "service/placement.hpp"
+#include "service/shared_subjects.hpp"
+#include "service/vm_subscriptions.hpp"
 #include "service/node_counters.hpp"
 #include "service/remote_calls.hpp"
 #include "service/request_queue.hpp"
@@ -91,7 +94,8 @@ struct Node::State {
           vms(cluster),
           events(options.limits.event_output_bytes),
           remote(options.name, {options.call_timeout, options.limits.request_bytes, options.limits.json_depth}),
-          api(cluster, vms, subjects, options.limits, options.cluster.kernel.process_limits, counters, remote) {
+          api(cluster, vms, subjects, options.limits, options.cluster.kernel.process_limits, counters, remote),
+          liveness(options.name, options.heartbeat, Clock::now()) {
         cluster.set_observer(&events);
     }
 
@@ -101,14 +105,16 @@ struct Node::State {
     }
 
     // On the client's thread: queue the request, or refuse it at once.
-    void receive(const NatsMessage& message) {
+    // `subject` is the node's own subject for it (the message may have come
+    // on a shared one).
+    void receive(const std::string& subject, const NatsMessage& message) {
         if (message.data.size() > options.limits.request_bytes) {
             counters.too_large.fetch_add(1, std::memory_order_relaxed);
             refuse(message.reply, "too_large",
                    "the body is larger than " + std::to_string(options.limits.request_bytes) + " bytes");
             return;
         }
-        Request request{message.subject, message.reply, std::string(message.data)};
+        Request request{subject, message.reply, std::string(message.data)};
         switch (queue.push(request)) {
             case Admission::Queued: return;
             case Admission::Full:
@@ -132,8 +138,41 @@ struct Node::State {
     }
 
     void publish_events() {
-        for (RemovedVm& removed : vms.sweep()) events.vm_removed(removed.vm, std::move(removed.reason));
+        for (VmId id : vms.take_created()) {
+            if (const VirtualMachine* vm = vms.find(id)) vm_subscriptions->open(id, vm->id().to_string());
+        }
+        for (RemovedVm& removed : vms.sweep()) {
+            vm_subscriptions->close(removed.vm);
+            events.vm_removed(removed.vm, std::move(removed.reason));
+        }
         for (const VmEvent& event : events.take()) publish(event);
+        placement->update(!stopping && vms.size() < options.limits.vms);
+    }
+
+    // On the client's thread: what a node (this one too) said on its events.
+    void hear_node(const NatsMessage& message) {
+        constexpr std::size_t kMaxNodeEvent = 4096;  // a node's own events are far smaller
+        const std::string_view node = node_of_events_subject(message.subject);
+        if (node.empty() || message.data.size() > kMaxNodeEvent) return;
+        const Json event = Json::parse(message.data, nullptr, /*allow_exceptions=*/false);
+        if (!event.is_object() || !event.contains("event") || !event["event"].is_string()) return;
+        const std::int64_t interval = event.contains("interval_ms") && event["interval_ms"].is_number_integer()
+                                          ? event["interval_ms"].get<std::int64_t>()
+                                          : 0;
+        liveness.heard(node, event["event"].get<std::string>(), std::chrono::milliseconds(interval), Clock::now());
+    }
+
+    // Tick thread: a heartbeat when due, and the peers that stopped beating.
+    void check_liveness() {
+        const auto now = Clock::now();
+        if (liveness.beat_due(now)) {
+            publish_node_event("heartbeat", Json{{"interval_ms", options.heartbeat.interval.count()},
+                                                 {"vms", vms.size()},
+                                                 {"max_vms", options.limits.vms}});
+        }
+        for (const LostPeer& lost : liveness.take_lost(now)) {
+            publish_node_event("node_lost", Json{{"lost", lost.node}, {"silent_ms", lost.silent.count()}});
+        }
     }
 
     void publish(const VmEvent& event) {
@@ -156,10 +195,13 @@ struct Node::State {
         remote.expire(Clock::now());
         cluster.tick(deadline);
         publish_events();
+        check_liveness();
     }
 
     NodeReport stop() {
         NodeReport report;
+        stopping = true;
+        placement->update(false);
         publish_node_event("stopping");
         link->drain_subscription(kDrainTimeout);
         queue.close();
@@ -187,6 +229,11 @@ struct Node::State {
     RemoteCalls remote;
     ControlApi api;
     std::unordered_map<VmId, std::uint64_t> sequence;  // the last event's number, per VM
+    Liveness liveness;
+    bool stopping = false;  // on the tick thread
+    // Made once the link exists; their handlers are the link's until it is gone.
+    std::unique_ptr<Placement> placement;
+    std::unique_ptr<VmSubscriptions> vm_subscriptions;
     // Last, so that it goes first: no request arrives once the rest is gone.
     std::unique_ptr<NatsLink> link;
 };
@@ -195,6 +242,12 @@ Node::Node(NodeOptions options) {
     if (!is_subject_token(options.name)) {
         throw std::invalid_argument("a node name is 1 to 64 of A-Z a-z 0-9 _ -, got '" + options.name + "'");
     }
+    if (is_reserved_node_name(options.name)) {
+        throw std::invalid_argument("a node may not be named '" + options.name + "': its subjects are shared ones");
+    }
+    if (options.heartbeat.interval.count() <= 0 || options.heartbeat.missed_beats == 0) {
+        throw std::invalid_argument("a node's heartbeat needs a positive interval and number of missed beats");
+    }
     if (!std::isfinite(options.ticks_per_second) || options.ticks_per_second <= 0) {
         throw std::invalid_argument("a node's ticks per second must be a positive number");
     }
@@ -202,7 +255,17 @@ Node::Node(NodeOptions options) {
     State& state = *state_;
     state.link = std::make_unique<NatsLink>(state.options.nats_url, "luaos node " + state.options.name);
     state.remote.open(state.link->connection());
-    state.link->subscribe(state.subjects.requests(), [&state](const NatsMessage& message) { state.receive(message); });
+    state.link->subscribe(state.subjects.requests(),
+                          [&state](const NatsMessage& message) { state.receive(message.subject, message); });
+    state.vm_subscriptions = std::make_unique<VmSubscriptions>(
+        *state.link, state.subjects,
+        [&state](const std::string& subject, const NatsMessage& message) { state.receive(subject, message); });
+    state.placement = std::make_unique<Placement>(*state.link, [&state](const NatsMessage& message) {
+        state.receive(state.subjects.vm_create(), message);
+    });
+    state.link->listen(std::string(kAllNodeEvents), "", [&state](const NatsMessage& message) { state.hear_node(message); });
+    // As for the requests: known to the server before the node serves.
+    state.link->flush(kDrainTimeout);
 }
 
 Node::~Node() = default;

@@ -24,6 +24,12 @@
 // their exits and the VMs' removal published, the node says it stopped, and
 // the connection is flushed before it closes. Nothing is handed to another
 // node (docs/serve.md, "Not yet").
+//
+// Several nodes on one broker share three things (shared_subjects.hpp): a
+// node with room takes creates sent to any node (placement.hpp), the node
+// that holds a VM answers for it on a subject that names no node
+// (vm_subscriptions.hpp), and every node beats and notices a peer that
+// stopped beating (liveness.hpp).
 
 #include <atomic>
 #include <chrono>
@@ -33,6 +39,7 @@
 #include <string>
 
 #include "luaos/cluster.hpp"
+#include "service/liveness.hpp"
 #include "service/service_limits.hpp"
 
 namespace luaos::service {
@@ -47,6 +54,7 @@ struct NodeOptions {
     ServiceLimits limits;
     // How long a host function served over NATS waits for the game's reply.
     std::chrono::milliseconds call_timeout = kDefaultCallTimeout;
+    HeartbeatOptions heartbeat;
     std::ostream* log = nullptr;  // a line when serving starts and stops; may be null
 };
 

@@ -56,6 +56,7 @@ public:
     const std::string& node() const { return node_; }
     // What the node subscribes to: every request subject.
     std::string requests() const { return prefix_ + ">"; }
+    std::string vm_create() const { return prefix_ + "vm.create"; }
     // Where a VM's processes' spawns, output and exits are published.
     std::string vm_events(VmId vm) const;
     // Where the node says it started and stopped.

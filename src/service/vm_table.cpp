@@ -10,9 +10,16 @@ VmTable::~VmTable() { cluster_.set_vm_observer(nullptr); }
 
 VmId VmTable::create(bool keep_when_empty) {
     const VmId id = cluster_.create_vm(VmOptions{.keep_when_empty = keep_when_empty}).value();
+    created_.push_back(id);
     std::lock_guard lock(mutex_);
     live_.insert(id);
     return id;
+}
+
+std::vector<VmId> VmTable::take_created() {
+    std::vector<VmId> created;
+    created.swap(created_);
+    return created;
 }
 
 bool VmTable::destroy(VmId id, const std::string& removal, const std::string& kill_reason) {

@@ -50,6 +50,9 @@ public:
     // On the tick thread: the VMs removed since the last sweep, in the order
     // they left.
     std::vector<RemovedVm> sweep();
+    // On the tick thread: the VMs created since the last call (some may be
+    // gone again: find() says).
+    std::vector<VmId> take_created();
 
     void on_vm_removed(const VirtualMachine& vm, VmRemoval why) override;
 
@@ -58,6 +61,7 @@ private:
     mutable std::mutex mutex_;  // finished VMs are reported on the workers
     std::set<VmId> live_;
     std::vector<RemovedVm> removed_;
+    std::vector<VmId> created_;  // on the tick thread only
     std::string removal_;  // why destroy() removes the VM it is removing
 };
 

@@ -66,6 +66,14 @@ Json NatsClient::request(const std::string& subject, const std::string& body) {
     return parse(reply);
 }
 
+bool NatsClient::nobody_listens(const std::string& subject, const std::string& body) {
+    natsMsg* reply = nullptr;
+    const natsStatus status = natsConnection_Request(&reply, connection_, subject.c_str(), body.data(),
+                                                     static_cast<int>(body.size()), kReplyTimeout.count());
+    natsMsg_Destroy(reply);
+    return status == NATS_NO_RESPONDERS;
+}
+
 void NatsClient::publish(const std::string& subject, const std::string& body) {
     check(natsConnection_Publish(connection_, subject.c_str(), body.data(), static_cast<int>(body.size())), "publish");
 }

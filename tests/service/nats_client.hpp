@@ -55,6 +55,9 @@ public:
     // when it was not JSON).
     Json request(const std::string& subject, const std::string& body);
     Json request(const std::string& subject, const Json& body) { return request(subject, body.dump()); }
+    // Whether a request to `subject` hears at once that nobody listens
+    // there (NATS's "no responders"), rather than a reply or a timeout.
+    bool nobody_listens(const std::string& subject, const std::string& body = "{}");
     // Publishes without a reply subject.
     void publish(const std::string& subject, const std::string& body);
     // Publishes with `reply` as the reply subject, without waiting.

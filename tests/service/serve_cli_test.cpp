@@ -42,6 +42,9 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(BadServeUsage{{}, "--nats"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--node", "a.b"}, "--node expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--node", ""}, "--node expects"},
+                    BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--node", "any"}, "other than 'any' and 'vm'"},
+                    BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--node", "vm"}, "other than 'any' and 'vm'"},
+                    BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--heartbeat-ms", "5"}, "--heartbeat-ms expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--tps", "0"}, "--tps expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--max-vms", "0"}, "--max-vms expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--max-request-bytes", "lots"},
@@ -60,7 +63,7 @@ TEST(Serve, HelpNamesTheSubjectsAndEveryOption) {
     EXPECT_EQ(result.exit_code, 0);
     for (const char* option : {"--nats", "--node", "--tps", "--quantum", "--slice-us", "--memory-limit", "--threads",
                                "--shard-vms", "--max-vms", "--max-request-bytes", "--max-queued", "--event-output",
-                               "--call-timeout"}) {
+                               "--call-timeout", "--heartbeat-ms"}) {
         EXPECT_NE(result.out.find(std::string("  ") + option + " "), std::string::npos) << option;
     }
     EXPECT_NE(result.out.find("luaos.NODE.>"), std::string::npos) << result.out;
