@@ -7,8 +7,8 @@
 //      VM without files (the density goal: 1,000,000 idle VMs under 1.5 GB).
 // Each measurement runs in its own child process (support/isolated.hpp).
 //
-// usage: luaos_bench_store [files] [commit_vms] [idle_vms]
-//   (defaults 1,000,000 files, 100,000 VMs, 100,000 VMs)
+// usage: luaos_bench_store [--figure files|commit|idle] [files] [commit_vms] [idle_vms]
+//   (defaults: every figure; 1,000,000 files, 100,000 VMs, 100,000 VMs)
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -87,25 +87,39 @@ FileTimes through_scripts(std::uint64_t files) {
     return times;
 }
 
-// The same rows, written in one transaction and read back one by one, with
-// the store's own schema and statements.
+// The same rows with the store's schema, durability and kind of
+// statements: written with one prepared INSERT OR REPLACE in one
+// transaction (as the store commits a tick), then, on a connection opened
+// again (as the second cluster opens the store again), read back one by one
+// with one prepared SELECT.
+sqlite3* open_direct(const std::string& path) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK ||
+        sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", nullptr, nullptr, nullptr) !=
+            SQLITE_OK) {
+        std::abort();
+    }
+    return db;
+}
+
+sqlite3_stmt* prepared(sqlite3* db, const char* sql) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) != SQLITE_OK) std::abort();
+    return statement;
+}
+
 FileTimes direct_sqlite(std::uint64_t files) {
     const std::string path = scratch("direct.db");
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
+    sqlite3* db = open_direct(path);
     sqlite3_exec(db,
-                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                  "CREATE TABLE files(vm INTEGER NOT NULL, path TEXT NOT NULL, kind INTEGER NOT NULL,"
                  " modified INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (vm, path)) WITHOUT ROWID",
                  nullptr, nullptr, nullptr);
-    sqlite3_stmt* insert = nullptr;
-    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO files VALUES (?1, ?2, 0, 1, ?3)", -1, &insert, nullptr);
-    sqlite3_stmt* select = nullptr;
-    sqlite3_prepare_v2(db, "SELECT data FROM files WHERE vm = ?1 AND path = ?2", -1, &select, nullptr);
+    sqlite3_stmt* insert = prepared(db, "INSERT OR REPLACE INTO files VALUES (?1, ?2, 0, 1, ?3)");
     const std::string body(kFileBytes, 'x');
     FileTimes times;
     times.write_ms = timed_ms([&] {
-        sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+        sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
         for (std::uint64_t i = 0; i < files; ++i) {
             const std::string name = "/f" + std::to_string(i % kFilesPerVm + 1);
             sqlite3_bind_int64(insert, 1, static_cast<sqlite3_int64>(i / kFilesPerVm + 1));
@@ -114,8 +128,13 @@ FileTimes direct_sqlite(std::uint64_t files) {
             if (sqlite3_step(insert) != SQLITE_DONE) std::abort();
             sqlite3_reset(insert);
         }
-        sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+        if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) std::abort();
     });
+    sqlite3_finalize(insert);
+    sqlite3_close(db);
+
+    db = open_direct(path);
+    sqlite3_stmt* select = prepared(db, "SELECT data FROM files WHERE vm = ?1 AND path = ?2 AND kind = 0");
     times.read_ms = timed_ms([&] {
         for (std::uint64_t i = 0; i < files; ++i) {
             const std::string name = "/f" + std::to_string(i % kFilesPerVm + 1);
@@ -125,7 +144,6 @@ FileTimes direct_sqlite(std::uint64_t files) {
             sqlite3_reset(select);
         }
     });
-    sqlite3_finalize(insert);
     sqlite3_finalize(select);
     sqlite3_close(db);
     return times;
@@ -175,13 +193,7 @@ std::uint64_t arg_or(int argc, char** argv, int index, std::uint64_t fallback) {
     return argc > index ? std::strtoull(argv[index], nullptr, 10) : fallback;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    const std::uint64_t files = arg_or(argc, argv, 1, 1'000'000);
-    const std::uint64_t commit_vms = arg_or(argc, argv, 2, 100'000);
-    const std::uint64_t idle_vms = arg_or(argc, argv, 3, 100'000);
-
+void files_figure(std::uint64_t files) {
     const FileTimes scripts = isolated<FileTimes>([&] { return through_scripts(files); });
     const FileTimes direct = isolated<FileTimes>([&] { return direct_sqlite(files); });
     std::printf("%llu files of %d bytes, %d per VM:\n", static_cast<unsigned long long>(files), kFileBytes,
@@ -190,21 +202,46 @@ int main(int argc, char** argv) {
                 scripts.write_ms / direct.write_ms);
     std::printf("  read:  scripts %.0f ms, direct SQLite %.0f ms: %.2fx\n", scripts.read_ms, direct.read_ms,
                 scripts.read_ms / direct.read_ms);
+}
 
-    const double memory_tick = isolated<double>([&] { return writing_tick_ms(commit_vms, false); });
-    const double sqlite_tick = isolated<double>([&] { return writing_tick_ms(commit_vms, true); });
+void commit_figure(std::uint64_t vms) {
+    const double memory_tick = isolated<double>([&] { return writing_tick_ms(vms, false); });
+    const double sqlite_tick = isolated<double>([&] { return writing_tick_ms(vms, true); });
     std::printf("%llu VMs each writing a small file every tick (best of %d ticks):\n",
-                static_cast<unsigned long long>(commit_vms), kCommitTicks);
+                static_cast<unsigned long long>(vms), kCommitTicks);
     std::printf("  tick: in-memory %.1f ms, SQLite with its commit %.1f ms: %.2fx\n", memory_tick, sqlite_tick,
                 sqlite_tick / memory_tick);
+}
 
-    const double bare = isolated<double>([&] { return idle_vm_bytes(idle_vms, 0, false); });
-    const double memory_files = isolated<double>([&] { return idle_vm_bytes(idle_vms, 3, false); });
-    const double sqlite_files = isolated<double>([&] { return idle_vm_bytes(idle_vms, 3, true); });
-    std::printf("%llu idle VMs, resident bytes each:\n", static_cast<unsigned long long>(idle_vms));
+void idle_figure(std::uint64_t vms) {
+    const double bare = isolated<double>([&] { return idle_vm_bytes(vms, 0, false); });
+    const double memory_files = isolated<double>([&] { return idle_vm_bytes(vms, 3, false); });
+    const double sqlite_files = isolated<double>([&] { return idle_vm_bytes(vms, 3, true); });
+    std::printf("%llu idle VMs, resident bytes each:\n", static_cast<unsigned long long>(vms));
     std::printf("  no files %.0f; 3 files of %d bytes in memory %.0f (%.2fx); in SQLite %.0f (%.2fx)\n", bare,
                 kFileBytes, memory_files, memory_files / bare, sqlite_files, sqlite_files / bare);
     std::printf("  1,000,000 such VMs on SQLite: %.2f GB (goal: under 1.5 GB)\n", sqlite_files * 1e6 / 1e9);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string figure = "all";
+    if (argc > 2 && std::string(argv[1]) == "--figure") {
+        figure = argv[2];
+        argv += 2;
+        argc -= 2;
+    }
+    if (figure != "all" && figure != "files" && figure != "commit" && figure != "idle") {
+        std::fprintf(stderr, "usage: luaos_bench_store [--figure files|commit|idle] [files] [commit_vms] [idle_vms]\n");
+        return 2;
+    }
+    const std::uint64_t files = arg_or(argc, argv, 1, 1'000'000);
+    const std::uint64_t commit_vms = arg_or(argc, argv, 2, 100'000);
+    const std::uint64_t idle_vms = arg_or(argc, argv, 3, 100'000);
+    if (figure == "all" || figure == "files") files_figure(files);
+    if (figure == "all" || figure == "commit") commit_figure(commit_vms);
+    if (figure == "all" || figure == "idle") idle_figure(idle_vms);
     std::filesystem::remove_all(kScratchDir);
     return 0;
 }

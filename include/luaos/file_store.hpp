@@ -85,6 +85,15 @@ public:
     // Creates or replaces one node (a directory's data is empty).
     virtual StoreWrite put(StoredVmId vm, std::string_view path, NodeKind kind, std::string_view data,
                            std::uint64_t modified) = 0;
+    // put, by a caller that knows what `path` holds: `was` is what stat(vm,
+    // path) answers now. A store that keeps each VM's usage updates it from
+    // `was` instead of looking the node up again (the kernel's file system
+    // always knows, so a written file is one statement). By default, put.
+    virtual StoreWrite put_replacing(StoredVmId vm, std::string_view path, NodeKind kind, std::string_view data,
+                                     std::uint64_t modified, const std::optional<NodeStat>& was) {
+        (void)was;
+        return put(vm, path, kind, data, modified);
+    }
     // Removes `path` and everything under it.
     virtual StoreWrite erase_tree(StoredVmId vm, std::string_view path) = 0;
     // Moves `from` and everything under it to `to` (which must not exist).

@@ -62,13 +62,19 @@ void unlink(FileHandle& handle) {
     handle.next = handle.prev = nullptr;
 }
 
-// Writes the buffer to the store as the whole file, if it changed; the reason when not.
+// Writes the buffer to the store as the whole file, if it changed (or the
+// file as opened, empty: VmFiles::truncate); the reason when not.
 const char* flush(FileHandle& handle) {
-    if (!handle.dirty) return nullptr;
     VmFiles& files = os_files(*handle.os);
+    if (!handle.dirty) {
+        if (!handle.truncating) return nullptr;
+        handle.truncating = false;
+        return files.write_truncated(handle.path());
+    }
     const char* why = files.write(handle.path(), {handle.data, handle.size}, handle.os->ticks());
     if (why == nullptr) {
         handle.dirty = false;
+        handle.truncating = false;
         handle.stored_size = handle.size;
     }
     return why;
@@ -335,10 +341,14 @@ int file_handle_open(lua_State* L, std::string_view path, const char* mode) {
     handle->append = mode[0] == 'a';
     const char* why = nullptr;
     if (mode[0] == 'w') {
-        why = files.write(path, {}, self.os().ticks());
+        why = files.truncate(path, self.os().ticks());
+        handle->truncating = true;
     } else {
         why = load(L, *handle, files);
-        if (why == fs_reason::kNoSuchFile && mode[0] == 'a') why = files.write(path, {}, self.os().ticks());
+        if (why == fs_reason::kNoSuchFile && mode[0] == 'a') {
+            why = files.truncate(path, self.os().ticks());
+            handle->truncating = true;
+        }
         handle->position = handle->append ? handle->size : 0;
     }
     if (why != nullptr) {

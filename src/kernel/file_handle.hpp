@@ -38,6 +38,7 @@ struct FileHandle {
     bool writable = false;
     bool append = false;
     bool dirty = false;  // written since opened or last flushed
+    bool truncating = false;  // opened "w" (or "a", creating it) and not flushed since
     std::uint32_t path_length = 0;
     // The canonical path follows the struct, in the same userdata.
     std::string_view path() const { return {reinterpret_cast<const char*>(this + 1), path_length}; }

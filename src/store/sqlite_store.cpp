@@ -189,11 +189,7 @@ public:
 
     std::optional<NodeStat> stat(StoredVmId vm, std::string_view path) override {
         std::lock_guard lock(mutex_);
-        Use use(bind_node(kStat, vm, path));
-        if (step_read(*use) != SQLITE_ROW) return std::nullopt;
-        return NodeStat{sqlite3_column_int(*use, 0) == 0 ? NodeKind::File : NodeKind::Directory,
-                        static_cast<std::uint64_t>(sqlite3_column_int64(*use, 1)),
-                        static_cast<std::uint64_t>(sqlite3_column_int64(*use, 2))};
+        return stat_node(vm, path);
     }
 
     bool read(StoredVmId vm, std::string_view path, std::string& data) override {
@@ -207,22 +203,15 @@ public:
     StoreWrite put(StoredVmId vm, std::string_view path, NodeKind kind, std::string_view data,
                    std::uint64_t modified) override {
         std::lock_guard lock(mutex_);
-        std::optional<std::uint64_t> old_size;
-        {
-            Use use(bind_node(kStat, vm, path));
-            if (step_read(*use) == SQLITE_ROW) old_size = static_cast<std::uint64_t>(sqlite3_column_int64(*use, 1));
-        }
-        if (const StoreWrite began = begin(); began != StoreWrite::Ok) return began;
-        Use use(bind_node(kPut, vm, path));
-        sqlite3_bind_int(*use, 3, kind == NodeKind::File ? 0 : 1);
-        sqlite3_bind_int64(*use, 4, static_cast<sqlite3_int64>(modified));
-        bind_blob(*use, 5, data);
-        if (const StoreWrite result = step_write(*use); result != StoreWrite::Ok) return result;
-        if (StoreUsage* usage = cached_usage(vm)) {
-            usage->bytes = usage->bytes - old_size.value_or(0) + data.size();
-            if (!old_size) ++usage->nodes;
-        }
-        return StoreWrite::Ok;
+        // The old node matters only to a usage already counted.
+        const std::optional<NodeStat> was = cached_usage(vm) != nullptr ? stat_node(vm, path) : std::nullopt;
+        return put_node(vm, path, kind, data, modified, was);
+    }
+
+    StoreWrite put_replacing(StoredVmId vm, std::string_view path, NodeKind kind, std::string_view data,
+                             std::uint64_t modified, const std::optional<NodeStat>& was) override {
+        std::lock_guard lock(mutex_);
+        return put_node(vm, path, kind, data, modified, was);
     }
 
     StoreWrite erase_tree(StoredVmId vm, std::string_view path) override {
@@ -426,6 +415,30 @@ private:
         } else if (version != kSchemaVersion) {
             fail_open(("a store of another version (" + std::to_string(version) + ")").c_str());
         }
+    }
+
+    // One statement: the store's usage of `vm`, if counted, follows from `was`.
+    StoreWrite put_node(StoredVmId vm, std::string_view path, NodeKind kind, std::string_view data,
+                        std::uint64_t modified, const std::optional<NodeStat>& was) {
+        if (const StoreWrite began = begin(); began != StoreWrite::Ok) return began;
+        Use use(bind_node(kPut, vm, path));
+        sqlite3_bind_int(*use, 3, kind == NodeKind::File ? 0 : 1);
+        sqlite3_bind_int64(*use, 4, static_cast<sqlite3_int64>(modified));
+        bind_blob(*use, 5, data);
+        if (const StoreWrite result = step_write(*use); result != StoreWrite::Ok) return result;
+        if (StoreUsage* usage = cached_usage(vm)) {
+            usage->bytes = usage->bytes - (was ? was->size : 0) + data.size();
+            if (!was) ++usage->nodes;
+        }
+        return StoreWrite::Ok;
+    }
+
+    std::optional<NodeStat> stat_node(StoredVmId vm, std::string_view path) {
+        Use use(bind_node(kStat, vm, path));
+        if (step_read(*use) != SQLITE_ROW) return std::nullopt;
+        return NodeStat{sqlite3_column_int(*use, 0) == 0 ? NodeKind::File : NodeKind::Directory,
+                        static_cast<std::uint64_t>(sqlite3_column_int64(*use, 1)),
+                        static_cast<std::uint64_t>(sqlite3_column_int64(*use, 2))};
     }
 
     sqlite3_stmt* bind_node(Statement which, StoredVmId vm, std::string_view path) {

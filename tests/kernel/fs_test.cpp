@@ -306,6 +306,97 @@ TEST(Fs, ProgramsAreFiles) {
         << output;
 }
 
+// A memory store that counts the reads and writes of single nodes it is asked for.
+class CountingStore final : public FileStore {
+public:
+    int stats = 0;
+    int writes = 0;
+
+    std::optional<NodeStat> stat(StoredVmId vm, std::string_view path) override {
+        ++stats;
+        return inner_->stat(vm, path);
+    }
+    bool read(StoredVmId vm, std::string_view path, std::string& data) override { return inner_->read(vm, path, data); }
+    StoreWrite put(StoredVmId vm, std::string_view path, NodeKind kind, std::string_view data,
+                   std::uint64_t modified) override {
+        ++writes;
+        return inner_->put(vm, path, kind, data, modified);
+    }
+    StoreWrite put_replacing(StoredVmId vm, std::string_view path, NodeKind kind, std::string_view data,
+                             std::uint64_t modified, const std::optional<NodeStat>& was) override {
+        ++writes;
+        return inner_->put_replacing(vm, path, kind, data, modified, was);
+    }
+    StoreWrite erase_tree(StoredVmId vm, std::string_view path) override { return inner_->erase_tree(vm, path); }
+    StoreWrite move_tree(StoredVmId vm, std::string_view from, std::string_view to) override {
+        return inner_->move_tree(vm, from, to);
+    }
+    void list(StoredVmId vm, std::string_view dir, std::vector<std::string>& names) override {
+        inner_->list(vm, dir, names);
+    }
+    StoreUsage usage_under(StoredVmId vm, std::string_view dir) override { return inner_->usage_under(vm, dir); }
+    TreeExtent extent_under(StoredVmId vm, std::string_view dir) override { return inner_->extent_under(vm, dir); }
+    StoreUsage usage(StoredVmId vm) override { return inner_->usage(vm); }
+    void commit() override { inner_->commit(); }
+    StoredVmId create_vm(const std::vector<BootEntry>& boot) override { return inner_->create_vm(boot); }
+    std::vector<StoredVmId> vms() override { return inner_->vms(); }
+    std::optional<std::vector<BootEntry>> boot_list(StoredVmId vm) override { return inner_->boot_list(vm); }
+    StoreWrite set_boot_list(StoredVmId vm, const std::vector<BootEntry>& boot) override {
+        return inner_->set_boot_list(vm, boot);
+    }
+    bool delete_vm(StoredVmId vm) override { return inner_->delete_vm(vm); }
+
+private:
+    std::shared_ptr<FileStore> inner_ = make_memory_store();
+};
+
+TEST(Fs, WritingAFileIsOneWriteToTheStoreAndOneLookUp) {
+    Harness h;
+    auto store = std::make_shared<CountingStore>();
+    h.os.attach_files(store, store->create_vm({}));
+    const Pid pid = h.spawn(R"lua(
+        for _, contents in ipairs({"new", "replaced"}) do
+            local f = fs.open("/f", "w") f:write(contents) f:close()
+        end
+        print(fs.open("/f"):read("a"))
+    )lua");
+    h.run();
+    EXPECT_EQ(h.exit_of(pid).output, "replaced\n");
+    EXPECT_EQ(store->writes, 2) << "one per file written";
+    EXPECT_EQ(store->stats, 2) << "one per fs.open";
+}
+
+TEST(Fs, OpeningForWritingEmptiesTheFileForTheVmAtOnceAndInTheStoreAtItsClose) {
+    Harness h;
+    auto store = make_memory_store();
+    const StoredVmId id = store->create_vm({});
+    h.os.attach_files(store, id);
+    ASSERT_EQ(h.os.write_file("/f", "old"), "");
+    const Pid pid = h.spawn(R"lua(
+        local f = fs.open("/f", "w")
+        print(fs.stat("/f").size, fs.open("/f"):read("a") == "", fs.open("/f", "a"):seek())
+        local g = fs.open("/g", "w")
+        print(fs.exists("/g"), fs.stat("/g").size, fs.free() == fs.free())
+        os.yield()
+        f:write("new")
+        f:close()
+        g:close()
+    )lua");
+    h.tick();
+    std::string data;
+    EXPECT_TRUE(store->read(id, "/f", data));
+    EXPECT_EQ(data, "old") << "the store has the file as of its last write while the handle is open";
+    EXPECT_FALSE(store->stat(id, "/g"));
+    h.run();
+    EXPECT_EQ(h.exit_of(pid).output, "0\ttrue\t0\ntrue\t0\ttrue\n");
+    EXPECT_TRUE(store->read(id, "/f", data));
+    EXPECT_EQ(data, "new");
+    EXPECT_TRUE(store->read(id, "/g", data));
+    EXPECT_EQ(data, "") << "closed without a write, it is stored empty";
+    EXPECT_EQ(store->usage(id).nodes, 2u);
+    EXPECT_EQ(store->usage(id).bytes, 3u);
+}
+
 TEST(Fs, OneFileRunByManyVmsIsCompiledOnce) {
     Runtime runtime;
     auto store = make_memory_store();

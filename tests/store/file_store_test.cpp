@@ -80,6 +80,20 @@ TEST_P(FileStoreContract, ListsDirectChildrenSortedAndMovesTrees) {
     EXPECT_EQ(store->usage(1).bytes, 2u);
 }
 
+TEST_P(FileStoreContract, PutReplacingKeepsTheUsageFromWhatTheCallerSaw) {
+    const StoredVmId vm = store->create_vm({});
+    EXPECT_EQ(store->put_replacing(vm, "/f", NodeKind::File, "abcd", 1, std::nullopt), StoreWrite::Ok);
+    EXPECT_EQ(store->usage(vm).nodes, 1u);
+    EXPECT_EQ(store->usage(vm).bytes, 4u);
+    EXPECT_EQ(store->put_replacing(vm, "/f", NodeKind::File, "ab", 2, store->stat(vm, "/f")), StoreWrite::Ok);
+    std::string data;
+    EXPECT_TRUE(store->read(vm, "/f", data));
+    EXPECT_EQ(data, "ab");
+    EXPECT_EQ(store->stat(vm, "/f")->modified, 2u);
+    EXPECT_EQ(store->usage(vm).nodes, 1u);
+    EXPECT_EQ(store->usage(vm).bytes, 2u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, FileStoreContract,
                          testing::Values(StoreKind{"memory", [] { return make_memory_store(); }},
                                          StoreKind{"sqlite",

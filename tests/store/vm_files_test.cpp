@@ -71,5 +71,59 @@ TEST_F(VmFilesTest, EnforcesItsLimitsBeforeWriting) {
     EXPECT_EQ(store->usage(7).bytes, 6u);
 }
 
+
+TEST_F(VmFilesTest, ATruncatedFileIsEmptyAtOnceAndInTheStoreAtItsNextWrite) {
+    files.write("/f", "12345", 1);
+    EXPECT_EQ(files.truncate("/f", 2), nullptr);
+    EXPECT_EQ(files.stat("/f")->size, 0u);
+    EXPECT_EQ(files.stat("/f")->modified, 2u);
+    std::string data = "unchanged";
+    EXPECT_EQ(files.read("/f", data), nullptr);
+    EXPECT_EQ(data, "");
+    EXPECT_EQ(files.free(), limits.total_bytes) << "its old bytes are free at once";
+    EXPECT_TRUE(store->read(7, "/f", data));
+    EXPECT_EQ(data, "12345") << "the store is not written until the file is";
+    EXPECT_EQ(files.write("/f", "ab", 3), nullptr);
+    EXPECT_TRUE(store->read(7, "/f", data));
+    EXPECT_EQ(data, "ab");
+    EXPECT_EQ(store->usage(7).bytes, 2u);
+    EXPECT_EQ(store->usage(7).nodes, 1u);
+
+    EXPECT_EQ(files.truncate("/new", 4), nullptr);
+    EXPECT_TRUE(files.stat("/new"));
+    EXPECT_FALSE(store->stat(7, "/new"));
+    std::vector<std::string> names;
+    EXPECT_EQ(files.list("/", names), nullptr);
+    EXPECT_EQ(names, (std::vector<std::string>{"f", "new"})) << "a tree's calls see it, and the store has it then";
+    EXPECT_EQ(store->stat(7, "/new")->size, 0u);
+
+    EXPECT_EQ(files.truncate("/", 5), kIsADirectory);
+    files.make_directory("/d", 5);
+    EXPECT_EQ(files.truncate("/d", 5), kIsADirectory);
+    EXPECT_EQ(files.truncate("/missing/f", 5), kNoSuchFile);
+    EXPECT_EQ(files.truncate("/f/g", 5), kNotADirectory);
+}
+
+TEST_F(VmFilesTest, TruncatedNewFilesCountAgainstTheLimitAtOnce) {
+    limits.max_nodes = 2;
+    EXPECT_EQ(files.truncate("/a", 1), nullptr);
+    EXPECT_EQ(files.truncate("/b", 1), nullptr);
+    EXPECT_EQ(files.truncate("/c", 1), kTooManyFiles);
+    EXPECT_EQ(files.truncate("/a", 2), nullptr) << "an existing file is no new node";
+    EXPECT_EQ(files.make_directory("/d", 1), kTooManyFiles);
+    EXPECT_EQ(store->usage(7).nodes, 2u);
+}
+
+TEST_F(VmFilesTest, AWriteThatFailsLeavesATruncatedFileEmptyInTheStore) {
+    limits.file_bytes = 4;
+    files.write("/f", "1234", 1);
+    EXPECT_EQ(files.truncate("/f", 2), nullptr);
+    EXPECT_EQ(files.write("/f", "12345", 3), kFileTooLarge);
+    std::string data;
+    EXPECT_TRUE(store->read(7, "/f", data));
+    EXPECT_EQ(data, "") << "as the VM saw it";
+    EXPECT_EQ(files.stat("/f")->size, 0u);
+}
+
 }  // namespace
 }  // namespace luaos
