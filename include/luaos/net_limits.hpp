@@ -23,7 +23,13 @@ struct NetLimits {
     // Bytes a VM has sent over all its connections that the receivers have
     // not read yet; a sender past it waits too.
     std::size_t vm_sent_bytes = std::size_t{1} << 20;
-    // Datagrams a VM may send per tick; past it net.send waits for the next tick.
+    // What a VM may send per tick, which is what the network routes for it
+    // between two ticks: packets of any kind (connection messages, connections
+    // opened, datagrams), connections opened, and datagrams. Past one of them
+    // conn:send, net.connect or net.send waits for the VM's next tick: the
+    // sender pays for a flood, never the frame nor the other VMs.
+    std::uint32_t packets_per_tick = 1024;
+    std::uint32_t connects_per_tick = 64;
     std::uint32_t datagrams_per_tick = 64;
     // The largest datagram, and the datagrams and bytes waiting in one VM's
     // queue for net.recv; one arriving at a full queue is dropped and counted

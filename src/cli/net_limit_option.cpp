@@ -24,6 +24,8 @@ constexpr CountLimit kCountLimits[] = {
     {"connections_per_process", &NetLimits::connections_per_process},
     {"listeners_per_vm", &NetLimits::listeners_per_vm},
     {"listeners_per_process", &NetLimits::listeners_per_process},
+    {"packets_per_tick", &NetLimits::packets_per_tick},
+    {"connects_per_tick", &NetLimits::connects_per_tick},
     {"datagrams_per_tick", &NetLimits::datagrams_per_tick},
     {"datagram_queue", &NetLimits::datagram_queue},
 };

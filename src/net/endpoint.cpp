@@ -15,6 +15,7 @@ const char* net_refusal_text(NetRefusal refusal) {
         case NetRefusal::PortInUse: return "port in use";
         case NetRefusal::TooManyListeners: return "too many listeners";
         case NetRefusal::TooManyConnections: return "too many connections";
+        case NetRefusal::NextTick: return "too many connections this tick";
     }
     return "?";
 }
@@ -114,6 +115,12 @@ NetRefusal NetEndpoint::connect(Pid owner, NetAddress ip, std::uint16_t port, st
     if (connections_.size() >= limits().connections_per_vm || count_connections(owner) >= limits().connections_per_process) {
         return NetRefusal::TooManyConnections;
     }
+    NetTickSends& sent = sent_this_tick();
+    if (sent.connects >= limits().connects_per_tick || sent.packets >= limits().packets_per_tick) {
+        return NetRefusal::NextTick;
+    }
+    ++sent.connects;
+    ++sent.packets;
     handle = next_handle_++;
     NetConnection& connection = connections_[handle];
     connection.owner = owner;
@@ -164,6 +171,9 @@ NetSend NetEndpoint::send(NetConnection& connection, std::string_view data) {
     const NetLimits& limit = limits();
     if (data.size() > limit.connection_bytes || data.size() > limit.vm_sent_bytes) return NetSend::TooLarge;
     if (data.size() > connection.credit || data.size() > limit.vm_sent_bytes - unread_) return NetSend::Wait;
+    NetTickSends& sent = sent_this_tick();
+    if (sent.packets >= limit.packets_per_tick) return NetSend::NextTick;
+    ++sent.packets;
     connection.credit -= data.size();
     connection.unread += data.size();
     unread_ += data.size();
@@ -177,10 +187,32 @@ void NetEndpoint::consume(NetConnection& connection) {
     const std::size_t bytes = connection.inbox.front().size();
     connection.inbox.pop();
     connection.inbox_bytes -= bytes;
-    if (connection.state != NetConnection::State::Open) return;
+    if (connection.state == NetConnection::State::Open) give_credit(connection, bytes);
+}
+
+// One Credit packet per connection and tick: bytes read later in the tick
+// go into the one still in the outbox (the outbox is routed, and emptied,
+// only between ticks).
+void NetEndpoint::give_credit(NetConnection& connection, std::size_t bytes) {
+    if (connection.credit_tick == os_.ticks() && connection.credit_slot < link_.outbox.size()) {
+        Packet& pending = link_.outbox[connection.credit_slot];
+        if (pending.kind == PacketKind::Credit && pending.src_endpoint == id_ &&
+            pending.dst_endpoint == connection.peer_endpoint && pending.dst_handle == connection.peer_handle) {
+            pending.amount += bytes;
+            return;
+        }
+    }
     Packet credit = to_peer(connection, PacketKind::Credit, 0);
     credit.amount = bytes;
+    connection.credit_tick = os_.ticks();
+    connection.credit_slot = link_.outbox.size();
     post(std::move(credit));
+}
+
+// What the VM sent in its current tick (counting from zero in a new one).
+NetTickSends& NetEndpoint::sent_this_tick() {
+    if (sent_.tick != os_.ticks()) sent_ = NetTickSends{.tick = os_.ticks()};
+    return sent_;
 }
 
 // What it sent and nobody will read no longer counts against the VM.
@@ -205,12 +237,10 @@ void NetEndpoint::close_connection(std::uint32_t handle) {
 NetSend NetEndpoint::send_datagram(Pid from, NetAddress ip, std::uint16_t port, std::string_view data) {
     const NetLimits& limit = limits();
     if (data.size() > limit.datagram_bytes) return NetSend::TooLarge;
-    if (datagram_tick_ != os_.ticks()) {
-        datagram_tick_ = os_.ticks();
-        datagrams_this_tick_ = 0;
-    }
-    if (datagrams_this_tick_ >= limit.datagrams_per_tick) return NetSend::Wait;
-    ++datagrams_this_tick_;
+    NetTickSends& sent = sent_this_tick();
+    if (sent.datagrams >= limit.datagrams_per_tick || sent.packets >= limit.packets_per_tick) return NetSend::NextTick;
+    ++sent.datagrams;
+    ++sent.packets;
     Packet packet;
     packet.kind = PacketKind::Datagram;
     packet.src_ip = own_address();

@@ -25,6 +25,14 @@
 // NetLimits::vm_sent_bytes, which bounds what one VM can push into the
 // network whatever the number of its connections.
 //
+// What the network routes between two ticks for one VM is bounded where the
+// packets enter it: a VM may send NetLimits::packets_per_tick packets a tick
+// (connects_per_tick of them opening connections, datagrams_per_tick of them
+// datagrams); past that, the sending process waits for the VM's next tick.
+// A reader's Credit packets are one per connection per tick (what it reads
+// later in the tick is added to the one still in the outbox), so they are
+// bounded by its connections, not by how many messages it reads.
+//
 // Sockets belong to the process that opened (or accepted) them: only it may
 // use them, and they close when it ends. Closing sends a Close packet; the
 // other end reads what arrived before it, then the end of the stream. A VM
@@ -63,6 +71,10 @@ struct NetConnection {
     std::size_t unread = 0;      // bytes it sent that the receiver has not read
     std::size_t inbox_bytes = 0;
     SmallQueue<std::string> inbox;
+    // The Credit packet this end posted in the tick it last read in, still in
+    // the outbox: what it reads later in the tick is added to it.
+    std::uint64_t credit_tick = ~std::uint64_t{0};
+    std::size_t credit_slot = 0;
 };
 
 struct NetListener {
@@ -85,14 +97,24 @@ enum class NetRefusal : std::uint8_t {
     PortInUse,
     TooManyListeners,
     TooManyConnections,
+    NextTick,  // the VM opened its connections (or sent its packets) for this tick
 };
 const char* net_refusal_text(NetRefusal refusal);
 
 enum class NetSend : std::uint8_t {
     Sent,
-    Wait,      // no credit, or the VM's unread bytes are at their limit (or the tick's datagrams)
+    Wait,      // no credit, or the VM's unread bytes are at their limit
+    NextTick,  // the VM sent its packets (or datagrams) for this tick
     Closed,    // the other end closed
     TooLarge,  // over NetLimits::connection_bytes (datagram_bytes): it could never be sent
+};
+
+// What a VM sent in one of its ticks, against NetLimits' budgets per tick.
+struct NetTickSends {
+    std::uint64_t tick = 0;
+    std::uint32_t packets = 0;
+    std::uint32_t connects = 0;
+    std::uint32_t datagrams = 0;
 };
 
 // What deliver() made of a packet, for the network's counts.
@@ -156,6 +178,8 @@ private:
     NetAddress own_address() const { return addresses_.empty() ? 0 : addresses_.front(); }
     NetDelivery open_incoming(const Packet& packet);
     void release_unread(NetConnection& connection);
+    void give_credit(NetConnection& connection, std::size_t bytes);
+    NetTickSends& sent_this_tick();
 
     Os& os_;
     NetLink& link_;
@@ -168,8 +192,7 @@ private:
     SmallQueue<NetDatagram> datagrams_;
     std::size_t datagram_bytes_ = 0;
     std::size_t unread_ = 0;  // over all connections (NetLimits::vm_sent_bytes)
-    std::uint64_t datagram_tick_ = 0;
-    std::uint32_t datagrams_this_tick_ = 0;
+    NetTickSends sent_;
     std::vector<Pid> datagram_waiters_;
     std::vector<Pid> credit_waiters_;
 

@@ -262,12 +262,12 @@ int connect_done(lua_State* L, int, lua_KContext) {
     return give_up(L, self, BlockReason::Network, connect_done, "net.connect");
 }
 
-// net.connect(address, port [, timeout]) -> connection; nil, "refused" |
-// "unreachable" | "timed out" | "unknown name" | "too many connections".
-int net_connect(lua_State* L) {
-    Process& self = caller(L);
-    luaL_checkstring(L, 1);
-    const std::uint16_t port = check_port(L, 2, false);
+int connect_next_tick(lua_State* L, int, lua_KContext);
+
+// Opens the connection to the address at index 1, or waits for the VM's next
+// tick if it opened (or sent) all it may in this one.
+int try_connect(lua_State* L, Process& self) {
+    const auto port = static_cast<std::uint16_t>(lua_tointeger(L, 2));
     const lua_Integer timeout = check_timeout(L, 3);
     lua_settop(L, 3);
     NetEndpoint* endpoint = endpoint_of(self);
@@ -277,6 +277,7 @@ int net_connect(lua_State* L) {
     SocketRef* ref = push_socket(L, kConnectionType);  // 4
     std::uint32_t handle = 0;
     const NetRefusal refusal = endpoint->connect(self.pid(), address, port, handle);
+    if (refusal == NetRefusal::NextTick) return give_up(L, self, BlockReason::Yield, connect_next_tick, "net.connect");
     if (refusal != NetRefusal::None) return fail(L, net_refusal_text(refusal));
     *ref = {endpoint->id(), handle};
     if (timeout == 0) {
@@ -286,6 +287,22 @@ int net_connect(lua_State* L) {
     arm_timeout(self, timeout);
     if (!lua_isyieldable(L)) endpoint->close_connection(handle);  // give_up raises the error
     return give_up(L, self, BlockReason::Network, connect_done, "net.connect");
+}
+
+int connect_next_tick(lua_State* L, int, lua_KContext) {
+    Process& self = caller(L);
+    if (!reached_scheduler(self)) return not_reached(L, "net.connect");
+    return try_connect(L, self);
+}
+
+// net.connect(address, port [, timeout]) -> connection; nil, "refused" |
+// "unreachable" | "timed out" | "unknown name" | "too many connections".
+int net_connect(lua_State* L) {
+    Process& self = caller(L);
+    luaL_checkstring(L, 1);
+    check_port(L, 2, false);
+    check_timeout(L, 3);
+    return try_connect(L, self);
 }
 
 int send_done(lua_State* L, int, lua_KContext);
@@ -304,6 +321,7 @@ int try_send(lua_State* L, Process& self) {
         case NetSend::TooLarge:
             return luaL_error(L, "connection:send: message too large (the limit is %d bytes)",
                               static_cast<int>(std::min(endpoint->limits().connection_bytes, endpoint->limits().vm_sent_bytes)));
+        case NetSend::NextTick: return give_up(L, self, BlockReason::Yield, send_done, "connection:send");
         case NetSend::Wait: break;
     }
     endpoint->wait_for_credit(self.pid());
@@ -408,9 +426,10 @@ int try_send_datagram(lua_State* L, Process& self) {
             return luaL_error(L, "net.send: datagram too large (the limit is %d bytes)",
                               static_cast<int>(endpoint->limits().datagram_bytes));
         case NetSend::Closed:
-        case NetSend::Wait: break;
+        case NetSend::Wait:
+        case NetSend::NextTick: break;
     }
-    // The VM sent its datagrams for this tick: the next tick's quota.
+    // The VM sent its datagrams (or packets) for this tick: the next tick's quota.
     return give_up(L, self, BlockReason::Yield, datagram_send_done, "net.send");
 }
 

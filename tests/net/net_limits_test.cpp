@@ -219,5 +219,59 @@ TEST(NetLimits, DatagramsPerTickAndTheQueue) {
     EXPECT_GT(flood.world.cluster.network().stats().datagrams_dropped, 0u);
 }
 
+// A stream of one-byte messages to an accomplice that reads them all at
+// once: without a budget the sender would put tens of thousands of packets a
+// tick into the network (its credit allows 64 KiB of them). It gets
+// packets_per_tick a tick and waits for the next; the reader's credit comes
+// back as one packet per tick, whatever the number of messages it read.
+TEST(NetLimits, PacketsPerTick) {
+    NetLimits limits;
+    limits.packets_per_tick = 50;
+    const std::uint64_t quiet_tick = quiet_bystander_tick(limits);
+    Flood flood(limits, R"(
+        local conn = assert(net.connect("10.0.0.4", 80))
+        while true do conn:send("x") end
+    )", R"(
+        local conn = net.listen(80):accept()
+        local n = 0
+        while conn:recv() do n = n + 1 end
+    )");
+    flood.run(20);  // the bystander's pair and the flood are running at their pace
+    const std::uint64_t routed = flood.world.cluster.network().stats().packets_routed;
+    flood.run(10);
+    const std::uint64_t flood_packets = flood.world.cluster.network().stats().packets_routed - routed;
+    // Per tick: the flood's 50 messages and their one credit, and the
+    // bystanders' two (a round trip takes two ticks: ping, pong, and a credit
+    // for each).
+    EXPECT_EQ(flood_packets, 10u * (50 + 1 + 2)) << "50 messages and one credit a tick, no more";
+    EXPECT_EQ(flood.hostile_vm->os().state(flood.hostile.second), ProcessState::Running);
+    flood.run(30);
+    expect_bystander_unharmed(flood, quiet_tick);
+}
+
+// A flood of connections opened and dropped at once (net.connect with
+// timeout 0): the VM opens connects_per_tick a tick and then waits for its
+// next tick. Each costs four packets: Connect, Accepted, the connector's
+// Close (it gave up) and the victim's (it accepted and closed).
+TEST(NetLimits, ConnectsPerTick) {
+    NetLimits limits;
+    limits.connects_per_tick = 4;
+    const std::uint64_t quiet_tick = quiet_bystander_tick(limits);
+    Flood flood(limits, R"(
+        while true do net.connect("10.0.0.4", 80, 0) end
+    )", R"(
+        local listener = net.listen(80)
+        while true do listener:accept():close() end
+    )");
+    flood.run(20);
+    const std::uint64_t routed = flood.world.cluster.network().stats().packets_routed;
+    flood.run(10);
+    const std::uint64_t flood_packets = flood.world.cluster.network().stats().packets_routed - routed;
+    EXPECT_EQ(flood_packets, 10u * (4 * 4 + 2)) << "4 connections a tick, no more";
+    EXPECT_EQ(flood.hostile_vm->os().state(flood.hostile.second), ProcessState::Running);
+    flood.run(30);
+    expect_bystander_unharmed(flood, quiet_tick);
+}
+
 }  // namespace
 }  // namespace luaos::test
