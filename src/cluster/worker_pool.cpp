@@ -25,7 +25,12 @@ WorkerPool::~WorkerPool() {
 }
 
 template <typename Done>
-void WorkerPool::wait_until(std::condition_variable& wake, Done done) {
+void WorkerPool::wait_until(std::condition_variable& wake, bool spin, Done done) {
+    if (!spin) {
+        std::unique_lock lock(mutex_);
+        wake.wait(lock, done);
+        return;
+    }
     const auto give_up = std::chrono::steady_clock::now() + kSpin;
     for (unsigned spins = 0; !done(); ++spins) {
         cpu_relax();
@@ -47,22 +52,26 @@ void WorkerPool::notify(std::condition_variable& wake) {
 void WorkerPool::run(const std::function<void(unsigned)>& job) {
     assert(pending_.load() == 0 && "run() does not overlap itself");
     job_ = &job;
+    spin_ = std::chrono::steady_clock::now() - last_return_ <= kSpin;
     pending_.store(static_cast<unsigned>(threads_.size()), std::memory_order_relaxed);
     generation_.fetch_add(1, std::memory_order_release);
     notify(start_);
     job(0);
-    wait_until(done_, [this] { return pending_.load(std::memory_order_acquire) == 0; });
+    wait_until(done_, spin_, [this] { return pending_.load(std::memory_order_acquire) == 0; });
     job_ = nullptr;
+    last_return_ = std::chrono::steady_clock::now();
 }
 
 void WorkerPool::worker_loop(unsigned index) {
     std::uint64_t seen = 0;
+    bool spin = true;
     for (;;) {
-        wait_until(start_, [&] {
+        wait_until(start_, spin, [&] {
             return generation_.load(std::memory_order_acquire) != seen || stopping_.load(std::memory_order_acquire);
         });
         if (stopping_.load(std::memory_order_acquire)) return;
         seen = generation_.load(std::memory_order_acquire);
+        spin = spin_;
         (*job_)(index);
         if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) notify(done_);
     }
