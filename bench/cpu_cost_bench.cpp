@@ -1,7 +1,9 @@
 // What preemption costs in CPU, whole process against whole process: the
 // `luaos` CLI running one CPU-bound script in the default deadline mode (with
 // two workers and with one), against the standalone `lua5.4` running the same
-// file. Each run's user and system CPU seconds come from wait4(), the runs
+// file, and against this program running the file in a bare lua_State of the
+// library luaos links (liblua5.4.so: the standalone lua5.4 has its own copy of
+// Lua built into it, whose code lies differently). Each run's user and system CPU seconds come from wait4(), the runs
 // take turns, and each figure is the median of the rounds. While each run of
 // the last round goes on, every thread's context switches are read from
 // /proc/PID/task/*/status, so that a thread waking on its own (a watchdog,
@@ -13,6 +15,9 @@
 // `perf stat -e signal:signal_generate,signal:signal_deliver`.
 //
 // usage: [LUAOS_CLI=path/to/luaos] luaos_bench_cpu_cost [iterations] [rounds] [sleeping VMs]
+//        luaos_bench_cpu_cost --raw FILE   (runs FILE in a bare lua_State: one of the variants)
+
+#include <lua.hpp>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -158,7 +163,17 @@ void print_threads(const char* name, const Usage& usage) {
 
 }  // namespace
 
+int run_raw(const char* file) {
+    lua_State* L = luaL_newstate();
+    luaL_openlibs(L);
+    const int status = luaL_dofile(L, file);
+    if (status != LUA_OK) std::fprintf(stderr, "%s\n", lua_tostring(L, -1));
+    lua_close(L);
+    return status == LUA_OK ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--raw") return run_raw(argv[2]);
     const long iterations = argc > 1 ? std::atol(argv[1]) : 1'000'000'000;
     const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
     const long sleepers = argc > 3 ? std::atol(argv[3]) : 10'000;
@@ -174,6 +189,7 @@ int main(int argc, char** argv) {
     };
     std::vector<Variant> variants = {
         {"lua5.4", {"lua5.4", loop}, {}},
+        {"liblua5.4.so, bare", {"/proc/self/exe", "--raw", loop}, {}},
         {"luaos run (2 workers)", {cli, "run", "--ticks", "100000000", "--threads", "2", loop}, {}},
         {"luaos run --threads 1", {cli, "run", "--ticks", "100000000", "--threads", "1", loop}, {}},
     };
@@ -200,12 +216,15 @@ int main(int argc, char** argv) {
                     pick(variant, user), pick(variant, sys), pick(variant, cpu), pick(variant, wall) / raw_wall,
                     pick(variant, cpu) / raw_cpu);
     }
+    const double lib_cpu = pick(variants[1], cpu);
+    std::printf("against liblua5.4.so, bare: luaos run (2 workers) %.3fx, --threads 1 %.3fx CPU\n",
+                pick(variants[2], cpu) / lib_cpu, pick(variants[3], cpu) / lib_cpu);
     std::printf("the CPU ratio of each round (luaos 2 workers, 1 worker, against that round's lua5.4):\n");
     for (int round = 0; round < rounds; ++round) {
-        std::printf("  %.3fx %.3fx\n", variants[1].runs[round].cpu_s() / variants[0].runs[round].cpu_s(),
-                    variants[2].runs[round].cpu_s() / variants[0].runs[round].cpu_s());
+        std::printf("  %.3fx %.3fx\n", variants[2].runs[round].cpu_s() / variants[0].runs[round].cpu_s(),
+                    variants[3].runs[round].cpu_s() / variants[0].runs[round].cpu_s());
     }
-    for (std::size_t i = 1; i < variants.size(); ++i) print_threads(variants[i].name, variants[i].runs.back());
+    for (std::size_t i = 2; i < variants.size(); ++i) print_threads(variants[i].name, variants[i].runs.back());
 
     if (sleepers > 0) {
         const std::string sleeper = write_script("sleep.lua", "os.sleep(math.maxinteger)\n");

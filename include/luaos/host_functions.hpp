@@ -9,7 +9,7 @@
 // Two kinds:
 // - immediate (HostLibrary::add): runs on the thread ticking the VM, inside
 //   the caller's slice, and must not block; its time counts in the slice
-//   (the deadline mode's watchdog cannot stop C++ code: keep it short), and
+//   (the deadline mode's timer cannot stop C++ code: keep it short), and
 //   copies of arguments over 1 KiB against the slice's CPU budget
 //   (RuntimeOptions::cpu_budget);
 // - asynchronous (HostLibrary::add_async): the call parks the process as

@@ -28,9 +28,9 @@ class Allocator;
 
 // How a running process is made to give the CPU back (docs/scheduling.md).
 enum class PreemptionMode : std::uint8_t {
-    // A slice lasts about `time_slice_us` of wall time. Nothing watches the
-    // script while it runs; a watchdog thread interrupts it once the slice is
-    // over. Scripts run at raw Lua speed. The default.
+    // A slice lasts about `time_slice_us` of CPU time. Nothing watches the
+    // script while it runs; a timer on its thread interrupts it once the
+    // slice is over. Scripts run at raw Lua speed. The default.
     Deadline,
     // A slice lasts `quantum` VM instructions, the same on every run (for
     // games that need reproducible schedules); Lua's count hook makes every
@@ -43,8 +43,8 @@ enum class PreemptionMode : std::uint8_t {
 // processes within one 60 Hz frame on one core, for about 7% less throughput
 // than a quantum of 10,000.
 inline constexpr std::uint32_t kDefaultQuantum = 1000;
-// The default slice of the deadline mode; the watchdog looks twice per slice,
-// so a slice lasts between half of it and all of it.
+// The default slice of the deadline mode; a slice lasts between half of it
+// and all of it (docs/scheduling.md).
 inline constexpr std::uint32_t kDefaultTimeSliceUs = 1000;
 inline constexpr std::uint32_t kMinTimeSliceUs = 50;
 

@@ -95,7 +95,7 @@ std::size_t Shard::run_turns(std::size_t from, std::size_t to, std::chrono::stea
             const bool free = first_turn_free && index == from;
             if (!free && start >= deadline_ns) break;
             // A turn that may end past the budget must not wait for the
-            // watchdog to end it (runtime/deadline_preemption.cpp).
+            // watchdog's signal to end it (runtime/deadline_preemption.cpp).
             preemption.set_ends_frame(start + slice_ns > deadline_ns);
         }
         Os& os = awake_[index]->os();

@@ -1,24 +1,22 @@
 // The default mode: scripts run with no hook at all until the watchdog finds
 // their slice overdue (runtime/watchdog.hpp); only then is the hook set.
 //
-// The watchdog notices an overdue slice only when it next looks, and a
-// watchdog kept off the CPU by other load looks late: such a slice runs on,
-// sometimes for several slices' worth. So that this does not turn into an
-// unfair share, the watchdog notes how much CPU time the slice used, after it
-// first saw it, beyond a whole slice: time it certainly overran by. The
-// process owes that, and repays each whole slice's worth by sitting out a
-// turn. A slice ended on time owes nothing: the watchdog's round makes slices
-// a little uneven, but evenly so for every process.
+// A slice that cannot yield when it is overdue (it is behind a C call
+// boundary) runs on, on its CPU budget, sometimes for several slices' worth.
+// So that this does not turn into an unfair share, the watchdog measures the
+// CPU time it used after it expired, beyond half a slice: time it certainly
+// overran by. The process owes that, and repays each whole slice's worth by
+// sitting out a turn. A slice ended on time owes nothing.
 //
 // A late watchdog matters most at the end of a frame: the slice that runs
-// past the frame budget makes the whole tick late, and a watchdog on an idle
-// virtual CPU wakes hundreds of microseconds late, sometimes milliseconds.
-// So a slice that may end past the frame budget (the shard says which) is
-// also watched from inside: it runs with a count hook that reads the clock
-// every kBackstopStride instructions and ends the slice once its length has
-// passed by the wall clock, the frame's clock. The hook makes that slice
-// about twice as slow (every instruction goes through Lua's hook trap),
-// which only the last slice or so of an overloaded frame pays.
+// past the frame budget makes the whole tick late, and a timer's signal on a
+// busy or virtual machine can come hundreds of microseconds late, sometimes
+// milliseconds. So a slice that may end past the frame budget (the shard says
+// which) is also watched from inside: it runs with a count hook that reads
+// the clock every kBackstopStride instructions and ends the slice once its
+// length has passed by the wall clock, the frame's clock. The hook makes that
+// slice about twice as slow (every instruction goes through Lua's hook
+// trap), which only the last slice or so of an overloaded frame pays.
 
 #include <algorithm>
 #include <lua.hpp>
@@ -46,9 +44,7 @@ public:
     explicit DeadlinePreemption(std::uint32_t time_slice_us)
         : length_ns_(std::uint64_t{time_slice_us} * 1000), max_overrun_ns_(kMaxOverrunSlices * length_ns_) {
         slice_.time_slice_us = time_slice_us;
-        watchdog_watch(&slice_);
     }
-    ~DeadlinePreemption() override { watchdog_unwatch(&slice_); }
     DeadlinePreemption(const DeadlinePreemption&) = delete;
     DeadlinePreemption& operator=(const DeadlinePreemption&) = delete;
 
@@ -68,7 +64,7 @@ public:
     }
 
     // A script that enters a coroutine after its slice expired must be
-    // stopped there: the signal set the hook on the thread it left. A slice
+    // stopped there: the signal's handler set the hook on the thread it left. A slice
     // watched from inside is watched in its coroutines too.
     void switch_thread(lua_State* thread) override {
         slice_.thread.store(thread, std::memory_order_relaxed);
@@ -81,8 +77,7 @@ public:
 
     // A hook left on the thread would fire again in its next slice.
     std::uint64_t disarm(lua_State* thread) override {
-        const std::uint64_t overrun = slice_.running_expired() ? std::min(slice_.overrun_ns(), max_overrun_ns_) : 0;
-        watchdog_end_slice(&slice_);
+        const std::uint64_t overrun = std::min(watchdog_end_slice(&slice_), max_overrun_ns_);
         backstop_end_ns_ = 0;
         if (thread != nullptr && lua_gethook(thread) != nullptr) lua_sethook(thread, nullptr, 0, 0);
         return overrun;

@@ -1,34 +1,48 @@
 #include "runtime/watchdog.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <cerrno>
-#include <chrono>
-#include <condition_variable>
 #include <csignal>
 #include <ctime>
 #include <lua.hpp>
 #include <mutex>
 #include <pthread.h>
-#include <sched.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <thread>
 #include <unistd.h>
-#include <vector>
 
 #include "runtime/preemption.hpp"
+#include "runtime/steady_clock.hpp"
 
 namespace luaos {
 namespace {
 
 constexpr int kSignal = SIGURG;
-// Rounds without any slice running before the watchdog dozes.
-constexpr int kIdleRoundsBeforeDozing = 8;
 
-// The slice running on this thread, for the signal handler. Touched at the
-// start of every slice, so it exists before any signal can look for it.
+// This thread's timer. Plain data, so that the signal handler may touch it
+// (a thread_local with a constructor is made on first use, which a handler
+// must not do). Only this thread and its handler use it.
+struct ThreadTimer {
+    timer_t id{};
+    bool made = false;
+    std::uint64_t fires_at_ns = 0;  // when it is due (steady clock); 0 if not set or fired
+    std::uint64_t set_at_ns = 0;    // when it was set
+    std::int64_t set_at_cpu_ns = 0;  // the thread's CPU time then (-1 if unknown)
+};
+
+thread_local ThreadTimer tls_timer;
+// The slice running on this thread, for the signal handler.
 thread_local WatchedSlice* tls_slice = nullptr;
+
+// Deletes this thread's timer when the thread ends.
+struct TimerOwner {
+    ~TimerOwner() {
+        if (tls_timer.made) timer_delete(tls_timer.id);
+        tls_timer.made = false;
+    }
+};
+
+// Marks our timer's signals, to tell them from the host's.
+int timer_mark;
 
 struct sigaction previous_action;
 
@@ -41,26 +55,84 @@ void chain_to_previous(int signal, siginfo_t* info, void* context) {
     }
 }
 
+// This thread's CPU time; -1 if it cannot be read. A system call (about
+// 0.2 us), made only when a timer is set or fires and when an expired slice
+// ends.
+std::int64_t thread_cpu_ns() {
+    timespec now{};
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0) return -1;
+    return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
+
+std::uint64_t length_ns(const WatchedSlice& slice) { return std::uint64_t{slice.time_slice_us} * 1000; }
+
+// Sets this thread's timer to fire at `at` on the steady clock, which is
+// CLOCK_MONOTONIC. `now` and `cpu` are the time and CPU time now.
+void set_timer(std::uint64_t at, std::uint64_t now, std::int64_t cpu) {
+    ThreadTimer& timer = tls_timer;
+    itimerspec when{};
+    when.it_value.tv_sec = static_cast<time_t>(at / 1'000'000'000);
+    when.it_value.tv_nsec = static_cast<long>(at % 1'000'000'000);
+    timer.set_at_ns = now;
+    timer.set_at_cpu_ns = cpu;
+    timer.fires_at_ns = at;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    if (timer_settime(timer.id, TIMER_ABSTIME, &when, nullptr) != 0) timer.fires_at_ns = 0;
+}
+
+// Of the wall time since the timer was set, and since the slice began, what
+// the thread spent off its CPU.
+std::uint64_t off_cpu_since_set(const WatchedSlice& slice, std::uint64_t now, std::int64_t cpu) {
+    const ThreadTimer& timer = tls_timer;
+    if (cpu < 0 || timer.set_at_cpu_ns < 0 || now < timer.set_at_ns) return 0;
+    const std::int64_t wall = static_cast<std::int64_t>(now - timer.set_at_ns);
+    const std::int64_t off = wall - (cpu - timer.set_at_cpu_ns);
+    const std::uint64_t window = now - std::max(timer.set_at_ns, slice.start_ns.load(std::memory_order_relaxed));
+    return off <= 0 ? 0 : std::min(static_cast<std::uint64_t>(off), window);
+}
+
+// The handler's work once the timer fired during a slice.
+void on_timer_in_slice(WatchedSlice& slice, std::uint64_t seq) {
+    const std::uint64_t now = steady_clock_ns();
+    const std::int64_t cpu = thread_cpu_ns();
+    const std::uint64_t length = length_ns(slice);
+    if (slice.expired.load(std::memory_order_relaxed) != seq) {
+        const std::uint64_t off = slice.off_cpu_ns.load(std::memory_order_relaxed) + off_cpu_since_set(slice, now, cpu);
+        slice.off_cpu_ns.store(off, std::memory_order_relaxed);
+        const std::uint64_t ran = now - slice.start_ns.load(std::memory_order_relaxed);
+        const std::uint64_t used = ran > off ? ran - off : 0;
+        if (used < length / 2) {
+            set_timer(now + (length - used), now, cpu);  // it was off its CPU: the rest of its time
+            return;
+        }
+        slice.expired_cpu_ns.store(cpu, std::memory_order_relaxed);
+        slice.expired.store(seq, std::memory_order_relaxed);
+    }
+    lua_State* thread = slice.thread.load(std::memory_order_relaxed);
+    // lua_sethook walks the thread's whole call chain, so a deep recursion
+    // makes it slow; the hook is set once, not at every signal. The mask,
+    // not the hook function, says whether a hook is active:
+    // lua_sethook(thread, nullptr, 0, 0) clears the function first and the
+    // mask last, and a handler that interrupts it in between and saw no
+    // function would leave a function with an empty mask behind, which never
+    // fires and stops every later signal from setting it.
+    if (thread != nullptr && lua_gethookmask(thread) == 0) lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, 1);
+    // Again a slice on: for a hook that was lost, and for the next slice.
+    set_timer(now + length, now, cpu);
+}
+
 // Runs on the thread the slice runs on, between two of its instructions.
 void on_signal(int signal, siginfo_t* info, void* context) {
+    if (info == nullptr || info->si_code != SI_TIMER || info->si_value.sival_ptr != &timer_mark) {
+        chain_to_previous(signal, info, context);  // a signal of the host's
+        return;
+    }
     const int saved_errno = errno;
+    tls_timer.fires_at_ns = 0;
     WatchedSlice* slice = tls_slice;
-    if (slice != nullptr && slice->running_expired()) {
-        lua_State* thread = slice->thread.load(std::memory_order_relaxed);
-        // lua_sethook walks the thread's whole call chain, so a deep
-        // recursion makes it slow; were it repeated for every resent signal,
-        // the handler could take the whole thread and the hook never fire.
-        // The mask, not the hook function, says whether a hook is active:
-        // lua_sethook(thread, nullptr, 0, 0) clears the function first and
-        // the mask last, and a handler that interrupts it in between and
-        // saw no function would leave a function with an empty mask behind,
-        // which never fires and stops every later signal from setting it.
-        if (thread != nullptr && lua_gethookmask(thread) == 0) {
-            lua_sethook(thread, preemption_hook, LUA_MASKCOUNT, 1);
-        }
-    } else {
-        // Not for a slice of ours: a signal of the host's, if it has a handler.
-        chain_to_previous(signal, info, context);
+    if (slice != nullptr) {
+        const std::uint64_t seq = slice->seq.load(std::memory_order_relaxed);
+        if ((seq & 1) != 0) on_timer_in_slice(*slice, seq);
     }
     errno = saved_errno;
 }
@@ -74,189 +146,67 @@ void install_signal_handler() {
 }
 
 // A host thread may have the signal blocked; a thread that runs slices must not.
-void unblock_signal_once() {
-    thread_local bool unblocked = false;
-    if (unblocked) return;
+void unblock_signal() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, kSignal);
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
-    unblocked = true;
 }
 
-// The CPU time another thread of this process has used, from its kernel
-// thread id (the per-thread CPU clock encoding of Linux's clock_gettime);
-// -1 if it cannot be read, e.g. the thread is gone.
-std::int64_t thread_cpu_ns(pid_t thread) {
-    const clockid_t clock = static_cast<clockid_t>((~static_cast<unsigned>(thread) << 3) | 6);
-    timespec now{};
-    if (clock_gettime(clock, &now) != 0) return -1;
-    return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
-}
-
-// A watchdog that waits for a CPU is late, and the slice it should end runs
-// on: on a busy machine, by milliseconds. The lowest real-time priority lets
-// it in at once; it runs a few microseconds per round, so it takes nothing
-// from anyone. Only a host with CAP_SYS_NICE (or root) may grant it; without
-// it the watchdog stays at normal priority and slices that overrun are repaid
-// (runtime/deadline_preemption.cpp).
-void ask_for_realtime_priority() {
-    sched_param param{};
-    param.sched_priority = sched_get_priority_min(SCHED_FIFO);
-    pthread_setschedparam(pthread_self(), SCHED_FIFO, &param);
-}
-
-pid_t this_thread_id() {
-    thread_local const pid_t id = static_cast<pid_t>(syscall(SYS_gettid));
-    return id;
-}
-
-class Watchdog {
-public:
-    void watch(WatchedSlice* slice) {
-        std::unique_lock lock(mutex_);
-        slices_.push_back(slice);
-        update_round();
-        if (!thread_.joinable()) thread_ = std::thread([this, generation = generation_] { run(generation); });
-    }
-
-    void unwatch(WatchedSlice* slice) {
-        std::thread finished;
-        {
-            std::unique_lock lock(mutex_);
-            std::erase(slices_, slice);
-            update_round();
-            if (!slices_.empty()) return;
-            // Only the thread of this generation stops, even if another
-            // runtime starts a new one before it has seen the change.
-            ++generation_;
-            finished.swap(thread_);
-        }
-        wake_.notify_all();
-        if (finished.joinable()) finished.join();
-    }
-
-    // Pairs with the seq_cst store of `dozing_` in run(): either this sees the
-    // watchdog dozing, or the watchdog sees this slice running.
-    void slice_began() {
-        if (!dozing_.load(std::memory_order_seq_cst)) return;
-        {
-            std::lock_guard lock(mutex_);
-            dozing_.store(false, std::memory_order_seq_cst);
-        }
-        wake_.notify_all();
-    }
-
-private:
-    void update_round() {
-        std::uint32_t shortest = 0;
-        for (WatchedSlice* slice : slices_) {
-            if (shortest == 0 || slice->time_slice_us < shortest) shortest = slice->time_slice_us;
-        }
-        round_ = std::chrono::microseconds(std::max<std::uint32_t>(shortest / 2, 1));
-    }
-
-    void run(std::uint64_t generation) {
-        // Linux lets a sleeping thread oversleep by 50 us by default, a tenth
-        // of a default round; a watchdog wants its rounds on time.
-        prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-        ask_for_realtime_priority();
-        std::unique_lock lock(mutex_);
-        int idle_rounds = 0;
-        auto stopped = [&] { return generation != generation_; };
-        while (!stopped()) {
-            if (wake_.wait_for(lock, round_, stopped)) break;
-            if (check_slices()) {
-                idle_rounds = 0;
-                continue;
-            }
-            if (++idle_rounds < kIdleRoundsBeforeDozing) continue;
-            dozing_.store(true, std::memory_order_seq_cst);
-            if (any_slice_running()) {
-                dozing_.store(false, std::memory_order_seq_cst);
-                continue;
-            }
-            wake_.wait(lock, [&] { return stopped() || !dozing_.load(std::memory_order_seq_cst); });
-            idle_rounds = 0;
-        }
-        dozing_.store(false, std::memory_order_seq_cst);
-    }
-
-    bool any_slice_running() const {
-        return std::any_of(slices_.begin(), slices_.end(), [](const WatchedSlice* slice) {
-            return (slice->seq.load(std::memory_order_seq_cst) & 1) != 0;
-        });
-    }
-
-    // One round: expires the slices that ran through it. True if any slice runs.
-    bool check_slices() {
-        bool any_running = false;
-        for (WatchedSlice* slice : slices_) {
-            const std::uint64_t seq = slice->seq.load(std::memory_order_seq_cst);
-            if ((seq & 1) == 0) continue;
-            any_running = true;
-            const std::int64_t cpu = thread_cpu_ns(slice->worker.load(std::memory_order_relaxed));
-            if (seq != slice->seen_seq) {
-                slice->seen_seq = seq;
-                slice->seen_cpu_ns = cpu;
-                continue;
-            }
-            // The slice ran for up to a round before it was first seen.
-            const std::int64_t length = std::int64_t{slice->time_slice_us} * 1000;
-            const bool measured = cpu >= 0 && slice->seen_cpu_ns >= 0;
-            const std::int64_t used = measured ? cpu - slice->seen_cpu_ns : 0;
-            if (measured && used < length - round_.count() * 1000) continue;
-            slice->overrun.store(static_cast<std::uint64_t>(std::max<std::int64_t>(used - length, 0)),
-                                 std::memory_order_relaxed);
-            // Sent again each round the slice runs on: the hook only fires
-            // when Lua runs an instruction, and a handler may have set it on
-            // a thread the script has since left.
-            slice->expired.store(seq, std::memory_order_release);
-            syscall(SYS_tgkill, getpid(), slice->worker.load(std::memory_order_relaxed), kSignal);
-        }
-        return any_running;
-    }
-
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::vector<WatchedSlice*> slices_;
-    std::chrono::microseconds round_{500};
-    std::thread thread_;
-    std::uint64_t generation_ = 0;  // the running thread's; a thread of an older one stops
-    std::atomic<bool> dozing_{false};
-};
-
-Watchdog& watchdog() {
-    // Never destroyed: a runtime may outlive static destruction order.
-    static Watchdog* instance = [] {
-        install_signal_handler();
-        return new Watchdog;
-    }();
-    return *instance;
+// This thread's timer, made at its first slice (and tried again at each
+// slice while the system refuses one).
+bool make_thread_timer() {
+    static std::once_flag installed;
+    std::call_once(installed, install_signal_handler);
+    unblock_signal();
+    sigevent event{};
+    event.sigev_notify = SIGEV_THREAD_ID;
+    event.sigev_signo = kSignal;
+    event.sigev_value.sival_ptr = &timer_mark;
+    // sigev_notify_thread_id, which glibc names so only from 2.38.
+    event._sigev_un._tid = static_cast<pid_t>(syscall(SYS_gettid));
+    if (timer_create(CLOCK_MONOTONIC, &event, &tls_timer.id) != 0) return false;
+    thread_local TimerOwner owner;
+    tls_timer.made = true;
+    return true;
 }
 
 }  // namespace
 
-void watchdog_watch(WatchedSlice* slice) {
-    assert(slice->time_slice_us > 0 && "a watched slice has a length");
-    watchdog().watch(slice);
-}
-
-void watchdog_unwatch(WatchedSlice* slice) { watchdog().unwatch(slice); }
-
 void watchdog_begin_slice(WatchedSlice* slice, lua_State* thread) {
-    unblock_signal_once();
+    const std::uint64_t now = steady_clock_ns();
     slice->thread.store(thread, std::memory_order_relaxed);
-    slice->worker.store(this_thread_id(), std::memory_order_relaxed);
+    slice->start_ns.store(now, std::memory_order_relaxed);
+    slice->off_cpu_ns.store(0, std::memory_order_relaxed);
     tls_slice = slice;
-    slice->seq.fetch_add(1, std::memory_order_seq_cst);
-    watchdog().slice_began();
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    // Only this thread writes seq: a store is enough, and cheaper than an RMW.
+    slice->seq.store(slice->seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    if (!tls_timer.made && !make_thread_timer()) return;
+    // Left alone if due between half a slice and a whole one from now. (Read
+    // after the slice is published: a handler running since saw it.)
+    const std::uint64_t length = length_ns(*slice);
+    const std::uint64_t fires_at = tls_timer.fires_at_ns;
+    if (fires_at != 0 && fires_at >= now + length / 2 && fires_at <= now + length) return;
+    set_timer(now + length, now, thread_cpu_ns());
 }
 
-void watchdog_end_slice(WatchedSlice* slice) {
-    // Only this thread writes seq: a store is enough, and cheaper than an RMW.
-    slice->seq.store(slice->seq.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+std::uint64_t watchdog_end_slice(WatchedSlice* slice) {
+    std::uint64_t overrun = 0;
+    if (slice->running_expired()) {
+        const std::int64_t expired_cpu = slice->expired_cpu_ns.load(std::memory_order_relaxed);
+        const std::int64_t cpu = thread_cpu_ns();
+        const std::int64_t grace = static_cast<std::int64_t>(length_ns(*slice) / 2);
+        if (expired_cpu >= 0 && cpu >= 0 && cpu - expired_cpu > grace) {
+            overrun = static_cast<std::uint64_t>(cpu - expired_cpu - grace);
+        }
+    }
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    slice->seq.store(slice->seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
     tls_slice = nullptr;
+    return overrun;
 }
 
 }  // namespace luaos

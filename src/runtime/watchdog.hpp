@@ -1,66 +1,82 @@
 #pragma once
-// The watchdog: one thread in the host process that notices slices which have
-// outlived their time and interrupts them.
+// The watchdog: a timer on each thread that runs slices, which interrupts a
+// slice that has outlived its time. It has no thread of its own and costs
+// nothing while slices end in time.
 //
-// A runtime in the deadline mode publishes its running slice in a
-// WatchedSlice: a sequence number that is odd while a slice runs, and the Lua
-// thread running it. The watchdog wakes every half of the shortest time slice
-// it watches. When it first sees a slice running it notes the CPU time of
-// the OS thread running it; once that thread has used a further slice less a
-// round of CPU time under the same number, the slice is overdue. (CPU time, not
-// wall time: a worker the OS descheduled has not used its slice, and a slice
-// that yields in time must not be cut short because the machine is busy.)
-// The watchdog marks the slice expired and sends the slice's OS thread a
-// signal (SIGURG, ignored by default, the signal Go's scheduler uses
-// for the same purpose). The signal handler, on the very thread that runs the
-// slice, sets the preemption hook with lua_sethook, which the Lua manual
-// allows from a signal handler, as the standalone `lua` does for Ctrl-C.
-// Setting the hook from the watchdog's own thread would not be safe: it walks
-// the running thread's call stack.
+// Each OS thread that runs slices in the deadline mode gets one POSIX timer
+// (timer_create on the monotonic clock, delivered to that very thread with
+// SIGEV_THREAD_ID), made at its first slice. A slice that begins notes when
+// it began (one read of the clock) and looks at the timer: if it is due
+// between half a slice and a whole slice from now, it is left alone; else it
+// is set for a whole slice from now. Setting a timer is a system call, so a
+// thread running many short slices sets it at most once per half slice, and
+// a slice that ends in time leaves it as it is.
 //
-// Nothing runs per instruction, and per slice only a few stores. When no
-// slice has run for a few rounds the watchdog dozes until the next one
-// begins, so an idle host pays nothing.
+// When the timer fires, its signal (SIGURG, ignored by default, the signal
+// Go's scheduler uses for the same purpose) runs our handler on the thread
+// of the slice, between two of its instructions. A slice still running has
+// run for at least half its length by the wall clock; the handler counts CPU
+// time, not wall time, so that a thread the OS descheduled has not used its
+// slice: it reads the thread's CPU clock, and the wall time since the timer
+// was set that the thread spent off its CPU is not the slice's. If the slice
+// has used half its length or more, it is expired: the handler sets the
+// preemption hook with lua_sethook, which the Lua manual allows from a signal
+// handler, as the standalone `lua` does for Ctrl-C, and the hook yields at
+// the next instruction. Else the timer is set again for what the slice has
+// left. So a slice lasts between half its length and a little more than all
+// of it, in CPU time, and a process that never yields costs one signal per
+// slice. Why not a timer on the thread's CPU clock, which would count CPU
+// time itself: Linux checks those only at its scheduler tick, every 4 ms at
+// HZ=250, which would make every default slice several times too long.
+//
+// The expired slice's handler sets the timer again, a slice on: should the
+// hook be lost (a handler that interrupts lua_sethook clearing a leftover
+// hook sees the old mask and leaves it), the next signal sets it again; and
+// the next slice of a process that never yields finds the timer set for it.
+// A process that cannot yield (inside a C call boundary) runs on under a
+// count hook on its CPU budget; the CPU time it used after it expired, beyond
+// half a slice, is what it certainly overran by, read from the thread's CPU
+// clock when the slice ends, and its process repays it in turns sat out
+// (runtime/deadline_preemption.cpp).
+//
+// A timer left set when the thread stops running slices fires once into the
+// idle thread, and the handler does nothing; SA_RESTART restarts most system
+// calls it interrupts. A signal that is not our timer's goes to the handler
+// the host had installed, if any.
 
 #include <atomic>
 #include <cstdint>
-#include <sys/types.h>
 
 struct lua_State;
 
 namespace luaos {
 
+// One runtime's slices. Written by the thread running them and by the
+// watchdog's signal handler, which runs on that same thread.
 struct WatchedSlice {
-    // Written by the thread running the slices only.
     std::atomic<std::uint64_t> seq{0};  // odd while a slice runs
     std::atomic<lua_State*> thread{nullptr};
-    std::atomic<pid_t> worker{0};  // the kernel's id of the thread running the slice
-    // Written by the watchdog: the seq of a slice it found overdue, and the
-    // CPU time that slice had used, since the watchdog first saw it, beyond a
-    // whole slice when it last looked (stored before `expired`).
+    std::atomic<std::uint64_t> start_ns{0};    // when the running slice began (steady clock)
+    std::atomic<std::uint64_t> off_cpu_ns{0};  // of its time since, what the thread spent off its CPU
+    // The seq of the slice the handler found overdue, and the thread's CPU
+    // time then (-1 if it could not be read).
     std::atomic<std::uint64_t> expired{0};
-    std::atomic<std::uint64_t> overrun{0};
+    std::atomic<std::int64_t> expired_cpu_ns{0};
     // The slice's length.
     std::uint32_t time_slice_us = 0;
-    // The watchdog's own notes.
-    std::uint64_t seen_seq = 0;
-    std::int64_t seen_cpu_ns = 0;  // the worker's CPU time when it first saw seen_seq
 
     bool running_expired() const {
         const std::uint64_t now = seq.load(std::memory_order_relaxed);
-        return (now & 1) != 0 && expired.load(std::memory_order_acquire) == now;
+        return (now & 1) != 0 && expired.load(std::memory_order_relaxed) == now;
     }
-    // Of the running slice, once running_expired().
-    std::uint64_t overrun_ns() const { return overrun.load(std::memory_order_relaxed); }
 };
 
-// Starts watching `slice` (the watchdog thread starts with the first).
-void watchdog_watch(WatchedSlice* slice);
-// Stops watching it (the thread stops with the last).
-void watchdog_unwatch(WatchedSlice* slice);
-// A slice is beginning on this thread: publishes it and wakes a dozing watchdog.
+// A slice is beginning on this thread: publishes it and sees that the
+// thread's timer fires in time.
 void watchdog_begin_slice(WatchedSlice* slice, lua_State* thread);
-// The slice on this thread is over.
-void watchdog_end_slice(WatchedSlice* slice);
+// The slice on this thread is over. Returns the CPU time it certainly ran
+// past its end: of what it used after it expired, all beyond half a slice;
+// 0 if it did not expire.
+std::uint64_t watchdog_end_slice(WatchedSlice* slice);
 
 }  // namespace luaos

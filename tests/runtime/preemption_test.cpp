@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <dirent.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -121,9 +123,32 @@ TEST(DeadlinePreemption, CpuBudgetStillHoldsWhereTheScriptCannotYield) {
     EXPECT_EQ(exit.error, "process exceeded 200000 instructions without yielding");
 }
 
-// The watchdog thread starts with the first deadline-mode runtime and stops
-// with the last; runtimes coming and going on several threads at once must
-// never leave a slice without it (the loop would then never end).
+std::size_t threads_of_this_process() {
+    DIR* tasks = opendir("/proc/self/task");
+    if (tasks == nullptr) return 0;
+    std::size_t count = 0;
+    while (dirent* entry = readdir(tasks)) count += entry->d_name[0] != '.';
+    closedir(tasks);
+    return count;
+}
+
+// The watchdog is a timer on the thread that runs the slice: no thread of
+// its own wakes up to look at slices (issue 25).
+TEST(DeadlinePreemption, TheWatchdogHasNoThreadOfItsOwn) {
+    const std::size_t before = threads_of_this_process();
+    ASSERT_GT(before, 0u);
+    Harness h({.time_slice_us = kMinTimeSliceUs});
+    Pid loop = h.spawn("while true do end", "loop.lua");
+    h.run(3);
+    ASSERT_NE(h.os.find(loop), nullptr);
+    const ProcessStats stats = h.os.find(loop)->stats();
+    EXPECT_GE(stats.slices, 1u);
+    EXPECT_EQ(stats.preemptions, stats.slices) << "the loop's slices still end";
+    EXPECT_EQ(threads_of_this_process(), before);
+}
+
+// Runtimes on several threads at once, created and destroyed in turn, must
+// never leave a slice without a watchdog (the loop would then never end).
 TEST(DeadlinePreemption, RuntimesComeAndGoOnManyThreads) {
     std::vector<std::thread> threads;
     std::atomic<int> preempted{0};
