@@ -21,7 +21,7 @@ set(luaos_layer_dialect_headers dialect.hpp)
 set(luaos_layer_runtime_headers runtime.hpp memory.hpp detail/runtime_allocator.hpp detail/pointer_vector.hpp detail/task.hpp)
 set(luaos_layer_kernel_headers process.hpp os.hpp stats.hpp observer.hpp usage_counters.hpp kernel_options.hpp
   vm_handle.hpp host_value.hpp host_functions.hpp)
-set(luaos_layer_net_headers net_address.hpp net_limits.hpp net_policy.hpp)
+set(luaos_layer_net_headers net_address.hpp net_limits.hpp net_policy.hpp net_remote.hpp)
 set(luaos_layer_cluster_headers vm.hpp cluster.hpp uuid.hpp network.hpp vm_lifetime.hpp luaos.hpp)
 
 # Every public header belongs to exactly one layer: a new one must be placed.

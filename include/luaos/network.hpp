@@ -7,6 +7,7 @@
 // net_policy.hpp.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "luaos/net_address.hpp"
 #include "luaos/net_limits.hpp"
 #include "luaos/net_policy.hpp"
+#include "luaos/net_remote.hpp"
 
 namespace luaos {
 
@@ -31,6 +33,8 @@ struct NetStats {
     std::uint64_t connections_unreachable = 0;  // no VM has the address
     std::uint64_t datagrams_dropped = 0;        // no VM, a full queue, or the policy
     std::uint64_t packets_dropped = 0;          // the policy's Drop, or a closed connection's
+    std::uint64_t remote_out = 0;               // packets given to take_remote()
+    std::uint64_t remote_in = 0;                // packets from deliver_remote()
 };
 
 // The routing between VMs: every VM's packets leave through its shard's
@@ -56,6 +60,27 @@ public:
     void set_policy(NetPolicy* policy);
     const NetLimits& limits() const;
     const NetStats& stats() const;
+
+    // Across clusters (luaos/net_remote.hpp; `luaos serve` carries the
+    // packets over NATS, docs/serve.md). With remote routing on, a connection
+    // opened or a datagram sent to an address no VM here has, and whatever
+    // is said on a connection whose other end is elsewhere, leaves by the
+    // remote outbox rather than being unreachable. All of these are for the
+    // thread that ticks the cluster, between ticks.
+    void set_remote_routing(bool on);
+    // Told when an address becomes one of this cluster's VMs' (held) or stops being one.
+    using AddressObserver = std::function<void(NetAddress address, bool held)>;
+    void set_address_observer(AddressObserver observer);
+    // The packets for other clusters routed since the last call, in the order sent.
+    std::vector<RemotePacket> take_remote();
+    // A packet from another cluster, delivered now (the sender's policy and
+    // latency were applied where it was sent); what it answers goes to the
+    // remote outbox after the next tick, as a local packet's would.
+    void deliver_remote(RemotePacket packet);
+    // A packet from take_remote() that nobody could receive (no cluster holds
+    // its address): its sender's connection fails, as unreachable while it
+    // connects, closed once open.
+    void remote_undeliverable(std::uint32_t from_endpoint, std::uint32_t from_handle);
 
 private:
     friend class Cluster;

@@ -230,7 +230,7 @@ bool is_node_name(const std::string& name) {
 
 // Names whose subjects are the ones every node shares (luaos.any.vm.create,
 // luaos.vm.UUID.>; src/service/shared_subjects.hpp).
-bool is_reserved_node_name(const std::string& name) { return name == "any" || name == "vm"; }
+bool is_reserved_node_name(const std::string& name) { return name == "any" || name == "vm" || name == "net"; }
 
 // The host's name, with what a subject token may not hold made '-', and
 // "node-" before a reserved one.
@@ -261,7 +261,7 @@ ServeCommand validate_serve(const RawServeOptions& raw) {
         throw UsageError("--node expects 1 to 64 of A-Z a-z 0-9 _ -, got '" + command.node + "'");
     }
     if (is_reserved_node_name(command.node)) {
-        throw UsageError("--node expects a name other than 'any' and 'vm' (shared subjects use them)");
+        throw UsageError("--node expects a name other than 'any', 'vm' and 'net' (shared subjects use them)");
     }
     if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
     parse_preemption(raw.quantum, raw.slice_us, command.quantum, command.time_slice_us);

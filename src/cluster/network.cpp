@@ -5,6 +5,12 @@
 // with a latency wait in a heap on their tick, in the order they came, so
 // that a connection keeps its order. The endpoints themselves are in
 // src/net/endpoint.hpp.
+//
+// Across clusters (luaos/net_remote.hpp), with remote routing on: a packet
+// by address that no VM here has, or by the number of a stand-in for a
+// remote endpoint (net/remote_peers.hpp), is not unreachable but goes to the
+// remote outbox; what comes back through deliver_remote() is delivered like
+// a routed packet, its sender given a stand-in so that answers find the way.
 
 #include "luaos/network.hpp"
 
@@ -19,6 +25,7 @@
 #include "net/endpoint.hpp"
 #include "net/name_service.hpp"
 #include "net/net_link.hpp"
+#include "net/remote_peers.hpp"
 
 namespace luaos {
 
@@ -51,6 +58,11 @@ struct Network::State {
     std::unordered_map<NetAddress, std::uint32_t> by_address;
     std::vector<Shard> shards;
     std::vector<Delayed> delayed;  // a min-heap on (due, order)
+    bool remote_routing = false;
+    AddressObserver address_observer;
+    RemotePeers peers;
+    std::vector<RemotePacket> remote_out;
+    std::unordered_map<std::uint32_t, NetAddress> gone_homes;  // during route(): the endpoints gone this tick
 
     NetEndpoint* endpoint(std::uint32_t id) const {
         auto found = hosts.find(id);
@@ -61,6 +73,13 @@ struct Network::State {
         return found == by_address.end() ? nullptr : endpoint(found->second);
     }
     void forget(std::uint32_t id);
+    void tell(NetAddress address, bool held) const {
+        if (address_observer) address_observer(address, held);
+    }
+    NetAddress home(std::uint32_t id) const;
+    bool send_remote(Packet& packet);
+    void answer_remote(const Packet& packet, PacketKind kind);
+    void deliver_to(NetEndpoint& receiver, Packet& packet);
     std::uint32_t endpoint_of(Os& os);
     void route(Packet& packet);
     bool apply_policy(Packet& packet);
@@ -115,9 +134,18 @@ bool Network::set_addresses(VirtualMachine& vm, const std::vector<NetAddress>& a
         KernelAccess::bookkeeping(vm.os()).network = std::move(endpoint);
     }
     State::Host& host = state.hosts[id];
-    for (NetAddress old : host.addresses) state.by_address.erase(old);
+    auto among = [](const std::vector<NetAddress>& list, NetAddress address) {
+        return std::find(list.begin(), list.end(), address) != list.end();
+    };
+    for (NetAddress old : host.addresses) {
+        state.by_address.erase(old);
+        if (!among(addresses, old)) state.tell(old, false);
+    }
+    for (NetAddress address : addresses) {
+        state.by_address[address] = id;
+        if (!among(host.addresses, address)) state.tell(address, true);
+    }
     host.addresses = addresses;
-    for (NetAddress address : addresses) state.by_address[address] = id;
     host.endpoint->set_addresses(addresses);
     return true;
 }
@@ -143,7 +171,10 @@ std::uint32_t Network::State::endpoint_of(Os& os) {
 void Network::State::forget(std::uint32_t id) {
     auto found = hosts.find(id);
     if (found == hosts.end()) return;
-    for (NetAddress address : found->second.addresses) by_address.erase(address);
+    for (NetAddress address : found->second.addresses) {
+        by_address.erase(address);
+        tell(address, false);
+    }
     by_os.erase(found->second.os);
     hosts.erase(found);
 }
@@ -157,7 +188,9 @@ void Network::route() {
     for (State::Shard& shard : state.shards) {
         shard.taken.swap(shard.link->outbox);
         for (const Packet& packet : shard.taken) {
-            if (packet.kind == PacketKind::EndpointGone) state.forget(packet.src_endpoint);
+            if (packet.kind != PacketKind::EndpointGone) continue;
+            if (state.remote_routing) state.gone_homes[packet.src_endpoint] = state.home(packet.src_endpoint);
+            state.forget(packet.src_endpoint);
         }
     }
     for (State::Shard& shard : state.shards) {
@@ -166,6 +199,7 @@ void Network::route() {
         }
         shard.taken.clear();
     }
+    state.gone_homes.clear();
     state.release_due();
 }
 
@@ -219,6 +253,7 @@ void Network::State::answer_sender(const Packet& packet, PacketKind kind) {
 
 void Network::State::deliver(Packet& packet) {
     NetEndpoint* receiver = goes_by_address(packet) ? endpoint_at(packet.dst_ip) : endpoint(packet.dst_endpoint);
+    if (receiver == nullptr && send_remote(packet)) return;
     if (receiver == nullptr) {
         if (packet.kind == PacketKind::Connect) {
             ++stats.connections_unreachable;
@@ -233,7 +268,11 @@ void Network::State::deliver(Packet& packet) {
         }
         return;
     }
-    const NetDelivery delivery = receiver->deliver(packet);
+    deliver_to(*receiver, packet);
+}
+
+void Network::State::deliver_to(NetEndpoint& receiver, Packet& packet) {
+    const NetDelivery delivery = receiver.deliver(packet);
     if (delivery == NetDelivery::Refused) ++stats.connections_refused;
     if (delivery == NetDelivery::Dropped) {
         if (packet.kind == PacketKind::Datagram) {
@@ -257,6 +296,124 @@ void Network::State::release_due() {
         delayed.pop_back();
         deliver(packet);
     }
+}
+
+}  // namespace luaos
+
+namespace luaos {
+
+// --- across clusters ----------------------------------------------------------
+
+void Network::set_remote_routing(bool on) { state_->remote_routing = on; }
+
+void Network::set_address_observer(AddressObserver observer) { state_->address_observer = std::move(observer); }
+
+std::vector<RemotePacket> Network::take_remote() {
+    std::vector<RemotePacket> taken;
+    taken.swap(state_->remote_out);
+    return taken;
+}
+
+// The address a local endpoint is answered at: its first (or the one it had,
+// if it went during this tick); 0 if it has none.
+NetAddress Network::State::home(std::uint32_t id) const {
+    auto found = hosts.find(id);
+    if (found != hosts.end()) return found->second.addresses.empty() ? 0 : found->second.addresses.front();
+    auto gone = gone_homes.find(id);
+    return gone == gone_homes.end() ? 0 : gone->second;
+}
+
+// A packet no local endpoint takes: to the remote outbox if it is for an
+// address (a connect, a datagram) or a stand-in. False if it is neither, or
+// remote routing is off.
+bool Network::State::send_remote(Packet& packet) {
+    if (!remote_routing) return false;
+    const std::optional<RemotePacket::Kind> kind = remote_kind(packet.kind);
+    if (!kind) return false;
+    RemotePacket out;
+    if (goes_by_address(packet)) {
+        out.to = packet.dst_ip;
+    } else {
+        const std::optional<RemoteEndpoint> peer = peers.find(packet.dst_endpoint);
+        if (!peer) return false;
+        out.to = peer->address;
+        out.to_endpoint = peer->endpoint;
+        out.to_handle = packet.dst_handle;
+    }
+    out.kind = *kind;
+    out.from = home(packet.src_endpoint);
+    out.from_endpoint = packet.src_endpoint;
+    out.from_handle = packet.src_handle;
+    out.src_ip = packet.src_ip;
+    out.src_port = packet.src_port;
+    out.dst_port = packet.dst_port;
+    out.latency_ticks = packet.latency_ticks;
+    out.amount = packet.amount;
+    out.data = std::move(packet.data);
+    remote_out.push_back(std::move(out));
+    ++stats.remote_out;
+    return true;
+}
+
+// Answers a packet from another cluster there.
+void Network::State::answer_remote(const Packet& packet, PacketKind kind) {
+    Packet answer;
+    answer.kind = kind;
+    answer.dst_endpoint = packet.src_endpoint;
+    answer.dst_handle = packet.src_handle;
+    send_remote(answer);
+}
+
+void Network::deliver_remote(RemotePacket remote) {
+    State& state = *state_;
+    ++state.stats.remote_in;
+    Packet packet;
+    packet.kind = packet_kind(remote.kind);
+    packet.latency_ticks = remote.latency_ticks;
+    packet.delayed = true;  // served where it was sent
+    packet.src_ip = remote.src_ip;
+    packet.src_port = remote.src_port;
+    packet.dst_ip = remote.to;
+    packet.dst_port = remote.dst_port;
+    if (remote.from != 0 && packet.kind != PacketKind::Datagram) packet.src_endpoint = state.peers.stand_in({remote.from, remote.from_endpoint}, state.next_endpoint);
+    packet.src_handle = remote.from_handle;
+    packet.dst_handle = remote.to_handle;
+    packet.amount = remote.amount;
+    packet.data = std::move(remote.data);
+    NetEndpoint* receiver = state.endpoint_at(remote.to);
+    const bool by_address = State::goes_by_address(packet);
+    // By number, the endpoint must be the one the sender knew: an address
+    // given to another VM since does not take the old one's connections.
+    if (receiver != nullptr && !by_address && receiver->id() != remote.to_endpoint) receiver = nullptr;
+    if (receiver == nullptr) {
+        if (packet.kind == PacketKind::Connect) {
+            ++state.stats.connections_unreachable;
+            state.answer_remote(packet, PacketKind::Unreachable);
+        } else if (packet.kind == PacketKind::Datagram) {
+            ++state.stats.datagrams_dropped;
+        } else {
+            ++state.stats.packets_dropped;
+            if (packet.kind == PacketKind::Accepted) state.answer_remote(packet, PacketKind::Close);
+        }
+        return;
+    }
+    packet.dst_endpoint = receiver->id();
+    state.deliver_to(*receiver, packet);
+}
+
+void Network::remote_undeliverable(std::uint32_t from_endpoint, std::uint32_t from_handle) {
+    NetEndpoint* sender = state_->endpoint(from_endpoint);
+    if (sender == nullptr) return;
+    Packet failed;
+    failed.dst_endpoint = from_endpoint;
+    failed.dst_handle = from_handle;
+    failed.kind = PacketKind::Unreachable;  // a connection still being opened
+    if (sender->deliver(failed) == NetDelivery::Delivered) {
+        ++state_->stats.connections_unreachable;
+        return;
+    }
+    failed.kind = PacketKind::Close;  // an open one
+    sender->deliver(failed);
 }
 
 }  // namespace luaos

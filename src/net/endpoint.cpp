@@ -124,6 +124,7 @@ NetRefusal NetEndpoint::connect(Pid owner, NetAddress ip, std::uint16_t port, st
     handle = next_handle_++;
     NetConnection& connection = connections_[handle];
     connection.owner = owner;
+    connection.handle = handle;
     connection.local_port = free_port();
     connection.peer_ip = ip;
     connection.peer_port = port;
@@ -177,7 +178,7 @@ NetSend NetEndpoint::send(NetConnection& connection, std::string_view data) {
     connection.credit -= data.size();
     connection.unread += data.size();
     unread_ += data.size();
-    Packet packet = to_peer(connection, PacketKind::Data, 0);
+    Packet packet = to_peer(connection, PacketKind::Data, connection.handle);
     packet.data.assign(data);
     post(std::move(packet));
     return NetSend::Sent;
@@ -202,7 +203,7 @@ void NetEndpoint::give_credit(NetConnection& connection, std::size_t bytes) {
             return;
         }
     }
-    Packet credit = to_peer(connection, PacketKind::Credit, 0);
+    Packet credit = to_peer(connection, PacketKind::Credit, connection.handle);
     credit.amount = bytes;
     connection.credit_tick = os_.ticks();
     connection.credit_slot = link_.outbox.size();
@@ -308,6 +309,7 @@ NetDelivery NetEndpoint::open_incoming(const Packet& packet) {
     NetConnection& connection = connections_[handle];
     connection.state = NetConnection::State::Open;
     connection.owner = listener.owner;
+    connection.handle = handle;
     connection.listener = listening->first;
     connection.local_port = packet.dst_port;
     connection.peer_ip = packet.src_ip;

@@ -60,6 +60,7 @@ struct NetConnection {
     enum class State : std::uint8_t { Connecting, Open, PeerClosed, Refused, Unreachable };
     State state = State::Connecting;
     Pid owner = 0;
+    std::uint32_t handle = 0;  // its own, which its packets carry (a peer on another node is answered by it)
     std::uint16_t local_port = 0;
     std::uint16_t peer_port = 0;
     NetAddress peer_ip = 0;

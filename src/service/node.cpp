@@ -15,6 +15,7 @@
 #include "service/placement.hpp"
 #include "service/shared_subjects.hpp"
 #include "service/vm_subscriptions.hpp"
+#include "service/net_bridge.hpp"
 #include "service/node_counters.hpp"
 #include "service/remote_calls.hpp"
 #include "service/request_queue.hpp"
@@ -92,6 +93,7 @@ struct Node::State {
           queue(options.limits.queued_requests),
           cluster(streaming(options.cluster)),
           vms(cluster),
+          net(cluster.network()),
           events(options.limits.event_output_bytes),
           remote(options.name, {options.call_timeout, options.limits.request_bytes, options.limits.json_depth}),
           api(cluster, vms, subjects, options.limits, options.cluster.kernel.process_limits, counters, remote),
@@ -101,6 +103,7 @@ struct Node::State {
 
     ~State() {
         remote.close();  // no reply is handled once the connection goes
+        net.close();
         cluster.set_observer(nullptr);
     }
 
@@ -193,7 +196,9 @@ struct Node::State {
     void tick_once(Clock::time_point deadline) {
         answer_requests();
         remote.expire(Clock::now());
+        net.receive_all();
         cluster.tick(deadline);
+        net.send_all();
         publish_events();
         check_liveness();
     }
@@ -211,6 +216,10 @@ struct Node::State {
             ++report.vms_stopped;
         }
         // Destroyed VMs are gone at once, their exits reported: publish them.
+        // One more (empty) tick routes the Close their connections said, which
+        // tells their peers on other nodes before the subscriptions go.
+        cluster.tick(Clock::now() + kDrainTimeout);
+        net.send_all();
         publish_events();
         publish_node_event("stopped", Json{{"vms_stopped", report.vms_stopped}});
         link->flush(kDrainTimeout);
@@ -225,6 +234,7 @@ struct Node::State {
     RequestQueue queue;
     Cluster cluster;
     VmTable vms;
+    NetBridge net;
     EventStream events;
     RemoteCalls remote;
     ControlApi api;
@@ -255,6 +265,7 @@ Node::Node(NodeOptions options) {
     State& state = *state_;
     state.link = std::make_unique<NatsLink>(state.options.nats_url, "luaos node " + state.options.name);
     state.remote.open(state.link->connection());
+    state.net.open(state.link->connection());
     state.link->subscribe(state.subjects.requests(),
                           [&state](const NatsMessage& message) { state.receive(message.subject, message); });
     state.vm_subscriptions = std::make_unique<VmSubscriptions>(

@@ -4,7 +4,7 @@
 
 namespace luaos::service {
 
-bool is_reserved_node_name(std::string_view name) { return name == "any" || name == "vm"; }
+bool is_reserved_node_name(std::string_view name) { return name == "any" || name == "vm" || name == "net"; }
 
 std::string vm_anywhere_subject(const std::string& uuid) { return "luaos.vm." + uuid + ".>"; }
 

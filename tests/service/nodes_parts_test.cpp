@@ -37,6 +37,7 @@ TEST(SharedSubjects, TheNodeOfAnEventsSubject) {
 TEST(SharedSubjects, ReservedNodeNames) {
     EXPECT_TRUE(is_reserved_node_name("any"));
     EXPECT_TRUE(is_reserved_node_name("vm"));
+    EXPECT_TRUE(is_reserved_node_name("net"));  // luaos.net.<address>: the VM network (net_bridge.hpp)
     EXPECT_FALSE(is_reserved_node_name("n1"));
     EXPECT_FALSE(is_reserved_node_name("anything"));
 }

@@ -1,0 +1,99 @@
+#pragma once
+// The VM network across nodes (docs/serve.md, "The network across nodes").
+//
+// Each node's cluster routes between its own VMs as it always did
+// (docs/network.md). With the bridge open, the network's remote routing is
+// on: a packet for an address none of its VMs holds, or for a connection
+// whose other end is on another node, goes to the network's remote outbox
+// (luaos/net_remote.hpp). Once per tick, after the cluster's tick, the bridge
+// publishes that outbox on `luaos.net.<address>` (the receiving VM's
+// address), in the order the network routed it, from the tick thread, on the
+// node's one NATS connection. Every node subscribes to
+// `luaos.net.<address>` for each address its VMs hold (the network tells it
+// as addresses come and go), so a VM's traffic follows its address to
+// whichever node hosts it. What arrives is queued by the client's thread and
+// handed to the network on the tick thread before the next tick, in
+// arrival order.
+//
+// Order: NATS keeps the order of one connection's messages to one
+// subscription, and one VM connection's packets all travel from one node's
+// connection to one subject: they arrive in the order sent. Backpressure is
+// the network's own credit: Credit packets cross like Data, so a sender on
+// one node waits for a slow reader on another exactly as on one node.
+//
+// Nothing undeliverable is silent. Every packet of a connection is published
+// with a reply subject naming its sender's endpoint and connection
+// (`<inbox>.<endpoint>.<handle>`); nobody answers it, but when no node
+// subscribes to the address (no VM has it, its node stopped or died) the
+// server answers "no responders" there, and the sender's connection fails:
+// unreachable while it connects, closed once open. A datagram nobody can
+// receive is counted, as a local one is, and lost (datagrams may be lost).
+// A node stopping destroys its VMs first, so their peers are told Close
+// before the node's subscriptions go.
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "luaos/network.hpp"
+
+struct __natsConnection;
+struct __natsSubscription;
+struct __natsMsg;
+
+namespace luaos::service {
+
+struct NetBridgeCounts {
+    std::uint64_t published = 0;
+    std::uint64_t received = 0;
+    std::uint64_t malformed = 0;       // bodies that were not a packet (ignored)
+    std::uint64_t undeliverable = 0;   // connection packets nobody could receive (the sender's connection failed)
+    std::uint64_t datagrams_lost = 0;  // datagrams to an address no node holds
+};
+
+class NetBridge {
+public:
+    explicit NetBridge(Network& network);
+    ~NetBridge();
+    NetBridge(const NetBridge&) = delete;
+    NetBridge& operator=(const NetBridge&) = delete;
+
+    // Subscribes the reply inbox and turns the network's remote routing on.
+    void open(__natsConnection* connection);
+    // Unsubscribes everything (waiting for handlers still running).
+    void close();
+    // Tick thread, before a tick: hands the network what arrived.
+    void receive_all();
+    // Tick thread, after a tick: publishes the network's remote outbox.
+    void send_all();
+    NetBridgeCounts counts() const;
+
+private:
+    struct Arrival {
+        bool failed = false;  // no responders: the sender's endpoint and handle below
+        std::uint32_t endpoint = 0;
+        std::uint32_t handle = 0;
+        bool datagram = false;
+        std::string body;
+    };
+    void hold(NetAddress address, bool held);
+    void publish(const RemotePacket& packet);
+    static void deliver(__natsConnection* connection, __natsSubscription* subscription, __natsMsg* message,
+                        void* closure);
+    void receive(__natsMsg* message);
+    void inject(Arrival& arrival);
+    void count(std::uint64_t NetBridgeCounts::*counter);
+
+    Network& network_;
+    __natsConnection* connection_ = nullptr;
+    __natsSubscription* inbox_ = nullptr;
+    std::string inbox_prefix_;
+    std::unordered_map<NetAddress, __natsSubscription*> held_;
+    mutable std::mutex mutex_;
+    std::vector<Arrival> arrived_;  // guarded by mutex_
+    NetBridgeCounts counts_;        // guarded by mutex_
+};
+
+}  // namespace luaos::service

@@ -1,0 +1,262 @@
+// The VM network across nodes (docs/serve.md, "The network across nodes"):
+// two nodes on one real nats-server, VMs on each reaching the other's by
+// address as VMs of one node do, with order, credit, and every failure
+// reported to the sender.
+
+#include <gtest/gtest.h>
+
+#include <nats/nats.h>
+
+#include <memory>
+#include <string>
+
+#include "nats_client.hpp"
+#include "nats_server.hpp"
+#include "node_fixture.hpp"
+#include "running_node.hpp"
+#include "service/net_wire.hpp"
+
+namespace luaos::service_test {
+namespace {
+
+class NetAcrossNodesTest : public testing::Test {
+protected:
+    void SetUp() override {
+        n1 = std::make_unique<RunningNode>(test_node_options(server.url(), "n1"));
+        n2 = std::make_unique<RunningNode>(test_node_options(server.url(), "n2"));
+    }
+
+    // A VM on `node` with `address` whose boot process runs `code`; its id.
+    std::string create(const std::string& node, const std::string& address, const std::string& code) {
+        Json body{{"programs", {{{"name", "main"}, {"code", code}}}}, {"boot", {{{"program", "main"}}}},
+                  {"address", address}};
+        Json reply = client.request("luaos." + node + ".vm.create", body);
+        EXPECT_TRUE(ok(reply)) << reply.dump();
+        return reply.value("vm", "");
+    }
+    // What the boot process of `vm` on `node` printed, once it ended.
+    std::string output_at_exit(const std::string& node, const std::string& vm) {
+        auto exit_of = [&](const Json& event) {
+            return event.value("node", "") == node && event.value("vm", "") == vm && is_event(event, "exit", 1);
+        };
+        for (const Json& event : events->seen()) {
+            if (exit_of(event)) return output_of_vm(node, vm);
+        }
+        Json exit = events->wait_for(exit_of);
+        EXPECT_FALSE(exit.is_null()) << "no exit on " << node << " vm " << vm;
+        EXPECT_EQ(exit.value("status", ""), "finished") << exit.dump();
+        return output_of_vm(node, vm);
+    }
+    std::string output_of_vm(const std::string& node, const std::string& vm) {
+        std::string text;
+        for (const Json& event : events->seen()) {
+            if (event.value("node", "") == node && event.value("vm", "") == vm && is_event(event, "output", 1)) {
+                text += event.value("data", "");
+            }
+        }
+        return text;
+    }
+
+    NatsServer server;
+    NatsClient client{server.url()};
+    std::unique_ptr<Watch> events = client.watch("luaos.*.vm.*.events");
+    std::unique_ptr<RunningNode> n1;
+    std::unique_ptr<RunningNode> n2;
+};
+
+TEST_F(NetAcrossNodesTest, ADatagramReachesAVmOnAnotherNodeAndItsAnswerComesBack) {
+    const std::string b = create("n2", "10.0.0.2", R"lua(
+        local d = net.recv()
+        print(d.src_ip, d.dst_port, d.data)
+        net.send(d.src_ip, d.src_port, "pong:" .. d.data)
+    )lua");
+    const std::string a = create("n1", "10.0.0.1", R"lua(
+        assert(net.send("10.0.0.2", 7, "hello"))
+        local d = net.recv()
+        print(d.src_ip, d.data)
+    )lua");
+    EXPECT_EQ(output_at_exit("n2", b), "10.0.0.1\t7\thello\n");
+    EXPECT_EQ(output_at_exit("n1", a), "10.0.0.2\tpong:hello\n");
+}
+
+TEST_F(NetAcrossNodesTest, AConnectionEchoesAThousandMessagesInOrder) {
+    const std::string b = create("n2", "10.0.0.2", R"lua(
+        local listener = assert(net.listen(80))
+        local conn = assert(listener:accept())
+        local ip, port = conn:peer()
+        local count = 0
+        while true do
+            local message = conn:recv()
+            if message == nil then break end
+            count = count + 1
+            assert(conn:send(message))
+        end
+        print(ip, "echoed", count)
+    )lua");
+    const std::string a = create("n1", "10.0.0.1", R"lua(
+        local conn = assert(net.connect("10.0.0.2", 80))
+        print(conn:peer())
+        local n = 1000
+        for i = 1, n do assert(conn:send("m" .. i)) end
+        local in_order = 0
+        for i = 1, n do
+            if conn:recv() == "m" .. i then in_order = in_order + 1 end
+        end
+        conn:close()
+        print("in order", in_order)
+    )lua");
+    EXPECT_EQ(output_at_exit("n1", a), "10.0.0.2\t80\nin order\t1000\n");
+    EXPECT_EQ(output_at_exit("n2", b), "10.0.0.1\techoed\t1000\n");
+}
+
+// The sender may have at most the receiver's buffer (64 KiB: eight 8 KiB
+// messages) unread: it tells the receiver how far it got by datagrams, and
+// the receiver, which reads nothing for a while, finds it never got past 8.
+TEST_F(NetAcrossNodesTest, ASlowReaderOnAnotherNodeHoldsTheSenderBackAndNothingIsLost) {
+    const std::string b = create("n2", "10.0.0.2", R"lua(
+        local listener = assert(net.listen(80))
+        local conn = assert(listener:accept())
+        os.sleep(120)
+        local furthest = 0
+        while true do
+            local d = net.recv(0)
+            if d == nil then break end
+            furthest = math.max(furthest, tonumber(d.data))
+        end
+        local good, bytes = 0, 0
+        for i = 1, 40 do
+            local message = conn:recv()
+            bytes = bytes + #message
+            if message == string.format("%04d", i) .. string.rep("x", 8188) then good = good + 1 end
+            os.sleep(1)
+        end
+        print("good", good, "bytes", bytes, "ended", conn:recv() == nil, "within window", furthest <= 8)
+    )lua");
+    const std::string a = create("n1", "10.0.0.1", R"lua(
+        local conn = assert(net.connect("10.0.0.2", 80))
+        for i = 1, 40 do
+            assert(conn:send(string.format("%04d", i) .. string.rep("x", 8188)))
+            net.send("10.0.0.2", 9, tostring(i))
+        end
+        conn:close()
+        print("sent")
+    )lua");
+    EXPECT_EQ(output_at_exit("n1", a), "sent\n");
+    EXPECT_EQ(output_at_exit("n2", b), "good\t40\tbytes\t327680\tended\ttrue\twithin window\ttrue\n");
+}
+
+TEST_F(NetAcrossNodesTest, AnAddressNobodyHoldsIsUnreachableAndAPortNobodyListensOnIsRefused) {
+    const std::string b = create("n2", "10.0.0.2", "os.sleep(1000000)");
+    const std::string a = create("n1", "10.0.0.1", R"lua(
+        print(net.connect("10.9.9.9", 80))
+        print(net.connect("10.0.0.2", 81))
+    )lua");
+    EXPECT_EQ(output_at_exit("n1", a), "nil\tunreachable\nnil\trefused\n");
+}
+
+TEST_F(NetAcrossNodesTest, ThePeersNodeStoppingClosesTheConnection) {
+    create("n2", "10.0.0.2", R"lua(
+        local conn = assert(assert(net.listen(80)):accept())
+        print(conn:recv())
+        conn:recv()
+    )lua");
+    const std::string a = create("n1", "10.0.0.1", R"lua(
+        local conn = assert(net.connect("10.0.0.2", 80))
+        assert(conn:send("hi"))
+        print(conn:recv())
+        print(conn:send("more"))
+    )lua");
+    ASSERT_FALSE(events->wait_for([](const Json& e) { return e.value("node", "") == "n2" && is_event(e, "output", 1); })
+                     .is_null());
+    n2->stop();
+    EXPECT_EQ(output_at_exit("n1", a), "nil\nnil\tclosed\n");
+}
+
+// A node that vanishes without a word (killed): nothing tells the connection
+// it closed, but the next packet to its address finds no responders, and the
+// connection fails. A raw client plays the vanishing node: it accepts the
+// connection as a node would, then unsubscribes.
+TEST_F(NetAcrossNodesTest, APeerWhoseNodeVanishedFailsTheConnectionAtTheNextSend) {
+    natsConnection* fake = nullptr;
+    ASSERT_EQ(natsConnection_ConnectTo(&fake, server.url().c_str()), NATS_OK);
+    natsSubscription* held = nullptr;
+    ASSERT_EQ(natsConnection_SubscribeSync(&held, fake, "luaos.net.10.0.0.7"), NATS_OK);
+    ASSERT_EQ(natsConnection_Flush(fake), NATS_OK);
+
+    const std::string a = create("n1", "10.0.0.1", R"lua(
+        local conn = assert(net.connect("10.0.0.7", 80))
+        local sent = 0
+        while conn:send("x") do sent = sent + 1 end
+        print(select(2, conn:send("x")), conn:recv())
+    )lua");
+    natsMsg* message = nullptr;
+    ASSERT_EQ(natsSubscription_NextMsg(&message, held, 30'000), NATS_OK);
+    std::optional<RemotePacket> connect = service::decode_packet(
+        std::string_view(natsMsg_GetData(message), static_cast<std::size_t>(natsMsg_GetDataLength(message))));
+    natsMsg_Destroy(message);
+    ASSERT_TRUE(connect.has_value());
+    ASSERT_EQ(connect->kind, RemotePacket::Kind::Connect);
+    EXPECT_EQ(format_net_address(connect->from), "10.0.0.1");
+    EXPECT_EQ(connect->dst_port, 80);
+
+    RemotePacket accepted;
+    accepted.kind = RemotePacket::Kind::Accepted;
+    accepted.to = connect->from;
+    accepted.to_endpoint = connect->from_endpoint;
+    accepted.to_handle = connect->from_handle;
+    accepted.from = connect->to;
+    accepted.from_endpoint = 1;
+    accepted.from_handle = 1;
+    natsSubscription_Unsubscribe(held);  // the node is gone before its answer arrives
+    natsSubscription_Destroy(held);
+    const std::string body = service::encode_packet(accepted);
+    const std::string subject = service::net_subject(connect->from);
+    ASSERT_EQ(natsConnection_Publish(fake, subject.c_str(), body.data(), static_cast<int>(body.size())), NATS_OK);
+    ASSERT_EQ(natsConnection_Flush(fake), NATS_OK);
+
+    EXPECT_EQ(output_at_exit("n1", a), "closed\tnil\n");
+    natsConnection_Destroy(fake);
+}
+
+TEST(NetWire, APacketSurvivesTheTripAndAShortOrBadBodyIsRefused) {
+    RemotePacket packet;
+    packet.kind = RemotePacket::Kind::Credit;
+    packet.latency_ticks = 3;
+    packet.to = 0x0A000002;
+    packet.to_endpoint = 7;
+    packet.to_handle = 9;
+    packet.from = 0x0A000001;
+    packet.from_endpoint = 11;
+    packet.from_handle = 13;
+    packet.src_ip = 0x0A000101;
+    packet.src_port = 49153;
+    packet.dst_port = 80;
+    packet.amount = 1ULL << 40;
+    packet.data = std::string("a\0b", 3);
+    const std::string body = service::encode_packet(packet);
+    ASSERT_EQ(body.size(), service::kNetWireHeader + 3);
+    const std::optional<RemotePacket> back = service::decode_packet(body);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->kind, packet.kind);
+    EXPECT_EQ(back->latency_ticks, 3u);
+    EXPECT_EQ(back->to, packet.to);
+    EXPECT_EQ(back->to_endpoint, 7u);
+    EXPECT_EQ(back->to_handle, 9u);
+    EXPECT_EQ(back->from, packet.from);
+    EXPECT_EQ(back->from_endpoint, 11u);
+    EXPECT_EQ(back->from_handle, 13u);
+    EXPECT_EQ(back->src_ip, packet.src_ip);
+    EXPECT_EQ(back->src_port, 49153);
+    EXPECT_EQ(back->dst_port, 80);
+    EXPECT_EQ(back->amount, 1ULL << 40);
+    EXPECT_EQ(back->data, packet.data);
+
+    EXPECT_FALSE(service::decode_packet(body.substr(0, service::kNetWireHeader - 1)).has_value());
+    std::string bad_kind = body;
+    bad_kind[0] = 8;
+    EXPECT_FALSE(service::decode_packet(bad_kind).has_value());
+    EXPECT_EQ(service::net_subject(0x0A000002), "luaos.net.10.0.0.2");
+}
+
+}  // namespace
+}  // namespace luaos::service_test
