@@ -23,9 +23,7 @@ ProcessStatus status_for(TaskEnding ending) {
 
 }  // namespace
 
-SharedKernel& SharedKernel::of(Runtime& runtime) {
-    // Only the kernel installs handlers on a runtime, so they are this class.
-    if (TaskHandlers* handlers = RuntimeAccess::task_handlers(runtime)) return static_cast<SharedKernel&>(*handlers);
+SharedKernel& SharedKernel::install(Runtime& runtime) {
     auto created = std::make_unique<SharedKernel>();
     SharedKernel& kernel = *created;
     RuntimeAccess::install_task_handlers(runtime, std::move(created));

@@ -9,9 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include "kernel/host_functions/host_call_scratch.hpp"
 #include "luaos/kernel_options.hpp"
 #include "luaos/stats.hpp"
 #include "luaos/vm_handle.hpp"
+#include "runtime/runtime_access.hpp"
 #include "runtime/task_handlers.hpp"
 
 namespace luaos {
@@ -23,7 +25,13 @@ class Runtime;
 class SharedKernel final : public TaskHandlers {
 public:
     // The runtime's, installed on first use.
-    static SharedKernel& of(Runtime& runtime);
+    static SharedKernel& of(Runtime& runtime) {
+        // Only the kernel installs handlers on a runtime, so they are this class.
+        if (TaskHandlers* handlers = RuntimeAccess::task_handlers(runtime)) [[likely]] {
+            return static_cast<SharedKernel&>(*handlers);
+        }
+        return install(runtime);
+    }
 
     KernelOptions options;
     // Tells which VM an Os belongs to, for TickStats::longest_vm (a cluster
@@ -34,6 +42,8 @@ public:
     VmHandle (*vm_handle)(const Os& os) = nullptr;
     std::uint64_t vm_serial_of(const Os& os) const { return vm_serial != nullptr ? vm_serial(os) : 0; }
     VmHandle vm_handle_of(const Os& os) const { return vm_handle != nullptr ? vm_handle(os) : VmHandle{}; }
+    // Reused by the host calls of this runtime's processes (kernel/host_functions/host_call.cpp).
+    HostCallScratch host_call_scratch;
 
     // This runtime's share of the current tick's figures (Cluster merges them).
     void record_slice(const Process& process, const SliceRecord& slice);
@@ -47,6 +57,7 @@ public:
     void write_output(Task& task, std::string_view text) override;
 
 private:
+    static SharedKernel& install(Runtime& runtime);
     TickStats tick_stats_;
 };
 

@@ -184,6 +184,41 @@ TEST(HostValues, AccessorsCheckTheType) {
     EXPECT_STREQ(host_type_name(HostValue::Type::Table), "table");
 }
 
+// HostValue keeps one of its kinds at a time (a union): copies, moves and
+// assignments between kinds keep values whole, including an assignment from
+// a part of the value assigned to.
+TEST(HostValues, CopiesMovesAndAssignmentsKeepTheValue) {
+    const std::string long_text(100, 'x');  // past the short-string buffer
+    HostValue table = HostValue::table({{"inner", HostValue::list({long_text, 2.5})}, {"n", 7}});
+    std::vector<HostValue> values{nullptr, true, 42, 2.5, "short", long_text, table};
+    for (const HostValue& value : values) {
+        HostValue copy = value;
+        EXPECT_EQ(copy, value);
+        HostValue moved = std::move(copy);
+        EXPECT_EQ(moved, value);
+        for (const HostValue& other : values) {
+            HostValue assigned = other;
+            assigned = value;
+            EXPECT_EQ(assigned, value);
+            HostValue source = value;
+            assigned = other;
+            assigned = std::move(source);
+            EXPECT_EQ(assigned, value);
+        }
+    }
+    // The only owner of its table takes a part of it (ASan sees a use after free otherwise).
+    HostValue only = HostValue::list({HostValue::list({long_text})});
+    only = only[1];
+    EXPECT_EQ(only, HostValue::list({long_text}));
+    only = only[1];
+    EXPECT_EQ(only, HostValue(long_text));
+    HostValue& self = only;
+    only = self;
+    only = std::move(self);
+    EXPECT_EQ(only, HostValue(long_text));
+    EXPECT_EQ(table["inner"][1], HostValue(long_text)) << "copies share a table that never changes";
+}
+
 // --- asynchronous calls -----------------------------------------------------
 
 // A host thread serving game.fetch: doubles its argument, or fails on 0.

@@ -15,23 +15,12 @@
 
 // Lua errors are longjmps: no function here holds a C++ object with a
 // destructor across a call that may raise one. What must outlive such a
-// block (arguments, results, an exception's text) lives in the thread's
-// scratch, and errors are raised after the block.
+// block (arguments, results, an exception's text) lives in the runtime's
+// scratch (kernel/host_functions/host_call_scratch.hpp), and errors are
+// raised after the block.
 
 namespace luaos {
 namespace {
-
-struct Scratch {
-    std::vector<HostValue> args;
-    std::vector<HostValue> results;
-    std::string encoded;
-    std::string error;
-};
-
-Scratch& scratch() {
-    thread_local Scratch scratch;
-    return scratch;
-}
 
 // Upvalue 1: the function (a light userdata: its library is kept alive by
 // whoever installed it, for as long as its runtime or Os lives).
@@ -39,15 +28,21 @@ const HostLibrary::Function& called(lua_State* L) {
     return *static_cast<const HostLibrary::Function*>(lua_touserdata(L, lua_upvalueindex(1)));
 }
 
+int raise_outside_process(lua_State* L, const HostLibrary::Function& function) {
+    return luaL_error(L, "%s works only inside a process", function.qualified_name.c_str());
+}
+
 Process& caller(lua_State* L, const HostLibrary::Function& function) {
     Process* process = current_process(Runtime::of(L));
-    if (process == nullptr) luaL_error(L, "%s works only inside a process", function.qualified_name.c_str());
+    if (process == nullptr) raise_outside_process(L, function);
     return *process;
 }
 
 int push_results(lua_State* L, const std::vector<HostValue>& results) {
     const int count = static_cast<int>(results.size());
-    luaL_checkstack(L, count, "too many results from a host function");
+    // Lua gives a C function LUA_MINSTACK free slots, and the stack is as
+    // the call found it.
+    if (count > LUA_MINSTACK) luaL_checkstack(L, count, "too many results from a host function");
     for (const HostValue& result : results) host_value_push(L, result);
     return count;
 }
@@ -58,8 +53,10 @@ constexpr std::size_t kChargedCopyBytes = 1024;
 enum class Outcome : std::uint8_t { Called, BadArguments, OverBudget, Threw, NoInbox, TooMany };
 
 // Copies the arguments and charges them to the slice; raises nothing.
-Outcome read_arguments(lua_State* L, const ProcessLimits& limits, std::vector<HostValue>& args, Scratch& s,
-                       EncodeError& error, int& bad_type, int& bad_index) {
+// Inline: the immediate call's own code reads its numbers.
+[[gnu::always_inline]] inline Outcome read_arguments(lua_State* L, const ProcessLimits& limits,
+                                                     std::vector<HostValue>& args, HostCallScratch& s,
+                                                     EncodeError& error, int& bad_type, int& bad_index) {
     std::size_t bytes = 0;
     error = host_values_read(L, 1, limits, args, s.encoded, bytes, bad_type, bad_index);
     if (error != EncodeError::None) return Outcome::BadArguments;
@@ -72,13 +69,13 @@ Outcome read_arguments(lua_State* L, const ProcessLimits& limits, std::vector<Ho
 
 // Raises the error an outcome other than Called stands for.
 int raise(lua_State* L, const HostLibrary::Function& function, Outcome outcome, EncodeError error, int bad_type,
-          int bad_index, const ProcessLimits& limits) {
+          int bad_index, const ProcessLimits& limits, const HostCallScratch& s) {
     const char* name = function.qualified_name.c_str();
     switch (outcome) {
         case Outcome::Called: break;
         case Outcome::BadArguments: return host_values_raise(L, name, error, bad_type, bad_index, limits);
         case Outcome::OverBudget: return luaL_error(L, "%s: arguments too large to copy", name);
-        case Outcome::Threw: return luaL_error(L, "%s: %s", name, scratch().error.c_str());
+        case Outcome::Threw: return luaL_error(L, "%s: %s", name, s.error.c_str());
         case Outcome::NoInbox:
             return luaL_error(L, "%s: asynchronous host functions need a Cluster to deliver their results", name);
         case Outcome::TooMany:
@@ -88,37 +85,42 @@ int raise(lua_State* L, const HostLibrary::Function& function, Outcome outcome, 
     return 0;
 }
 
-// Runs the host's function; an exception's text goes to the scratch.
+// Runs the host's function; an exception's text goes to `error`.
 template <typename Call>
-Outcome call_host(Call&& call) {
+Outcome call_host(std::string& error, Call&& call) {
     try {
         call();
         return Outcome::Called;
     } catch (const std::exception& thrown) {
-        scratch().error = thrown.what();
+        error = thrown.what();
     } catch (...) {
-        scratch().error = "the host function threw an exception that is not a std::exception";
+        error = "the host function threw an exception that is not a std::exception";
     }
     return Outcome::Threw;
 }
 
 int call_immediate(lua_State* L) {
     const HostLibrary::Function& function = called(L);
-    Process& self = caller(L, function);
-    const ProcessLimits& limits = SharedKernel::of(self.os().runtime()).options.process_limits;
-    Scratch& s = scratch();
+    Runtime& runtime = Runtime::of(L);
+    Process* self = current_process(runtime);
+    if (self == nullptr) [[unlikely]] return raise_outside_process(L, function);
+    SharedKernel& kernel = SharedKernel::of(runtime);
+    const ProcessLimits& limits = kernel.options.process_limits;
+    HostCallScratch& s = kernel.host_call_scratch;
     EncodeError error = EncodeError::None;
     int bad_type = LUA_TNONE;
     int bad_index = 0;
     Outcome outcome = read_arguments(L, limits, s.args, s, error, bad_type, bad_index);
-    if (outcome == Outcome::Called) {
+    if (outcome == Outcome::Called) [[likely]] {
         s.results.clear();
-        outcome = call_host([&] {
-            HostCall call(self, s.args, s.results);
+        outcome = call_host(s.error, [&] {
+            HostCall call(*self, s.args, s.results);
             function.immediate(call);
         });
     }
-    if (outcome != Outcome::Called) return raise(L, function, outcome, error, bad_type, bad_index, limits);
+    if (outcome != Outcome::Called) [[unlikely]] {
+        return raise(L, function, outcome, error, bad_type, bad_index, limits, s);
+    }
     return push_results(L, s.results);
 }
 
@@ -138,7 +140,7 @@ Outcome start_async(lua_State* L, const HostLibrary::Function& function, Process
     auto& outstanding = outstanding_calls(self.os());
     if (outstanding->load(std::memory_order_relaxed) >= limits.host_calls) return Outcome::TooMany;
     auto state = std::make_shared<AsyncCallState>();
-    Scratch& s = scratch();
+    HostCallScratch& s = SharedKernel::of(self.os().runtime()).host_call_scratch;
     Outcome outcome = read_arguments(L, limits, state->args, s, error, bad_type, bad_index);
     if (outcome != Outcome::Called) return outcome;
     state->function_name = function.qualified_name;
@@ -150,7 +152,7 @@ Outcome start_async(lua_State* L, const HostLibrary::Function& function, Process
     outstanding->fetch_add(1, std::memory_order_relaxed);
     ProcessApiState& io = KernelAccess::ensure_api_state(self);
     io.host_call = state;
-    outcome = call_host([&] { function.async(AsyncCall(std::move(state))); });
+    outcome = call_host(s.error, [&] { function.async(AsyncCall(std::move(state))); });
     if (outcome != Outcome::Called) host_call_cancel(io.host_call);
     return outcome;
 }
@@ -159,7 +161,7 @@ Outcome start_async(lua_State* L, const HostLibrary::Function& function, Process
 int async_done(lua_State* L, int, lua_KContext) {
     const HostLibrary::Function& function = called(L);
     Process& self = caller(L, function);
-    Scratch& s = scratch();
+    HostCallScratch& s = SharedKernel::of(self.os().runtime()).host_call_scratch;
     bool reached = true;
     AsyncCallState::Stage stage = AsyncCallState::Stage::Cancelled;
     {
@@ -194,7 +196,10 @@ int call_async(lua_State* L) {
     int bad_type = LUA_TNONE;
     int bad_index = 0;
     const Outcome outcome = start_async(L, function, self, limits, error, bad_type, bad_index);
-    if (outcome != Outcome::Called) return raise(L, function, outcome, error, bad_type, bad_index, limits);
+    if (outcome != Outcome::Called) {
+        return raise(L, function, outcome, error, bad_type, bad_index, limits,
+                     SharedKernel::of(self.os().runtime()).host_call_scratch);
+    }
     lua_settop(L, 0);
     return give_up(L, self, BlockReason::HostCall, async_done, function.qualified_name.c_str());
 }

@@ -15,6 +15,10 @@
 namespace luaos {
 namespace {
 
+// What HostCall::arg gives past the last argument (a namespace constant: no
+// guard to test on every call, as a function's static would have).
+const HostValue kNoArgument;
+
 bool is_identifier(const std::string& name) {
     if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
     for (char c : name) {
@@ -133,8 +137,7 @@ HostLibrary& HostLibrary::add_async(std::string name, AsyncHostFunction function
 VmHandle HostCall::vm() const { return SharedKernel::of(caller_.os().runtime()).vm_handle_of(caller_.os()); }
 
 const HostValue& HostCall::arg(std::size_t index) const {
-    static const HostValue nil;
-    return index < args_.size() ? args_[index] : nil;
+    return index < args_.size() ? args_[index] : kNoArgument;
 }
 
 void host_library_install(Runtime& runtime, const HostLibrary& library) {

@@ -6,10 +6,6 @@
 namespace luaos {
 namespace {
 
-[[noreturn]] void wrong_type(const char* expected, HostValue::Type got) {
-    throw std::invalid_argument(std::string(expected) + " expected, got " + host_type_name(got));
-}
-
 const HostValue kNil;
 
 }  // namespace
@@ -29,8 +25,7 @@ const char* host_type_name(HostValue::Type type) {
 HostValue HostValue::table(Entries entries) {
     std::erase_if(entries, [](const auto& entry) { return entry.first.is_nil() || entry.second.is_nil(); });
     HostValue value;
-    value.type_ = Type::Table;
-    value.table_ = std::make_shared<const Entries>(std::move(entries));
+    value.set_table(std::make_shared<const Entries>(std::move(entries)));
     return value;
 }
 
@@ -42,33 +37,17 @@ HostValue HostValue::list(std::vector<HostValue> values) {
     return table(std::move(entries));
 }
 
-bool HostValue::boolean() const {
-    if (type_ != Type::Boolean) wrong_type("a boolean", type_);
-    return scalar_.boolean;
+void HostValue::wrong_type(Type expected) const {
+    const char* article = expected == Type::Integer ? "an " : "a ";
+    throw std::invalid_argument(article + std::string(host_type_name(expected)) + " expected, got " +
+                                host_type_name(type_));
 }
 
-std::int64_t HostValue::integer() const {
-    if (type_ == Type::Integer) return scalar_.integer;
-    if (type_ != Type::Number) wrong_type("an integer", type_);
-    const double value = scalar_.number;
+std::int64_t HostValue::integer_of_float() const {
+    if (type_ != Type::Number) wrong_type(Type::Integer);
+    const double value = storage_.number;
     if (std::floor(value) == value && value >= -0x1p63 && value < 0x1p63) return static_cast<std::int64_t>(value);
     throw std::invalid_argument("an integer expected, got a number with no integer representation");
-}
-
-double HostValue::number() const {
-    if (type_ == Type::Number) return scalar_.number;
-    if (type_ == Type::Integer) return static_cast<double>(scalar_.integer);
-    wrong_type("a number", type_);
-}
-
-const std::string& HostValue::string() const {
-    if (type_ != Type::String) wrong_type("a string", type_);
-    return string_;
-}
-
-const HostValue::Entries& HostValue::entries() const {
-    if (type_ != Type::Table) wrong_type("a table", type_);
-    return *table_;
 }
 
 // Keys compare as Lua's do: an integral float finds the integer key.
@@ -87,10 +66,10 @@ bool operator==(const HostValue& a, const HostValue& b) {
     if (a.type() != b.type()) return false;
     switch (a.type()) {
         case HostValue::Type::Nil: return true;
-        case HostValue::Type::Boolean: return a.scalar_.boolean == b.scalar_.boolean;
-        case HostValue::Type::Integer: return a.scalar_.integer == b.scalar_.integer;
-        case HostValue::Type::Number: return a.scalar_.number == b.scalar_.number;
-        case HostValue::Type::String: return a.string_ == b.string_;
+        case HostValue::Type::Boolean: return a.storage_.boolean == b.storage_.boolean;
+        case HostValue::Type::Integer: return a.storage_.integer == b.storage_.integer;
+        case HostValue::Type::Number: return a.storage_.number == b.storage_.number;
+        case HostValue::Type::String: return a.storage_.text == b.storage_.text;
         case HostValue::Type::Table: break;
     }
     const HostValue::Entries& left = a.entries();

@@ -4,42 +4,35 @@
 
 namespace luaos {
 
-EncodeError host_values_read(lua_State* L, int first, const ProcessLimits& limits, std::vector<HostValue>& out,
-                             std::string& scratch, std::size_t& bytes, int& bad_type, int& bad_index) {
-    out.clear();
-    bytes = 0;
-    const int top = lua_gettop(L);
-    for (int index = first; index <= top; ++index) {
-        bad_index = index;
-        if (bytes > limits.mailbox_bytes) return EncodeError::Size;
-        switch (lua_type(L, index)) {
-            case LUA_TNIL: out.emplace_back(); break;
-            case LUA_TBOOLEAN: out.emplace_back(lua_toboolean(L, index) != 0); break;
-            case LUA_TNUMBER:
-                if (lua_isinteger(L, index)) {
-                    out.emplace_back(static_cast<std::int64_t>(lua_tointeger(L, index)));
-                } else {
-                    out.emplace_back(static_cast<double>(lua_tonumber(L, index)));
-                }
-                bytes += 8;
-                break;
-            case LUA_TSTRING: {
-                std::size_t len = 0;
-                const char* text = lua_tolstring(L, index, &len);
-                bytes += len;
-                if (bytes > limits.mailbox_bytes) return EncodeError::Size;
-                out.emplace_back(std::string_view(text, len));
-                break;
+EncodeError host_value_read(lua_State* L, int index, const ProcessLimits& limits, std::vector<HostValue>& out,
+                            std::string& scratch, std::size_t& bytes, int& bad_type) {
+    switch (lua_type(L, index)) {
+        case LUA_TNIL: out.emplace_back(); break;
+        case LUA_TBOOLEAN: out.emplace_back(lua_toboolean(L, index) != 0); break;
+        case LUA_TNUMBER:
+            if (lua_isinteger(L, index)) {
+                out.emplace_back(static_cast<std::int64_t>(lua_tointeger(L, index)));
+            } else {
+                out.emplace_back(static_cast<double>(lua_tonumber(L, index)));
             }
-            default: {
-                scratch.clear();
-                const EncodeError error =
-                    message_encode(L, index, limits.mailbox_bytes - bytes, limits.message_depth, scratch, bad_type);
-                if (error != EncodeError::None) return error;
-                bytes += scratch.size();
-                out.push_back(message_to_host_value(scratch));
-                break;
-            }
+            bytes += 8;
+            break;
+        case LUA_TSTRING: {
+            std::size_t len = 0;
+            const char* text = lua_tolstring(L, index, &len);
+            bytes += len;
+            if (bytes > limits.mailbox_bytes) return EncodeError::Size;
+            out.emplace_back(std::string_view(text, len));
+            break;
+        }
+        default: {
+            scratch.clear();
+            const EncodeError error =
+                message_encode(L, index, limits.mailbox_bytes - bytes, limits.message_depth, scratch, bad_type);
+            if (error != EncodeError::None) return error;
+            bytes += scratch.size();
+            out.push_back(message_to_host_value(scratch));
+            break;
         }
     }
     return EncodeError::None;
