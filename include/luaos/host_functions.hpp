@@ -43,7 +43,7 @@ struct AsyncCallState;
 class HostCall {
 public:
     HostCall(Process& caller, const std::vector<HostValue>& args, std::vector<HostValue>& results)
-        : caller_(caller), args_(args), results_(results) {}
+        : caller_(caller), args_(args), results_(results), first_arg_(args.data()), arg_count_(args.size()) {}
 
     Os& os() const { return caller_.os(); }
     // The calling VM's handle (null for an Os that is not in a Cluster).
@@ -52,14 +52,18 @@ public:
     const Process& process() const { return caller_; }
     const std::vector<HostValue>& args() const { return args_; }
     // Argument `index` (0-based); nil past the last.
-    const HostValue& arg(std::size_t index) const;
+    const HostValue& arg(std::size_t index) const { return index < arg_count_ ? first_arg_[index] : no_argument(); }
     // Appends a result: the script receives them in order.
     void push(HostValue result) { results_.push_back(std::move(result)); }
 
 private:
+    static const HostValue& no_argument();
     Process& caller_;
     const std::vector<HostValue>& args_;
     std::vector<HostValue>& results_;
+    // The arguments as arg() reads them, one load away.
+    const HostValue* first_arg_;
+    std::size_t arg_count_;
 };
 
 // An asynchronous call handed to the host. Move it where the work is done;

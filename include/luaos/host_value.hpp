@@ -128,13 +128,16 @@ private:
     }
     // `other` keeps its type, with an empty string or no table.
     void move_from(HostValue& other) noexcept {
-        switch (other.type_) {
-            case Type::Nil: break;
-            case Type::Boolean: storage_.boolean = other.storage_.boolean; break;
-            case Type::Integer: storage_.integer = other.storage_.integer; break;
-            case Type::Number: storage_.number = other.storage_.number; break;
-            case Type::String: std::construct_at(&storage_.text, std::move(other.storage_.text)); break;
-            case Type::Table: std::construct_at(&storage_.table, std::move(other.storage_.table)); break;
+        if (other.type_ == Type::Integer) [[likely]] {
+            storage_.integer = other.storage_.integer;
+        } else if (other.type_ == Type::String) {
+            std::construct_at(&storage_.text, std::move(other.storage_.text));
+        } else if (other.type_ == Type::Table) {
+            std::construct_at(&storage_.table, std::move(other.storage_.table));
+        } else if (other.type_ == Type::Number) {
+            storage_.number = other.storage_.number;
+        } else if (other.type_ == Type::Boolean) {
+            storage_.boolean = other.storage_.boolean;
         }
         type_ = other.type_;
     }

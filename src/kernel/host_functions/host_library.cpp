@@ -136,9 +136,7 @@ HostLibrary& HostLibrary::add_async(std::string name, AsyncHostFunction function
 
 VmHandle HostCall::vm() const { return SharedKernel::of(caller_.os().runtime()).vm_handle_of(caller_.os()); }
 
-const HostValue& HostCall::arg(std::size_t index) const {
-    return index < args_.size() ? args_[index] : kNoArgument;
-}
+const HostValue& HostCall::no_argument() { return kNoArgument; }
 
 void host_library_install(Runtime& runtime, const HostLibrary& library) {
     InstallRequest request{&library};

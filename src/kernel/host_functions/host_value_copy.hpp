@@ -26,8 +26,9 @@ EncodeError host_value_read(lua_State* L, int index, const ProcessLimits& limits
 // `bad_index` the stack index of a value that cannot be copied. Integers, the
 // commonest arguments, are read here, inline in the call's own code: two
 // calls into Lua each.
-inline EncodeError host_values_read(lua_State* L, int first, const ProcessLimits& limits, std::vector<HostValue>& out,
-                                    std::string& scratch, std::size_t& bytes, int& bad_type, int& bad_index) {
+[[gnu::always_inline]] inline EncodeError host_values_read(lua_State* L, int first, const ProcessLimits& limits,
+                                                           std::vector<HostValue>& out, std::string& scratch,
+                                                           std::size_t& bytes, int& bad_type, int& bad_index) {
     out.clear();
     bytes = 0;
     const int top = lua_gettop(L);
