@@ -61,15 +61,17 @@ struct FileTimes {
 
 // `files` files through scripts: files / kFilesPerVm stored VMs, each with a
 // process that writes them (all in the first tick, committed after it), then
-// the same VMs reopened by a second cluster reading them back.
-FileTimes through_scripts(std::uint64_t files) {
+// the same VMs reopened by a second cluster reading them back. On the SQLite
+// store, or on the in-memory store: what the scripts' side costs alone.
+FileTimes through_scripts(std::uint64_t files, bool sqlite) {
     const std::string path = scratch("scripts.db");
+    const std::shared_ptr<FileStore> memory = sqlite ? nullptr : make_memory_store();
     const std::uint64_t vms = files / kFilesPerVm;
     std::vector<StoredVmId> ids;
     FileTimes times;
     auto run = [&](bool write) {
         ClusterOptions options;
-        options.store = open_sqlite_store(path);
+        options.store = sqlite ? open_sqlite_store(path) : memory;
         options.kernel.keep_output = false;
         Cluster cluster(options);
         const std::string code = files_script(write);
@@ -108,7 +110,13 @@ sqlite3_stmt* prepared(sqlite3* db, const char* sql) {
     return statement;
 }
 
-FileTimes direct_sqlite(std::uint64_t files) {
+struct DirectTimes {
+    double write_ms = 0;
+    double read_ms = 0;              // each read a transaction of its own, as the store reads
+    double read_in_one_ms = 0;       // every read in one transaction
+};
+
+DirectTimes direct_sqlite(std::uint64_t files) {
     const std::string path = scratch("direct.db");
     sqlite3* db = open_direct(path);
     sqlite3_exec(db,
@@ -117,7 +125,7 @@ FileTimes direct_sqlite(std::uint64_t files) {
                  nullptr, nullptr, nullptr);
     sqlite3_stmt* insert = prepared(db, "INSERT OR REPLACE INTO files VALUES (?1, ?2, 0, 1, ?3)");
     const std::string body(kFileBytes, 'x');
-    FileTimes times;
+    DirectTimes times;
     times.write_ms = timed_ms([&] {
         sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
         for (std::uint64_t i = 0; i < files; ++i) {
@@ -135,7 +143,7 @@ FileTimes direct_sqlite(std::uint64_t files) {
 
     db = open_direct(path);
     sqlite3_stmt* select = prepared(db, "SELECT data FROM files WHERE vm = ?1 AND path = ?2 AND kind = 0");
-    times.read_ms = timed_ms([&] {
+    auto read_all = [&] {
         for (std::uint64_t i = 0; i < files; ++i) {
             const std::string name = "/f" + std::to_string(i % kFilesPerVm + 1);
             sqlite3_bind_int64(select, 1, static_cast<sqlite3_int64>(i / kFilesPerVm + 1));
@@ -143,6 +151,12 @@ FileTimes direct_sqlite(std::uint64_t files) {
             if (sqlite3_step(select) != SQLITE_ROW || sqlite3_column_bytes(select, 0) != kFileBytes) std::abort();
             sqlite3_reset(select);
         }
+    };
+    times.read_ms = timed_ms(read_all);
+    times.read_in_one_ms = timed_ms([&] {
+        sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+        read_all();
+        sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
     });
     sqlite3_finalize(select);
     sqlite3_close(db);
@@ -194,14 +208,17 @@ std::uint64_t arg_or(int argc, char** argv, int index, std::uint64_t fallback) {
 }
 
 void files_figure(std::uint64_t files) {
-    const FileTimes scripts = isolated<FileTimes>([&] { return through_scripts(files); });
-    const FileTimes direct = isolated<FileTimes>([&] { return direct_sqlite(files); });
-    std::printf("%llu files of %d bytes, %d per VM:\n", static_cast<unsigned long long>(files), kFileBytes,
-                kFilesPerVm);
-    std::printf("  write: scripts %.0f ms, direct SQLite %.0f ms: %.2fx\n", scripts.write_ms, direct.write_ms,
-                scripts.write_ms / direct.write_ms);
-    std::printf("  read:  scripts %.0f ms, direct SQLite %.0f ms: %.2fx\n", scripts.read_ms, direct.read_ms,
-                scripts.read_ms / direct.read_ms);
+    const FileTimes scripts = isolated<FileTimes>([&] { return through_scripts(files, true); });
+    const DirectTimes direct = isolated<DirectTimes>([&] { return direct_sqlite(files); });
+    const FileTimes memory = isolated<FileTimes>([&] { return through_scripts(files, false); });
+    std::printf("%llu files of %d bytes, %d per VM, %llu VMs:\n", static_cast<unsigned long long>(files), kFileBytes,
+                kFilesPerVm, static_cast<unsigned long long>(files / kFilesPerVm));
+    std::printf("  write: scripts %.0f ms, direct SQLite %.0f ms: %.2fx (scripts on the in-memory store %.0f ms)\n",
+                scripts.write_ms, direct.write_ms, scripts.write_ms / direct.write_ms, memory.write_ms);
+    std::printf("  read:  scripts %.0f ms, direct SQLite %.0f ms: %.2fx (scripts on the in-memory store %.0f ms;"
+                " direct SQLite in one transaction %.0f ms)\n",
+                scripts.read_ms, direct.read_ms, scripts.read_ms / direct.read_ms, memory.read_ms,
+                direct.read_in_one_ms);
 }
 
 void commit_figure(std::uint64_t vms) {
