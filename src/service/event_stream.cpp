@@ -13,13 +13,19 @@ VmId vm_of(const Process& process) {
     return vm != nullptr ? VmTable::id_of(*vm) : 0;
 }
 
+// An event of `kind` about one VM (and, where it concerns a process, its pid).
+VmEvent event_of(VmEvent::Kind kind, VmId vm, Pid pid = 0) {
+    VmEvent event;
+    event.kind = kind;
+    event.vm = vm;
+    event.pid = pid;
+    return event;
+}
+
 }  // namespace
 
 void EventStream::on_spawn(const Process& process) {
-    VmEvent event;
-    event.kind = VmEvent::Kind::Spawn;
-    event.vm = vm_of(process);
-    event.pid = process.pid();
+    VmEvent event = event_of(VmEvent::Kind::Spawn, vm_of(process), process.pid());
     event.parent = process.parent();
     event.text = process.name();
     add(std::move(event));
@@ -45,19 +51,13 @@ void EventStream::on_output(const Process& process, std::string_view text) {
             return;
         }
     }
-    VmEvent event;
-    event.kind = VmEvent::Kind::Output;
-    event.vm = vm;
-    event.pid = process.pid();
+    VmEvent event = event_of(VmEvent::Kind::Output, vm, process.pid());
     event.text.assign(text);
     events_.push_back(std::move(event));
 }
 
 void EventStream::on_exit(const Process& process) {
-    VmEvent event;
-    event.kind = VmEvent::Kind::Exit;
-    event.vm = vm_of(process);
-    event.pid = process.pid();
+    VmEvent event = event_of(VmEvent::Kind::Exit, vm_of(process), process.pid());
     event.text = process.name();
     event.status = process.status();
     event.exit_code = process.exit_code();
@@ -66,9 +66,7 @@ void EventStream::on_exit(const Process& process) {
 }
 
 void EventStream::vm_removed(VmId vm, std::string reason) {
-    VmEvent event;
-    event.kind = VmEvent::Kind::VmRemoved;
-    event.vm = vm;
+    VmEvent event = event_of(VmEvent::Kind::VmRemoved, vm);
     event.text = std::move(reason);
     add(std::move(event));
 }
@@ -79,10 +77,7 @@ std::vector<VmEvent> EventStream::take() {
     taken.swap(events_);
     for (const auto& [vm, budget] : budgets_) {
         if (budget.dropped == 0) continue;
-        VmEvent event;
-        event.kind = VmEvent::Kind::OutputDropped;
-        event.vm = vm;
-        event.pid = budget.last_dropped_pid;
+        VmEvent event = event_of(VmEvent::Kind::OutputDropped, vm, budget.last_dropped_pid);
         event.bytes = budget.dropped;
         taken.push_back(std::move(event));
     }
