@@ -311,9 +311,11 @@ const luaL_Reg kMethods[] = {
     {"seek", handle_seek},   {"close", handle_close}, {nullptr, nullptr},
 };
 
-// Fills a new handle's buffer with the file's contents; the reason when it cannot.
+// Fills a new handle's buffer with the file's contents; the reason when it
+// cannot. The contents pass through a per-thread string (no allocation once
+// it has grown; a runtime is used by one thread at a time).
 const char* load(lua_State* L, FileHandle& handle, VmFiles& files) {
-    std::string contents;
+    thread_local std::string contents;
     if (const char* why = files.read(handle.path(), contents)) return why;
     if (!charge_copy(L, contents.size())) return "file too large to read in one slice";
     if (!reserve(L, handle, contents.size())) return kNotEnoughMemory;

@@ -16,11 +16,15 @@
 // that file. A VM's usage (bytes, nodes) is counted once, when first asked,
 // and kept in memory.
 //
-// Durability. The database is in WAL mode. Writes go into one open
-// transaction, begun by the first write after a commit; the cluster calls
+// Durability. The database is in WAL mode. Statements run in one open
+// transaction, begun by the first statement after a commit (BEGIN
+// IMMEDIATE: this connection is the store's only writer); the cluster calls
 // commit() after each tick, which ends it. So a tick's writes are durable
 // together or not at all: a host killed at any moment loses at most the
 // writes since the last commit, and SQLite's journal keeps the file whole.
+// Reads run in the same transaction: a statement outside one would begin
+// and end a read transaction of its own, taking and dropping WAL locks
+// (system calls) every time, which costs more than the read itself.
 // synchronous=NORMAL: in WAL mode a commit then survives the process's
 // death; a power failure may lose the last commits, never the file's
 // integrity (docs/storage.md).
@@ -111,14 +115,12 @@ const char* const kStatements[kStatementCount] = {
 std::string descendants_begin(std::string_view dir) { return dir == "/" ? std::string("/") : std::string(dir) + "/"; }
 std::string descendants_end(std::string_view dir) { return dir == "/" ? std::string("0") : std::string(dir) + "0"; }
 
-// Resets a prepared statement when it goes out of scope.
+// Resets a prepared statement when it goes out of scope. Its bindings stay:
+// every use binds each parameter the statement has.
 class Use {
 public:
     explicit Use(sqlite3_stmt* statement) : statement_(statement) {}
-    ~Use() {
-        sqlite3_reset(statement_);
-        sqlite3_clear_bindings(statement_);
-    }
+    ~Use() { sqlite3_reset(statement_); }
     Use(const Use&) = delete;
     Use& operator=(const Use&) = delete;
     sqlite3_stmt* operator*() const { return statement_; }
@@ -367,9 +369,12 @@ private:
         fail_open(unwritable ? kCannotWrite : "not a usable luaos store");
     }
 
-    // sqlite3_step for a statement that reads: a failure is remembered for
-    // the next commit (drop_the_tick_after_a_failed_read).
+    // sqlite3_step for a statement that reads, in the tick's transaction
+    // (or on its own if another connection keeps it from beginning one): a
+    // failure is remembered for the next commit
+    // (drop_the_tick_after_a_failed_read).
     int step_read(sqlite3_stmt* statement) {
+        begin();
         const int stepped = sqlite3_step(statement);
         if (stepped != SQLITE_ROW && stepped != SQLITE_DONE && read_failure_.empty()) {
             read_failure_ = sqlite3_errmsg(db_);

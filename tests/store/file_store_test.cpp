@@ -163,6 +163,46 @@ TEST(SqliteStore, ACorruptOrForeignFileIsAClearErrorAtOpen) {
     EXPECT_THROW(open_sqlite_store("/nonexistent-dir/world.db"), StoreError);
 }
 
+// Whether another connection can begin writing the file at once.
+bool another_connection_can_write(const std::string& path) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    const bool began = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+    if (began) sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return began;
+}
+
+TEST(SqliteStore, ReadsRunInTheTicksTransactionWhichTheCommitEnds) {
+    const std::string path = scratch_path("read_tick.db");
+    auto store = open_sqlite_store(path);
+    const StoredVmId vm = store->create_vm({});
+    store->put(vm, "/f", NodeKind::File, "abc", 1);
+    store->commit();
+    ASSERT_TRUE(another_connection_can_write(path));
+    // A tick that only reads: each kind of read begins the tick's transaction.
+    const std::vector<std::function<void()>> reads = {
+        [&] { store->stat(vm, "/f"); },
+        [&] {
+            std::string data;
+            store->read(vm, "/f", data);
+        },
+        [&] {
+            std::vector<std::string> names;
+            store->list(vm, "/", names);
+        },
+        [&] { store->usage_under(vm, "/"); },
+        [&] { store->extent_under(vm, "/"); },
+        [&] { store->boot_list(vm); },
+    };
+    for (std::size_t i = 0; i < reads.size(); ++i) {
+        reads[i]();
+        EXPECT_FALSE(another_connection_can_write(path)) << "read " << i;
+        store->commit();
+        EXPECT_TRUE(another_connection_can_write(path)) << "read " << i;
+    }
+}
+
 std::string file_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream bytes;
