@@ -111,7 +111,10 @@ public:
     // --- durability -------------------------------------------------------
     // Makes every write so far durable, all at once (a cluster calls it after
     // each tick). Throws StoreError when it cannot: the writes since the last
-    // commit are then lost, and nothing before them.
+    // commit are then lost, and nothing before them. The SQLite store holds
+    // one transaction from its first call after a commit (a read too) to
+    // the next commit: a host using a store without a cluster commits when
+    // it is done with it, or other programs cannot write the file.
     virtual void commit() = 0;
 
     // --- stored VMs -------------------------------------------------------
