@@ -36,17 +36,17 @@ if(LUAOS_BUILD_CLI OR LUAOS_BUILD_TESTS)
   endif()
 endif()
 
-# `luaos serve` talks to NATS through Debian's C client; its tests start a
-# real nats-server.
+# `luaos serve` talks to NATS through Debian's C client; its tests and
+# bench/serve_bench.cpp start a real nats-server.
 if(LUAOS_BUILD_SERVE)
   pkg_check_modules(NATS QUIET IMPORTED_TARGET libnats)
   if(NOT NATS_FOUND)
     message(FATAL_ERROR "the NATS C client not found: install Debian's 'libnats-dev' package (or run scripts/install-deps test), or configure with -DLUAOS_BUILD_SERVE=OFF")
   endif()
-  if(LUAOS_BUILD_TESTS)
+  if(LUAOS_BUILD_TESTS OR LUAOS_BUILD_BENCHMARKS)
     find_program(LUAOS_NATS_SERVER nats-server PATHS /usr/sbin /usr/local/sbin)
     if(NOT LUAOS_NATS_SERVER)
-      message(FATAL_ERROR "nats-server not found: install Debian's 'nats-server' package (or run scripts/install-deps test)")
+      message(FATAL_ERROR "nats-server not found: install Debian's 'nats-server' package (or run scripts/install-deps test or bench)")
     endif()
   endif()
 endif()
