@@ -24,11 +24,12 @@
 // Debian's nats-server, started on a free loopback port as the tests start it
 // (tests/service/nats_server.hpp).
 //
-// usage: luaos_bench_serve [part] [trips] [megabytes] [spawns] [idle_vms] [seconds]
+// usage: luaos_bench_serve [part] [trips] [megabytes] [spawns] [idle_vms] [seconds] [message_bytes]
 //   part: all (the default), trips, stream, spawn or idle; trips and spawns
 //   are the most per measured round (fewer at a slow pace), megabytes what
 //   a stream carries at most (paced, about a second of a connection's
-//   window a tick), seconds how long the idle node is watched per round.
+//   window a tick), seconds how long the idle node is watched per round,
+//   message_bytes the size of a stream's messages (16384; at most 64 KiB).
 
 #include <nats/nats.h>
 
@@ -96,10 +97,21 @@ service::NodeOptions node_options(const std::string& url, const std::string& nam
     return options;
 }
 
-// A plain NATS connection (no options: what any client gets).
+// A plain NATS connection: the library's defaults, or with "send asap"
+// (natsOptions_SetSendAsap: each publish is written at once, where by
+// default libnats 3.4's flusher thread waits a millisecond for more to
+// write with it).
 struct Connection {
     natsConnection* nc = nullptr;
-    explicit Connection(const std::string& url) { check(natsConnection_ConnectTo(&nc, url.c_str()), "connect"); }
+    explicit Connection(const std::string& url, bool send_asap = false) {
+        natsOptions* options = nullptr;
+        check(natsOptions_Create(&options), "options");
+        check(natsOptions_SetURL(options, url.c_str()), "URL");
+        check(natsOptions_SetSendAsap(options, send_asap), "send asap");
+        const natsStatus status = natsConnection_Connect(&nc, options);
+        natsOptions_Destroy(options);
+        check(status, "connect");
+    }
     ~Connection() {
         natsConnection_Close(nc);
         natsConnection_Destroy(nc);
@@ -116,9 +128,10 @@ void echo(natsConnection* nc, natsSubscription*, natsMsg* message, void*) {
 }
 
 // Microseconds per request/reply round trip between two plain clients: one
-// answers on its subscription's callback, the other waits for each reply.
-double nats_trip_us(const std::string& url, long trips) {
-    Connection responder(url);
+// answers on its subscription's callback (its reply sent at once, or by the
+// flusher), the other waits for each reply.
+double nats_trip_us(const std::string& url, long trips, bool send_asap) {
+    Connection responder(url, send_asap);
     Connection requester(url);
     natsSubscription* subscription = nullptr;
     check(natsConnection_Subscribe(&subscription, responder.nc, "bench.echo", echo, nullptr), "subscribe");
@@ -425,33 +438,39 @@ struct Sizes {
     long spawns = 1000;
     long idle = 100'000;
     double seconds = 2;
+    long message_bytes = 16 << 10;  // a quarter of a connection's window
 };
 
 void print_trips(const std::string& url, const Sizes& sizes) {
-    const double nats = nats_trip_us(url, sizes.trips);
-    std::printf("request/response round trip (best of %d rounds)\n", kRounds);
-    std::printf("%-58s %10.1f us\n", "NATS request/reply, two plain clients", nats);
+    const double flushed = nats_trip_us(url, sizes.trips, false);
+    const double nats = nats_trip_us(url, sizes.trips, true);
+    std::printf("request/response round trip (best of %d rounds); ratios against the second line, then the first\n",
+                kRounds);
+    std::printf("%-58s %10.1f us\n", "NATS request/reply, two plain clients (libnats defaults)", flushed);
+    std::printf("%-58s %10.1f us\n", "NATS request/reply, two plain clients (replier send asap)", nats);
     for (const Pace& pace : kPaces) {
         const long trips = fitting(sizes.trips, pace.tps);
         const double vm = vm_trip_us(url, pace.tps, trips);
         const std::string label = std::string("two VMs on two nodes, ") + pace.name + ", " + std::to_string(trips) +
                                   " trips";
-        std::printf("%-58s %10.1f us %8.2fx\n", label.c_str(), vm, vm / nats);
+        std::printf("%-58s %10.1f us %8.2fx %8.2fx\n", label.c_str(), vm, vm / nats, vm / flushed);
     }
 }
 
 void print_stream(const std::string& url, const Sizes& sizes) {
-    constexpr std::size_t kSize = 16 << 10;  // a quarter of a connection's window
-    const long total = sizes.megabytes * (1 << 20) / static_cast<long>(kSize);
-    const double nats = nats_stream_bytes_per_s(url, kSize, total);
-    std::printf("streaming %zu-byte messages, %ld MiB (paced: about a second's worth)\n", kSize, sizes.megabytes);
+    const auto size = static_cast<std::size_t>(sizes.message_bytes);
+    const long total = sizes.megabytes * (1 << 20) / static_cast<long>(size);
+    const double nats = nats_stream_bytes_per_s(url, size, total);
+    std::printf("streaming %zu-byte messages, %ld MiB (paced: about a second's worth)\n", size, sizes.megabytes);
     std::printf("%-58s %10.1f MB/s\n", "NATS publisher to subscriber, plain clients", nats / 1e6);
     for (const Pace& pace : kPaces) {
         for (const int connections : {1, 8}) {
-            // Paced, a connection carries at most its window (four messages)
-            // a tick: about a second of that, or less.
-            const long messages = std::min(total / connections, std::max(64L, static_cast<long>(pace.tps) * 4));
-            const double vm = vm_stream_bytes_per_s(url, pace.tps, connections, kSize, messages);
+            // Paced, a connection carries at most its window (64 KiB) a
+            // tick: about a second of that, or less.
+            const long per_tick = std::max(1L, (64L << 10) / sizes.message_bytes);
+            const long messages =
+                std::min(total / connections, std::max(64L, static_cast<long>(pace.tps) * per_tick));
+            const double vm = vm_stream_bytes_per_s(url, pace.tps, connections, size, messages);
             const std::string label = std::string("VMs across two nodes, ") + pace.name + ", " +
                                       std::to_string(connections) + (connections == 1 ? " connection" : " connections");
             std::printf("%-58s %10.1f MB/s %8.2fx\n", label.c_str(), vm / 1e6, nats / vm);
@@ -460,16 +479,20 @@ void print_stream(const std::string& url, const Sizes& sizes) {
 }
 
 void print_spawn(const std::string& url, const Sizes& sizes) {
-    const double nats = nats_trip_us(url, sizes.trips);
-    std::printf("control API request until its reply (best of %d rounds)\n", kRounds);
-    std::printf("%-58s %10.1f us\n", "NATS request/reply, two plain clients", nats);
+    const double flushed = nats_trip_us(url, sizes.trips, false);
+    const double nats = nats_trip_us(url, sizes.trips, true);
+    std::printf("control API request until its reply (best of %d rounds); ratios against the second line, then the "
+                "first\n",
+                kRounds);
+    std::printf("%-58s %10.1f us\n", "NATS request/reply, two plain clients (libnats defaults)", flushed);
+    std::printf("%-58s %10.1f us\n", "NATS request/reply, two plain clients (replier send asap)", nats);
     for (const Pace& pace : kPaces) {
         const long requests = fitting(sizes.spawns, pace.tps);
         for (const bool create : {false, true}) {
             const double request = control_request_us(url, pace.tps, requests, create);
             const std::string label = std::string(create ? "create a VM, " : "spawn a process, ") + pace.name + ", " +
                                       std::to_string(requests) + " requests";
-            std::printf("%-58s %10.1f us %8.2fx\n", label.c_str(), request, request / nats);
+            std::printf("%-58s %10.1f us %8.2fx %8.2fx\n", label.c_str(), request, request / nats, request / flushed);
         }
     }
 }
@@ -497,7 +520,9 @@ int main(int argc, char** argv) {
     sizes.spawns = number(2, sizes.spawns);
     sizes.idle = number(3, sizes.idle);
     sizes.seconds = argc > first + 4 ? std::atof(argv[first + 4]) : sizes.seconds;
+    sizes.message_bytes = std::clamp(number(5, sizes.message_bytes), 1L, 64L << 10);
 
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as it comes
     NatsServer server;
     const std::string url = server.url();
     const bool all = std::strcmp(part, "all") == 0;
