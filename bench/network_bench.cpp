@@ -21,15 +21,14 @@
 //   goes: for a profiler); trips defaults to messages / 100.
 
 #include <cstdio>
-#include <cctype>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "support/isolated.hpp"
 #include "support/measure.hpp"
+#include "support/parts.hpp"
 
 using namespace luaos;
 using namespace luaos::bench;
@@ -344,38 +343,24 @@ void print_flood(const Sizes& sizes) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int first = 1;
-    const char* part = "all";
-    if (argc > 1 && std::isalpha(static_cast<unsigned char>(argv[1][0]))) part = argv[first++];
-    auto number = [&](int index, long fallback) { return argc > first + index ? std::atol(argv[first + index]) : fallback; };
+    Parts parts(argc, argv);
     Sizes sizes;
-    sizes.messages = number(0, sizes.messages);
-    sizes.idle = number(1, sizes.idle);
-    sizes.ticks = number(2, sizes.ticks);
-    sizes.memory_vms = number(3, sizes.memory_vms);
-    sizes.pairs = number(4, sizes.pairs);
-    sizes.trips = number(5, sizes.messages / 100);
+    sizes.messages = parts.number(0, sizes.messages);
+    sizes.idle = parts.number(1, sizes.idle);
+    sizes.ticks = parts.number(2, sizes.ticks);
+    sizes.memory_vms = parts.number(3, sizes.memory_vms);
+    sizes.pairs = parts.number(4, sizes.pairs);
+    sizes.trips = parts.number(5, sizes.messages / 100);
 
-    const bool all = std::strcmp(part, "all") == 0;
-    bool ran = false;
-    auto wanted = [&](const char* name) {
-        const bool yes = all || std::strcmp(part, name) == 0;
-        if (yes && ran) std::printf("\n");
-        ran = ran || yes;
-        return yes;
-    };
-    if (wanted("memory")) print_memory(sizes);
-    if (wanted("messages")) print_messages(sizes);
-    if (wanted("trips")) print_trips(sizes);
-    if (wanted("idle")) print_idle(sizes);
-    if (wanted("frame")) print_frames(sizes);
-    if (!all && std::strcmp(part, "flood") == 0) {
-        print_flood(sizes);
-        ran = true;
-    }
-    if (!ran) {
+    if (parts.wanted("memory")) print_memory(sizes);
+    if (parts.wanted("messages")) print_messages(sizes);
+    if (parts.wanted("trips")) print_trips(sizes);
+    if (parts.wanted("idle")) print_idle(sizes);
+    if (parts.wanted("frame")) print_frames(sizes);
+    if (parts.wanted_alone("flood")) print_flood(sizes);
+    if (!parts.ran()) {
         std::fprintf(stderr, "luaos_bench_network: unknown part '%s' (all, memory, messages, trips, idle, frame, flood)\n",
-                     part);
+                     parts.part());
         return 2;
     }
     return 0;

@@ -37,10 +37,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -52,6 +50,7 @@
 #include "nats_server.hpp"
 #include "running_node.hpp"
 #include "support/measure.hpp"
+#include "support/parts.hpp"
 
 using namespace luaos;
 using namespace luaos::bench;
@@ -510,37 +509,25 @@ void print_idle(const std::string& url, const Sizes& sizes) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int first = 1;
-    const char* part = "all";
-    if (argc > 1 && std::isalpha(static_cast<unsigned char>(argv[1][0]))) part = argv[first++];
-    auto number = [&](int index, long fallback) { return argc > first + index ? std::atol(argv[first + index]) : fallback; };
+    Parts parts(argc, argv);
     Sizes sizes;
-    sizes.trips = number(0, sizes.trips);
-    sizes.megabytes = number(1, sizes.megabytes);
-    sizes.spawns = number(2, sizes.spawns);
-    sizes.idle = number(3, sizes.idle);
-    sizes.seconds = argc > first + 4 ? std::atof(argv[first + 4]) : sizes.seconds;
-    sizes.message_bytes = std::clamp(number(5, sizes.message_bytes), 1L, 64L << 10);
+    sizes.trips = parts.number(0, sizes.trips);
+    sizes.megabytes = parts.number(1, sizes.megabytes);
+    sizes.spawns = parts.number(2, sizes.spawns);
+    sizes.idle = parts.number(3, sizes.idle);
+    sizes.seconds = parts.real(4, sizes.seconds);
+    sizes.message_bytes = std::clamp(parts.number(5, sizes.message_bytes), 1L, 64L << 10);
 
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as it comes
     NatsServer server;
     const std::string url = server.url();
-    const bool all = std::strcmp(part, "all") == 0;
-    bool ran = false;
-    auto wanted = [&](const char* name) {
-        const bool yes = all || std::strcmp(part, name) == 0;
-        if (yes && ran) std::printf("\n");
-        ran = ran || yes;
-        return yes;
-    };
-    if (wanted("trips")) print_trips(url, sizes);
-    if (wanted("stream")) print_stream(url, sizes);
-    if (wanted("spawn")) print_spawn(url, sizes);
-    if (wanted("idle")) print_idle(url, sizes);
-    if (!ran) {
-        std::fprintf(stderr, "luaos_bench_serve: unknown part '%s' (all, trips, stream, spawn, idle)\n", part);
+    if (parts.wanted("trips")) print_trips(url, sizes);
+    if (parts.wanted("stream")) print_stream(url, sizes);
+    if (parts.wanted("spawn")) print_spawn(url, sizes);
+    if (parts.wanted("idle")) print_idle(url, sizes);
+    if (!parts.ran()) {
+        std::fprintf(stderr, "luaos_bench_serve: unknown part '%s' (all, trips, stream, spawn, idle)\n", parts.part());
         return 2;
     }
-    std::fflush(stdout);
     return 0;
 }
