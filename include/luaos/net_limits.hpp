@@ -13,6 +13,15 @@ struct NetLimits {
     // and connections to the VM are refused.
     std::uint32_t connections_per_vm = 256;
     std::uint32_t connections_per_process = 64;
+    // The share, in percent (1 to 100), of a VM's connection table
+    // (connections_per_vm) and of a listening process's
+    // (connections_per_process) that the connections opened to it from one
+    // source may hold, accepted or waiting to be: one VM cannot fill another's
+    // table and deny everyone else. A source is the endpoint that opened the
+    // connection (a VM here, or one VM of another cluster), whatever source
+    // address the policy shows. Past its share, that source's connections are
+    // refused. Network's constructor throws std::invalid_argument outside 1..100.
+    std::uint32_t source_share_percent = 25;
     // Listening ports per VM and per process; past it net.listen returns nil.
     std::uint32_t listeners_per_vm = 16;
     std::uint32_t listeners_per_process = 8;

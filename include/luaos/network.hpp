@@ -43,6 +43,8 @@ struct NetStats {
 // T + 1 + the policy's latency, on whichever shard or thread the receiver is.
 class Network {
 public:
+    // Throws std::invalid_argument if a limit is out of its range
+    // (NetLimits::source_share_percent outside 1..100).
     explicit Network(NetworkOptions options = {});
     ~Network();
     Network(const Network&) = delete;

@@ -12,6 +12,7 @@ namespace {
 struct CountLimit {
     const char* name;
     std::uint32_t NetLimits::*field;
+    std::uint32_t most = std::numeric_limits<std::uint32_t>::max();
 };
 
 struct ByteLimit {
@@ -28,6 +29,7 @@ constexpr CountLimit kCountLimits[] = {
     {"connects_per_tick", &NetLimits::connects_per_tick},
     {"datagrams_per_tick", &NetLimits::datagrams_per_tick},
     {"datagram_queue", &NetLimits::datagram_queue},
+    {"source_share_percent", &NetLimits::source_share_percent, 100},
 };
 
 constexpr ByteLimit kByteLimits[] = {
@@ -42,13 +44,12 @@ std::string expects(std::string_view name, std::string_view what, std::string_vi
            "'";
 }
 
-// A count: a plain integer from 1 to 2^32-1.
+// A count: a plain integer from 1 to the limit's most (2^32-1, or 100 for a percentage).
 std::optional<std::string> set_count(NetLimits& limits, const CountLimit& limit, std::string_view value) {
     const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
     const std::optional<std::uint64_t> count = digits ? parse_size(value) : std::nullopt;
-    if (!count || *count == 0 || *count > std::numeric_limits<std::uint32_t>::max()) {
-        return expects(limit.name, "an integer from 1 to " + std::to_string(std::numeric_limits<std::uint32_t>::max()),
-                       value);
+    if (!count || *count == 0 || *count > limit.most) {
+        return expects(limit.name, "an integer from 1 to " + std::to_string(limit.most), value);
     }
     limits.*limit.field = static_cast<std::uint32_t>(*count);
     return std::nullopt;

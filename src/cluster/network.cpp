@@ -15,6 +15,8 @@
 #include "luaos/network.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -95,7 +97,14 @@ struct Network::State {
     static bool later(const Delayed& a, const Delayed& b) { return a.due != b.due ? a.due > b.due : a.order > b.order; }
 };
 
-Network::Network(NetworkOptions options) : state_(std::make_unique<State>()) { state_->options = options; }
+Network::Network(NetworkOptions options) : state_(std::make_unique<State>()) {
+    const std::uint32_t share = options.limits.source_share_percent;
+    if (share == 0 || share > 100) {
+        throw std::invalid_argument("luaos: NetLimits::source_share_percent must be from 1 to 100, got " +
+                                    std::to_string(share));
+    }
+    state_->options = options;
+}
 
 Network::~Network() = default;
 

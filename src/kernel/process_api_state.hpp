@@ -3,6 +3,7 @@
 // on first use (Process::ensure_api_state), so that a process that never uses the
 // API costs one null pointer.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -47,6 +48,17 @@ public:
             items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
             head_ = 0;
         }
+    }
+    // Takes the first `item` still queued out of the queue; false if there is none.
+    bool erase(const T& item) {
+        auto found = std::find(items_.begin() + static_cast<std::ptrdiff_t>(head_), items_.end(), item);
+        if (found == items_.end()) return false;
+        items_.erase(found);
+        if (head_ == items_.size()) {
+            items_.clear();
+            head_ = 0;
+        }
+        return true;
     }
     void clear() {
         items_.clear();

@@ -56,6 +56,23 @@ std::uint32_t NetEndpoint::count_listeners(Pid owner) const {
         std::count_if(listeners_.begin(), listeners_.end(), [owner](const auto& entry) { return entry.second.owner == owner; }));
 }
 
+// Whether `source` already holds its share of the VM's connection table, or
+// of the table of `owner` (the process listening); the share is at least one.
+bool NetEndpoint::over_source_share(Pid owner, std::uint32_t source) const {
+    const NetLimits& limit = limits();
+    auto share = [&](std::uint32_t table) {
+        return std::max<std::uint64_t>(1, std::uint64_t{table} * limit.source_share_percent / 100);
+    };
+    std::uint64_t in_vm = 0;
+    std::uint64_t in_owner = 0;
+    for (const auto& [handle, connection] : connections_) {
+        if (!connection.incoming || connection.peer_endpoint != source) continue;
+        ++in_vm;
+        if (connection.owner == owner) ++in_owner;
+    }
+    return in_vm >= share(limit.connections_per_vm) || in_owner >= share(limit.connections_per_process);
+}
+
 bool NetEndpoint::port_listened(std::uint16_t port) const {
     return std::any_of(listeners_.begin(), listeners_.end(), [port](const auto& entry) { return entry.second.port == port; });
 }
@@ -302,12 +319,14 @@ NetDelivery NetEndpoint::open_incoming(const Packet& packet) {
     if (listening == listeners_.end()) return refuse();
     NetListener& listener = listening->second;
     if (connections_.size() >= limits().connections_per_vm ||
-        count_connections(listener.owner) >= limits().connections_per_process) {
+        count_connections(listener.owner) >= limits().connections_per_process ||
+        over_source_share(listener.owner, packet.src_endpoint)) {
         return refuse();
     }
     const std::uint32_t handle = next_handle_++;
     NetConnection& connection = connections_[handle];
     connection.state = NetConnection::State::Open;
+    connection.incoming = true;
     connection.owner = listener.owner;
     connection.handle = handle;
     connection.listener = listening->first;
@@ -372,6 +391,10 @@ NetDelivery NetEndpoint::deliver(Packet& packet) {
             break;
         }
         case PacketKind::Close:
+            if (connection.listener != 0 && connection.inbox.empty()) {
+                reclaim_unaccepted(found->first, connection);
+                return NetDelivery::Delivered;
+            }
             if (connection.state == State::Connecting) {
                 connection.state = State::Refused;
             } else if (connection.state == State::Open) {
@@ -386,6 +409,16 @@ NetDelivery NetEndpoint::deliver(Packet& packet) {
     }
     wake(connection.owner);
     return NetDelivery::Delivered;
+}
+
+// A connection closed by its peer before it was accepted, that brought
+// nothing: accepting it would give only the end of the stream, so it leaves
+// the listener's queue and the VM's table now, rather than holding a slot.
+void NetEndpoint::reclaim_unaccepted(std::uint32_t handle, NetConnection& connection) {
+    auto listening = listeners_.find(connection.listener);
+    if (listening != listeners_.end()) listening->second.pending.erase(handle);
+    release_unread(connection);
+    connections_.erase(handle);
 }
 
 void NetEndpoint::on_process_ended(Pid pid) {

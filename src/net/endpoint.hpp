@@ -33,6 +33,18 @@
 // later in the tick is added to the one still in the outbox), so they are
 // bounded by its connections, not by how many messages it reads.
 //
+// One VM must not fill another's connection table and deny everyone else
+// service. The connections opened to a VM from one source, accepted or
+// waiting in a listener's queue, may hold at most
+// NetLimits::source_share_percent of the VM's table (connections_per_vm)
+// and of the listening process's (connections_per_process); a connect past
+// it is refused, and only that source's. A source is the endpoint that sent
+// the Connect (its number: a VM here, or a stand-in for one VM of another
+// cluster), never the source address, which the game's policy may rewrite
+// (NAT) to one shared by many VMs. And a connection whose peer closed before
+// it was accepted, with nothing in it to read, leaves the listener's queue
+// at once: opening and dropping connections pins no slot.
+//
 // Sockets belong to the process that opened (or accepted) them: only it may
 // use them, and they close when it ends. Closing sends a Close packet; the
 // other end reads what arrived before it, then the end of the stream. A VM
@@ -59,6 +71,7 @@ class Os;
 struct NetConnection {
     enum class State : std::uint8_t { Connecting, Open, PeerClosed, Refused, Unreachable };
     State state = State::Connecting;
+    bool incoming = false;  // opened to this VM (through a listener); its source is peer_endpoint
     Pid owner = 0;
     std::uint32_t handle = 0;  // its own, which its packets carry (a peer on another node is answered by it)
     std::uint16_t local_port = 0;
@@ -173,11 +186,13 @@ private:
     void wake(Pid pid);
     void wake_all(std::vector<Pid>& waiting);
     std::uint32_t count_connections(Pid owner) const;
+    bool over_source_share(Pid owner, std::uint32_t source) const;
     std::uint32_t count_listeners(Pid owner) const;
     bool port_listened(std::uint16_t port) const;
     std::uint16_t free_port();
     NetAddress own_address() const { return addresses_.empty() ? 0 : addresses_.front(); }
     NetDelivery open_incoming(const Packet& packet);
+    void reclaim_unaccepted(std::uint32_t handle, NetConnection& connection);
     void release_unread(NetConnection& connection);
     void give_credit(NetConnection& connection, std::size_t bytes);
     NetTickSends& sent_this_tick();

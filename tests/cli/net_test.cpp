@@ -29,6 +29,20 @@ TEST(Net, NetLimitFlagChangesTheLimit) {
     EXPECT_NE(limited.out.find("second\tfalse\ttoo many listeners\n"), std::string::npos) << limited.out;
 }
 
+// One VM may hold a share of another's connection table (25% by default):
+// of a listening process's 8, two; with source_share_percent=50, four.
+TEST(Net, NetLimitFlagSetsTheSourceShare) {
+    CliResult defaults =
+        run_luaos({"run", "--vms", "2", "--net-limit", "connections_per_process=8", script("net_source_share.lua")});
+    ASSERT_EQ(defaults.exit_code, 0) << defaults.err;
+    EXPECT_EQ(defaults.out, "held\t2\trefused\n");
+
+    CliResult half = run_luaos({"run", "--vms", "2", "--net-limit", "connections_per_process=8", "--net-limit",
+                                "source_share_percent=50", script("net_source_share.lua")});
+    ASSERT_EQ(half.exit_code, 0) << half.err;
+    EXPECT_EQ(half.out, "held\t4\trefused\n");
+}
+
 // A byte limit takes a SIZE: with datagram_bytes=2K, 2048 bytes go and 2049 are too large.
 TEST(Net, NetLimitFlagTakesASizeForBytes) {
     CliResult result = run_luaos({"run", "--net-limit", "datagram_bytes=2K", script("net_datagram_size.lua")});

@@ -76,6 +76,12 @@ INSTANTIATE_TEST_SUITE_P(
                     BadUsage{{"--net-limit", "datagrams_per_tick=1K"}, "--net-limit datagrams_per_tick expects"},
                     BadUsage{{"--net-limit", "listeners_per_vm=4294967296"}, "--net-limit listeners_per_vm expects"},
                     BadUsage{{"--net-limit", "connection_bytes="}, "--net-limit connection_bytes expects a size"},
+                    BadUsage{{"--net-limit", "source_share_percent=0"},
+                             "--net-limit source_share_percent expects an integer from 1 to 100, got '0'"},
+                    BadUsage{{"--net-limit", "source_share_percent=101"},
+                             "--net-limit source_share_percent expects an integer from 1 to 100, got '101'"},
+                    BadUsage{{"--net-limit", "source_share_percent=25%"},
+                             "--net-limit source_share_percent expects an integer from 1 to 100"},
                     BadUsage{{"--net-limit", "vm_sent_bytes=lots"}, "--net-limit vm_sent_bytes expects a size"}));
 
 // A shard reserves room for its VMs up front, but not for more than it can

@@ -85,6 +85,7 @@ TEST(NetLimits, ConnectionsPerProcessAndPerVm) {
     NetLimits limits;
     limits.connections_per_process = 4;
     limits.connections_per_vm = 10;
+    limits.source_share_percent = 100;  // the hostile VM is the victim's only source (NetFairShare.*)
     const std::uint64_t quiet = quiet_bystander_tick(limits);
     // The victim holds the connections in three processes, one per port,
     // each within its own limits.
