@@ -215,6 +215,7 @@ struct RawServeOptions {
     std::optional<std::string> max_request_bytes;
     std::optional<std::string> max_queued;
     std::optional<std::string> event_output;
+    std::optional<std::string> net_datagram_queue;
     std::optional<std::string> call_timeout;
     std::optional<std::string> heartbeat_ms;
 };
@@ -273,6 +274,9 @@ ServeCommand validate_serve(const RawServeOptions& raw) {
     }
     if (raw.max_queued) command.max_queued = parse_integer("--max-queued", *raw.max_queued, 1, 1'000'000);
     if (raw.event_output) command.event_output = parse_positive_size("--event-output", *raw.event_output);
+    if (raw.net_datagram_queue) {
+        command.net_datagram_queue = parse_positive_size("--net-datagram-queue", *raw.net_datagram_queue);
+    }
     if (raw.call_timeout) command.call_timeout_ms = parse_integer("--call-timeout", *raw.call_timeout, 1, 3'600'000);
     if (raw.heartbeat_ms) command.heartbeat_ms = parse_integer("--heartbeat-ms", *raw.heartbeat_ms, 10, 3'600'000);
     return command;
@@ -320,6 +324,10 @@ void declare_serve_options(CLI::App& serve, RawServeOptions& raw) {
         ->type_name("N");
     serve.add_option("--event-output", raw.event_output,
                      "Bytes of output one VM's events carry per tick; the rest is counted as dropped (default 256K)")
+        ->type_name("SIZE");
+    serve.add_option("--net-datagram-queue", raw.net_datagram_queue,
+                     "Bytes of datagrams from VMs on other nodes waiting for the next tick; past it one is dropped "
+                     "(default 8M)")
         ->type_name("SIZE");
     serve.add_option("--call-timeout", raw.call_timeout,
                      "Milliseconds a host function served over NATS waits for the game's reply before it fails "

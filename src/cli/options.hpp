@@ -60,6 +60,7 @@ struct ServeCommand {
     std::optional<std::size_t> max_request_bytes;
     std::optional<std::uint64_t> max_queued;
     std::optional<std::size_t> event_output;
+    std::optional<std::size_t> net_datagram_queue;
     std::optional<std::uint64_t> call_timeout_ms;  // NodeOptions::call_timeout
     // Several nodes (docs/serve.md): the heartbeat's interval, in ms.
     std::optional<std::uint64_t> heartbeat_ms;

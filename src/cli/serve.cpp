@@ -32,6 +32,7 @@ service::NodeOptions node_options(const ServeCommand& command) {
     if (command.max_request_bytes) limits.request_bytes = *command.max_request_bytes;
     if (command.max_queued) limits.queued_requests = *command.max_queued;
     if (command.event_output) limits.event_output_bytes = *command.event_output;
+    if (command.net_datagram_queue) limits.net_queued_datagram_bytes = *command.net_datagram_queue;
     if (command.call_timeout_ms) options.call_timeout = std::chrono::milliseconds(*command.call_timeout_ms);
     if (command.heartbeat_ms) options.heartbeat.interval = std::chrono::milliseconds(*command.heartbeat_ms);
     options.log = &std::cerr;

@@ -72,6 +72,18 @@ Json process_stats_json(const Process& process) {
                 {"memory_peak", stats.memory_peak}};
 }
 
+Json net_stats_json(const NetBridgeCounts& counts) {
+    return Json{{"packets_out", counts.packets_out},
+                {"bytes_out", counts.bytes_out},
+                {"packets_in", counts.packets_in},
+                {"bytes_in", counts.bytes_in},
+                {"undeliverable", counts.undeliverable},
+                {"datagrams_lost", counts.datagrams_lost},
+                {"datagrams_dropped", counts.datagrams_dropped},
+                {"malformed", counts.malformed},
+                {"queued_peak_bytes", counts.queued_peak_bytes}};
+}
+
 std::vector<std::shared_ptr<const Program>> read_programs(const RequestFields& body, const ServiceLimits& limits) {
     std::vector<std::shared_ptr<const Program>> programs;
     const std::vector<const Json*> entries = body.optional_objects("programs", limits.programs_per_vm);
@@ -152,7 +164,8 @@ std::string error_reply(const std::string& node, const std::string& code, const 
 }
 
 ControlApi::ControlApi(Cluster& cluster, VmTable& vms, const Subjects& subjects, const ServiceLimits& limits,
-                       const ProcessLimits& process_limits, NodeCounters& counters, RemoteCalls& remote)
+                       const ProcessLimits& process_limits, NodeCounters& counters, RemoteCalls& remote,
+                       NetBridge& net)
     : cluster_(cluster),
       vms_(vms),
       subjects_(subjects),
@@ -160,6 +173,7 @@ ControlApi::ControlApi(Cluster& cluster, VmTable& vms, const Subjects& subjects,
       process_limits_(process_limits),
       counters_(counters),
       remote_(remote),
+      net_(net),
       started_(std::chrono::steady_clock::now()) {}
 
 std::string ControlApi::handle(const Request& request) {
@@ -310,6 +324,7 @@ Json ControlApi::node_stats(const Json& body) const {
     json["refused_too_large"] = counters_.too_large.load(std::memory_order_relaxed);
     json["events"] = counters_.events.load(std::memory_order_relaxed);
     json["calls_in_flight"] = remote_.in_flight();
+    json["net"] = net_stats_json(net_.counts());
     json["last_tick"] = Json{{"wall_ms", ms_of(tick.wall_ns)},
                              {"processes_run", tick.processes_run},
                              {"vms_deferred", tick.vms_deferred},

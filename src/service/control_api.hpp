@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "luaos/cluster.hpp"
+#include "service/net_bridge.hpp"
 #include "service/node_counters.hpp"
 #include "service/remote_calls.hpp"
 #include "service/request_fields.hpp"
@@ -33,9 +34,10 @@ class ControlApi {
 public:
     // `process_limits` are the cluster's (KernelOptions::process_limits):
     // a create's boot list is checked against them before its VM exists.
-    // `remote` serves the libraries a create declares.
+    // `remote` serves the libraries a create declares; `net` carries the VM
+    // network to other nodes.
     ControlApi(Cluster& cluster, VmTable& vms, const Subjects& subjects, const ServiceLimits& limits,
-               const ProcessLimits& process_limits, NodeCounters& counters, RemoteCalls& remote);
+               const ProcessLimits& process_limits, NodeCounters& counters, RemoteCalls& remote, NetBridge& net);
 
     // The reply's body.
     std::string handle(const Request& request);
@@ -64,6 +66,7 @@ private:
     const ProcessLimits& process_limits_;
     NodeCounters& counters_;
     RemoteCalls& remote_;
+    NetBridge& net_;
     std::chrono::steady_clock::time_point started_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <nats/nats.h>
 
+#include <algorithm>
 #include <charconv>
 #include <string_view>
 #include <utility>
@@ -35,7 +36,8 @@ void stop_subscription(natsSubscription* subscription) {
 
 }  // namespace
 
-NetBridge::NetBridge(Network& network) : network_(network) {}
+NetBridge::NetBridge(Network& network, std::size_t queued_datagram_bytes)
+    : network_(network), queued_datagram_bytes_(queued_datagram_bytes) {}
 
 NetBridge::~NetBridge() { close(); }
 
@@ -100,7 +102,9 @@ void NetBridge::publish(const RemotePacket& packet) {
     const natsStatus status = natsConnection_PublishRequest(connection_, subject.c_str(), reply.c_str(), body.data(),
                                                             static_cast<int>(body.size()));
     if (status == NATS_OK) {
-        count(&NetBridgeCounts::published);
+        std::lock_guard lock(mutex_);
+        ++counts_.packets_out;
+        counts_.bytes_out += body.size();
         return;
     }
     // Refused by the client (too large for the server, closed): as if nobody could receive it.
@@ -109,8 +113,7 @@ void NetBridge::publish(const RemotePacket& packet) {
     failed.datagram = datagram;
     failed.endpoint = packet.from_endpoint;
     failed.handle = packet.from_handle;
-    std::lock_guard lock(mutex_);
-    arrived_.push_back(std::move(failed));
+    queue(std::move(failed));
 }
 
 void NetBridge::deliver(natsConnection*, natsSubscription*, natsMsg* message, void* closure) {
@@ -144,7 +147,21 @@ void NetBridge::receive(natsMsg* message) {
     } else {
         arrival.body.assign(natsMsg_GetData(message), static_cast<std::size_t>(natsMsg_GetDataLength(message)));
     }
+    queue(std::move(arrival));
+}
+
+// Past the bound a datagram is dropped; every other arrival is queued.
+void NetBridge::queue(Arrival arrival) {
+    const std::size_t bytes = arrival.body.size();
+    const bool datagram = !arrival.failed && is_datagram(arrival.body);
     std::lock_guard lock(mutex_);
+    if (datagram && queued_datagrams_ + bytes > queued_datagram_bytes_) {
+        ++counts_.datagrams_dropped;
+        return;
+    }
+    if (datagram) queued_datagrams_ += bytes;
+    queued_bytes_ += bytes;
+    counts_.queued_peak_bytes = std::max<std::uint64_t>(counts_.queued_peak_bytes, queued_bytes_);
     arrived_.push_back(std::move(arrival));
 }
 
@@ -153,6 +170,8 @@ void NetBridge::receive_all() {
     {
         std::lock_guard lock(mutex_);
         arrived.swap(arrived_);
+        queued_bytes_ = 0;
+        queued_datagrams_ = 0;
     }
     for (Arrival& arrival : arrived) inject(arrival);
 }
@@ -164,7 +183,11 @@ void NetBridge::inject(Arrival& arrival) {
         count(&NetBridgeCounts::undeliverable);
         network_.remote_undeliverable(arrival.endpoint, arrival.handle);
     } else if (std::optional<RemotePacket> packet = decode_packet(arrival.body)) {
-        count(&NetBridgeCounts::received);
+        {
+            std::lock_guard lock(mutex_);
+            ++counts_.packets_in;
+            counts_.bytes_in += arrival.body.size();
+        }
         network_.deliver_remote(std::move(*packet));
     } else {
         count(&NetBridgeCounts::malformed);

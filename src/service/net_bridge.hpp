@@ -30,7 +30,19 @@
 // receive is counted, as a local one is, and lost (datagrams may be lost).
 // A node stopping destroys its VMs first, so their peers are told Close
 // before the node's subscriptions go.
+//
+// The inbound queue holds what arrived since the last tick. Connection
+// packets are bounded by construction: a VM on any node has at most its
+// `vm_sent_bytes` (1 MiB) of messages unread by their receivers, and sends at
+// most `packets_per_tick` packets a tick, so another node's scripts cannot
+// pile up more than that per VM, and dropping one would break a connection's
+// order. Datagrams have no credit: a flooding VM sends 64 of 8 KiB every tick
+// of its node, however long this node's tick takes. So the queue counts the
+// bytes of datagrams it holds, and past its bound (8 MiB by default) an
+// arriving datagram is dropped and counted, as a congested network drops it;
+// connection packets are always queued.
 
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -45,17 +57,24 @@ struct __natsMsg;
 
 namespace luaos::service {
 
+// What the bridge has carried, for the node's `stats` reply.
 struct NetBridgeCounts {
-    std::uint64_t published = 0;
-    std::uint64_t received = 0;
-    std::uint64_t malformed = 0;       // bodies that were not a packet (ignored)
-    std::uint64_t undeliverable = 0;   // connection packets nobody could receive (the sender's connection failed)
-    std::uint64_t datagrams_lost = 0;  // datagrams to an address no node holds
+    std::uint64_t packets_out = 0;  // published
+    std::uint64_t bytes_out = 0;    // their bodies, header included
+    std::uint64_t packets_in = 0;   // received and handed to the network
+    std::uint64_t bytes_in = 0;
+    std::uint64_t malformed = 0;          // bodies that were not a packet (ignored)
+    std::uint64_t undeliverable = 0;      // connection packets nobody could receive (the sender's connection failed)
+    std::uint64_t datagrams_lost = 0;     // datagrams sent to an address no node holds
+    std::uint64_t datagrams_dropped = 0;  // datagrams that arrived while the inbound queue was full of them
+    std::uint64_t queued_peak_bytes = 0;  // the most the inbound queue held between two ticks
 };
 
 class NetBridge {
 public:
-    explicit NetBridge(Network& network);
+    // `queued_datagram_bytes`: the inbound queue's bound on datagrams (above;
+    // ServiceLimits::net_queued_datagram_bytes).
+    NetBridge(Network& network, std::size_t queued_datagram_bytes);
     ~NetBridge();
     NetBridge(const NetBridge&) = delete;
     NetBridge& operator=(const NetBridge&) = delete;
@@ -83,17 +102,21 @@ private:
     static void deliver(__natsConnection* connection, __natsSubscription* subscription, __natsMsg* message,
                         void* closure);
     void receive(__natsMsg* message);
+    void queue(Arrival arrival);
     void inject(Arrival& arrival);
     void count(std::uint64_t NetBridgeCounts::*counter);
 
     Network& network_;
+    const std::size_t queued_datagram_bytes_;
     __natsConnection* connection_ = nullptr;
     __natsSubscription* inbox_ = nullptr;
     std::string inbox_prefix_;
     std::unordered_map<NetAddress, __natsSubscription*> held_;
     mutable std::mutex mutex_;
-    std::vector<Arrival> arrived_;  // guarded by mutex_
-    NetBridgeCounts counts_;        // guarded by mutex_
+    std::vector<Arrival> arrived_;     // guarded by mutex_
+    std::size_t queued_bytes_ = 0;     // in arrived_, guarded by mutex_
+    std::size_t queued_datagrams_ = 0; // bytes of datagrams in arrived_, guarded by mutex_
+    NetBridgeCounts counts_;           // guarded by mutex_
 };
 
 }  // namespace luaos::service

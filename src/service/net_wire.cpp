@@ -61,6 +61,11 @@ std::optional<RemotePacket> decode_packet(std::string_view body) {
     return packet;
 }
 
+bool is_datagram(std::string_view body) {
+    return body.size() >= kNetWireHeader &&
+           static_cast<std::uint8_t>(body.front()) == static_cast<std::uint8_t>(RemotePacket::Kind::Datagram);
+}
+
 std::string net_subject(NetAddress address) { return "luaos.net." + format_net_address(address); }
 
 }  // namespace luaos::service

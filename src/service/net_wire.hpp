@@ -18,6 +18,8 @@ inline constexpr std::size_t kNetWireHeader = 45;
 
 std::string encode_packet(const RemotePacket& packet);
 std::optional<RemotePacket> decode_packet(std::string_view body);
+// Whether `body` is a datagram's packet (read from its first byte only).
+bool is_datagram(std::string_view body);
 
 // `luaos.net.<address>`: where the packets for the VM holding `address` go.
 std::string net_subject(NetAddress address);

@@ -34,6 +34,9 @@ struct ServiceLimits {
     // functions per library (service/remote_calls.hpp).
     std::size_t libraries_per_vm = 8;
     std::size_t functions_per_library = 64;
+    // Bytes of datagrams from other nodes' VMs waiting for the next tick;
+    // one arriving past it is dropped and counted (service/net_bridge.hpp).
+    std::size_t net_queued_datagram_bytes = std::size_t{8} << 20;
 };
 
 }  // namespace luaos::service

@@ -218,6 +218,84 @@ TEST_F(NetAcrossNodesTest, APeerWhoseNodeVanishedFailsTheConnectionAtTheNextSend
     natsConnection_Destroy(fake);
 }
 
+TEST_F(NetAcrossNodesTest, TheBridgesCountsAreInTheNodesStats) {
+    const std::string b = create("n2", "10.0.0.2", R"lua(
+        local d = net.recv()
+        net.send(d.src_ip, d.src_port, "pong")
+    )lua");
+    const std::string a = create("n1", "10.0.0.1", R"lua(
+        assert(net.send("10.0.0.2", 7, "hello"))
+        net.recv()
+        net.send("10.9.9.9", 7, "to nobody")
+        print(net.connect("10.0.0.2", 81))
+    )lua");
+    EXPECT_EQ(output_at_exit("n1", a), "nil\trefused\n");
+    output_at_exit("n2", b);
+    // n1 sent: the datagram, one to nobody, a Connect; n2 sent: the pong, the Refused.
+    Json n1_net = client.request("luaos.n1.stats", Json::object())["net"];
+    Json n2_net = client.request("luaos.n2.stats", Json::object())["net"];
+    ASSERT_TRUE(n1_net.is_object()) << n1_net.dump();
+    EXPECT_EQ(n1_net["packets_out"], 3) << n1_net.dump();
+    EXPECT_EQ(n1_net["bytes_out"], 3 * service::kNetWireHeader + 5 + 9) << n1_net.dump();
+    EXPECT_EQ(n1_net["packets_in"], 2) << n1_net.dump();
+    EXPECT_EQ(n1_net["bytes_in"], 2 * service::kNetWireHeader + 4) << n1_net.dump();
+    EXPECT_EQ(n1_net["datagrams_lost"], 1) << n1_net.dump();
+    EXPECT_EQ(n1_net["undeliverable"], 0) << n1_net.dump();
+    EXPECT_EQ(n2_net["packets_in"], 2) << n2_net.dump();
+    EXPECT_EQ(n2_net["packets_out"], 2) << n2_net.dump();
+    EXPECT_GE(n2_net["queued_peak_bytes"], service::kNetWireHeader + 5) << n2_net.dump();
+    for (const char* zero : {"datagrams_dropped", "malformed"}) EXPECT_EQ(n2_net[zero], 0) << zero;
+
+    // A connection to an address whose node is gone: undeliverable.
+    client.publish("luaos.net.10.0.0.2", "not a packet");
+    const std::string c = create("n1", "10.0.0.3", "print(net.connect('10.0.0.9', 80))");
+    EXPECT_EQ(output_at_exit("n1", c), "nil\tunreachable\n");
+    EXPECT_EQ(client.request("luaos.n1.stats", Json::object())["net"]["undeliverable"], 1);
+    EXPECT_EQ(client.request("luaos.n2.stats", Json::object())["net"]["malformed"], 1);
+}
+
+// A VM on n1 floods a VM on n2 that never reads with datagrams while two
+// other VMs talk over a connection. n2's inbound queue holds at most its
+// bound of datagrams (the rest is dropped and counted); the connection's
+// packets are never dropped, and its 300 messages arrive whole and in order.
+TEST_F(NetAcrossNodesTest, DatagramsPastTheInboundBoundAreDroppedAndConnectionsAreNot) {
+    constexpr std::size_t kBound = 20 << 10;
+    n2.reset();
+    service::NodeOptions options = test_node_options(server.url(), "n2");
+    options.limits.net_queued_datagram_bytes = kBound;
+    n2 = std::make_unique<RunningNode>(options);
+    create("n2", "10.0.0.2", "os.sleep(1000000)");
+    const std::string echo = create("n2", "10.0.0.3", R"lua(
+        local conn = assert(assert(net.listen(80)):accept())
+        local good = 0
+        for i = 1, 300 do
+            if conn:recv() == "m" .. i then good = good + 1 end
+        end
+        print("good", good)
+    )lua");
+    const std::string flood = create("n1", "10.0.0.1", R"lua(
+        local big = string.rep("x", 8192)
+        for tick = 1, 40 do
+            for i = 1, 64 do net.send("10.0.0.2", 9, big) end
+        end
+        print("flooded")
+    )lua");
+    const std::string talker = create("n1", "10.0.0.4", R"lua(
+        local conn = assert(net.connect("10.0.0.3", 80))
+        for i = 1, 300 do assert(conn:send("m" .. i)) end
+        conn:close()
+    )lua");
+    EXPECT_EQ(output_at_exit("n1", flood), "flooded\n");
+    EXPECT_EQ(output_at_exit("n2", echo), "good\t300\n");
+    Json n2_net = client.request("luaos.n2.stats", Json::object())["net"];
+    ASSERT_TRUE(n2_net.is_object());
+    EXPECT_GT(n2_net["datagrams_dropped"], 0) << n2_net.dump();
+    // The queue's peak: at most the bound of datagrams, plus one tick of the
+    // connection's packets (300 messages and their header at the most).
+    EXPECT_LE(n2_net["queued_peak_bytes"], kBound + 300 * (service::kNetWireHeader + 4)) << n2_net.dump();
+    EXPECT_EQ(n2_net["undeliverable"], 0) << n2_net.dump();
+}
+
 TEST(NetWire, APacketSurvivesTheTripAndAShortOrBadBodyIsRefused) {
     RemotePacket packet;
     packet.kind = RemotePacket::Kind::Credit;

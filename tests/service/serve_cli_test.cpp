@@ -52,6 +52,8 @@ INSTANTIATE_TEST_SUITE_P(
                                   "--max-request-bytes expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--max-queued", "0"}, "--max-queued expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--event-output", "0"}, "--event-output expects"},
+                    BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--net-datagram-queue", "0"},
+                                  "--net-datagram-queue expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--call-timeout", "0"}, "--call-timeout expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--call-timeout", "soon"}, "--call-timeout expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--quantum", "10", "--slice-us", "100"},
@@ -64,7 +66,7 @@ TEST(Serve, HelpNamesTheSubjectsAndEveryOption) {
     EXPECT_EQ(result.exit_code, 0);
     for (const char* option : {"--nats", "--node", "--tps", "--quantum", "--slice-us", "--memory-limit", "--threads",
                                "--shard-vms", "--max-vms", "--max-request-bytes", "--max-queued", "--event-output",
-                               "--call-timeout", "--heartbeat-ms"}) {
+                               "--net-datagram-queue", "--call-timeout", "--heartbeat-ms"}) {
         EXPECT_NE(result.out.find(std::string("  ") + option + " "), std::string::npos) << option;
     }
     EXPECT_NE(result.out.find("luaos.NODE.>"), std::string::npos) << result.out;
