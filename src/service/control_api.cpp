@@ -237,12 +237,23 @@ Json ControlApi::create_vm(const Json& body) {
     if (vms_.size() >= limits_.vms) {
         throw RequestError("limit", "the node holds its limit of " + std::to_string(limits_.vms) + " VMs");
     }
+    if (address) check_free_elsewhere(*address);
     // A player's computer stays, empty or not, until it is destroyed.
     const VmId id = vms_.create(fields.optional_bool("keep", true));
     VirtualMachine& vm = *vms_.find(id);
     if (address && !cluster_.network().set_addresses(vm, {*address})) {
         vms_.destroy(id, "create_failed", "the VM was not created");
         throw RequestError("address_taken", "another VM has the address " + format_net_address(*address));
+    }
+    if (address) {
+        // Asked again with this node's subscription made: a create of the
+        // same address racing on another node hears one of the two.
+        try {
+            check_free_elsewhere(*address);
+        } catch (const RequestError&) {
+            vms_.destroy(id, "create_failed", "the VM was not created");
+            throw;
+        }
     }
     install_libraries(id, vm.os(), libraries);
     for (const auto& program : programs) vm.os().install_program(program);
@@ -252,6 +263,22 @@ Json ControlApi::create_vm(const Json& body) {
     json["uuid"] = vm.id().to_string();
     json["boot"] = std::move(booted);
     return json;
+}
+
+// Refuses an address another node's VM holds (service/net_bridge.hpp).
+void ControlApi::check_free_elsewhere(NetAddress address) {
+    const AddressHolder holder = net_.holder_elsewhere(address);
+    const std::string text = format_net_address(address);
+    switch (holder.kind) {
+        case AddressHolder::Kind::Nobody: return;
+        case AddressHolder::Kind::Node:
+            throw RequestError("address_taken",
+                               "a VM on node " + holder.detail.substr(0, 64) + " has the address " + text);
+        case AddressHolder::Kind::Silent:
+            throw RequestError("address_taken", "the address " + text + " is held elsewhere: " + holder.detail);
+        case AddressHolder::Kind::Unknown:
+            throw RequestError("failed", "cannot check that the address " + text + " is free: " + holder.detail);
+    }
 }
 
 void ControlApi::install_libraries(VmId id, Os& os, const std::vector<RemoteLibrarySpec>& libraries) {

@@ -48,6 +48,7 @@ private:
     Json vm_reply(VmId vm) const;
 
     Json create_vm(const Json& body);
+    void check_free_elsewhere(NetAddress address);
     void install_libraries(VmId id, Os& os, const std::vector<RemoteLibrarySpec>& libraries);
     Json list_vms(const Json& body) const;
     Json find_vm(const Json& body) const;

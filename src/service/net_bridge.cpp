@@ -15,6 +15,10 @@ namespace {
 
 constexpr std::int64_t kCloseTimeoutMs = 2000;
 constexpr std::string_view kDatagramReply = "d";
+// A probe's body: shorter than any packet.
+constexpr std::string_view kProbe = "luaos.net.probe";
+// How long a probe waits for a node that subscribes to the address to answer.
+constexpr std::int64_t kProbeTimeoutMs = 1000;
 
 void check(natsStatus status, const std::string& what) {
     if (status != NATS_OK) throw NatsError(what + ": " + natsStatus_GetText(status));
@@ -36,8 +40,8 @@ void stop_subscription(natsSubscription* subscription) {
 
 }  // namespace
 
-NetBridge::NetBridge(Network& network, std::size_t queued_datagram_bytes)
-    : network_(network), queued_datagram_bytes_(queued_datagram_bytes) {}
+NetBridge::NetBridge(Network& network, std::string node, std::size_t queued_datagram_bytes)
+    : network_(network), node_(std::move(node)), queued_datagram_bytes_(queued_datagram_bytes) {}
 
 NetBridge::~NetBridge() { close(); }
 
@@ -146,8 +150,40 @@ void NetBridge::receive(natsMsg* message) {
         }
     } else {
         arrival.body.assign(natsMsg_GetData(message), static_cast<std::size_t>(natsMsg_GetDataLength(message)));
+        if (arrival.body == kProbe) {
+            answer_probe(message);
+            return;
+        }
     }
     queue(std::move(arrival));
+}
+
+// Another node asks whether this one subscribes to the address: it does.
+void NetBridge::answer_probe(natsMsg* message) {
+    const char* reply = natsMsg_GetReply(message);
+    if (reply != nullptr && *reply != '\0') natsConnection_PublishString(connection_, reply, node_.c_str());
+}
+
+AddressHolder NetBridge::holder_elsewhere(NetAddress address) {
+    if (connection_ == nullptr) return {};
+    const std::string subject = net_subject(address);
+    natsMsg* reply = nullptr;
+    const natsStatus status = natsConnection_Request(&reply, connection_, subject.c_str(), kProbe.data(),
+                                                     static_cast<int>(kProbe.size()), kProbeTimeoutMs);
+    AddressHolder holder;
+    if (status == NATS_OK) {
+        holder.kind = AddressHolder::Kind::Node;
+        holder.detail.assign(natsMsg_GetData(reply), static_cast<std::size_t>(natsMsg_GetDataLength(reply)));
+    } else if (status == NATS_TIMEOUT) {
+        holder.kind = AddressHolder::Kind::Silent;
+        holder.detail = "a node subscribes to " + subject + " but did not answer within " +
+                        std::to_string(kProbeTimeoutMs) + " ms";
+    } else if (status != NATS_NO_RESPONDERS) {
+        holder.kind = AddressHolder::Kind::Unknown;
+        holder.detail = std::string("cannot ask the other nodes: ") + natsStatus_GetText(status);
+    }
+    natsMsg_Destroy(reply);
+    return holder;
 }
 
 // Past the bound a datagram is dropped; every other arrival is queued.

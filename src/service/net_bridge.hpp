@@ -31,6 +31,19 @@
 // A node stopping destroys its VMs first, so their peers are told Close
 // before the node's subscriptions go.
 //
+// An address is unique across the nodes of a broker: before a VM is given
+// one, its node asks whether any other node subscribes to it, by a request on
+// `luaos.net.<address>` whose body is a probe (no packet is that short);
+// every node answers a probe on an address it subscribes to with its name,
+// and "no responders" means the address is free. A create asks twice: before
+// the VM exists (the usual refusal, with nothing subscribed), and again once
+// its own subscription is made (the node's connection does not hear itself):
+// of two creates of one address racing on two nodes, the later of the two
+// subscriptions is made after the other, so the create whose second probe
+// comes after it hears the other. At least one of them is refused, sometimes
+// both, never neither. A probe waits on the tick thread for its round trip
+// (`kProbeTimeout` at most).
+//
 // The inbound queue holds what arrived since the last tick. Connection
 // packets are bounded by construction: a VM on any node has at most its
 // `vm_sent_bytes` (1 MiB) of messages unread by their receivers, and sends at
@@ -70,11 +83,19 @@ struct NetBridgeCounts {
     std::uint64_t queued_peak_bytes = 0;  // the most the inbound queue held between two ticks
 };
 
+// What a probe learnt of an address (above).
+struct AddressHolder {
+    enum class Kind { Nobody, Node, Silent, Unknown };
+    Kind kind = Kind::Nobody;
+    std::string detail;  // Node: its name; Silent, Unknown: what happened
+};
+
 class NetBridge {
 public:
+    // `node`: this node's name, the answer to other nodes' probes.
     // `queued_datagram_bytes`: the inbound queue's bound on datagrams (above;
     // ServiceLimits::net_queued_datagram_bytes).
-    NetBridge(Network& network, std::size_t queued_datagram_bytes);
+    NetBridge(Network& network, std::string node, std::size_t queued_datagram_bytes);
     ~NetBridge();
     NetBridge(const NetBridge&) = delete;
     NetBridge& operator=(const NetBridge&) = delete;
@@ -88,6 +109,9 @@ public:
     // Tick thread, after a tick: publishes the network's remote outbox.
     void send_all();
     NetBridgeCounts counts() const;
+    // Tick thread: which other node, if any, subscribes to `address` (a
+    // probe's round trip; Nobody while the bridge is closed).
+    AddressHolder holder_elsewhere(NetAddress address);
 
 private:
     struct Arrival {
@@ -103,10 +127,12 @@ private:
                         void* closure);
     void receive(__natsMsg* message);
     void queue(Arrival arrival);
+    void answer_probe(__natsMsg* message);
     void inject(Arrival& arrival);
     void count(std::uint64_t NetBridgeCounts::*counter);
 
     Network& network_;
+    const std::string node_;
     const std::size_t queued_datagram_bytes_;
     __natsConnection* connection_ = nullptr;
     __natsSubscription* inbox_ = nullptr;

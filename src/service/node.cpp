@@ -93,7 +93,7 @@ struct Node::State {
           queue(options.limits.queued_requests),
           cluster(streaming(options.cluster)),
           vms(cluster),
-          net(cluster.network(), options.limits.net_queued_datagram_bytes),
+          net(cluster.network(), options.name, options.limits.net_queued_datagram_bytes),
           events(options.limits.event_output_bytes),
           remote(options.name, {options.call_timeout, options.limits.request_bytes, options.limits.json_depth}),
           api(cluster, vms, subjects, options.limits, options.cluster.kernel.process_limits, counters, remote, net),

@@ -7,6 +7,7 @@
 
 #include <nats/nats.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -294,6 +295,68 @@ TEST_F(NetAcrossNodesTest, DatagramsPastTheInboundBoundAreDroppedAndConnectionsA
     // connection's packets (300 messages and their header at the most).
     EXPECT_LE(n2_net["queued_peak_bytes"], kBound + 300 * (service::kNetWireHeader + 4)) << n2_net.dump();
     EXPECT_EQ(n2_net["undeliverable"], 0) << n2_net.dump();
+}
+
+TEST_F(NetAcrossNodesTest, AnAddressAVmOnAnotherNodeHoldsIsRefusedAndItsHolderKeepsIt) {
+    const std::string holder = create("n1", "10.0.0.5", R"lua(
+        local d = net.recv()
+        print("got", d.data)
+    )lua");
+    const Json body{{"programs", {{{"name", "main"}, {"code", "net.send('10.0.0.5', 7, 'still yours')"}}}},
+                    {"boot", {{{"program", "main"}}}},
+                    {"address", "10.0.0.5"}};
+    Json refused = client.request("luaos.n2.vm.create", body);
+    ASSERT_FALSE(ok(refused)) << refused.dump();
+    EXPECT_EQ(refused["error"]["code"], "address_taken") << refused.dump();
+    EXPECT_EQ(refused["error"]["message"], "a VM on node n1 has the address 10.0.0.5") << refused.dump();
+    EXPECT_EQ(client.request("luaos.n2.vm.list", Json::object())["vms"].size(), 0u);
+    // n2 subscribed nothing for it: a datagram from n2 still reaches n1's VM, once.
+    create("n2", "10.0.0.6", "net.send('10.0.0.5', 7, 'still yours')");
+    EXPECT_EQ(output_at_exit("n1", holder), "got\tstill yours\n");
+    EXPECT_EQ(client.request("luaos.n1.stats", Json::object())["net"]["packets_in"], 1);
+
+    // Once its holder is gone, the address is free again.
+    ASSERT_TRUE(ok(client.request("luaos.n1.vm." + holder + ".destroy", Json::object())));
+    Json again = client.request("luaos.n2.vm.create", body);
+    EXPECT_TRUE(ok(again)) << again.dump();
+}
+
+// Creates of one address sent to n1 and n2 at once, for many addresses: one
+// of each two may be refused, or both, but never are both accepted. Each VM
+// made prints its address: no address is printed twice.
+TEST_F(NetAcrossNodesTest, TwoCreatesOfOneAddressRacingOnTwoNodesAreNeverBothAccepted) {
+    constexpr int kAddresses = 100;
+    auto replies = client.watch("race.replies");
+    for (int i = 0; i < kAddresses; ++i) {
+        const std::string address = "10.0.1." + std::to_string(i);
+        const Json body{{"programs", {{{"name", "main"}, {"code", "print('" + address + "')"}}}},
+                        {"boot", {{{"program", "main"}}}},
+                        {"address", address}};
+        for (const char* node : {"n1", "n2"}) {
+            client.publish_request("luaos." + std::string(node) + ".vm.create", "race.replies", body.dump());
+        }
+    }
+    int made = 0;
+    int refused = 0;
+    for (int i = 0; i < 2 * kAddresses; ++i) {
+        const Json reply = replies->next();
+        ASSERT_TRUE(reply.is_object()) << "reply " << i << " missing";
+        if (ok(reply)) {
+            ++made;
+            continue;
+        }
+        EXPECT_EQ(reply["error"]["code"], "address_taken") << reply.dump();
+        ++refused;
+    }
+    int printed = 0;
+    events->wait_for([&](const Json& event) { return is_event(event, "output") && ++printed == made; });
+    std::map<std::string, int> holders;
+    for (const Json& event : events->seen()) {
+        if (is_event(event, "output")) ++holders[event.value("data", "")];
+    }
+    EXPECT_EQ(holders.size(), static_cast<std::size_t>(made));
+    for (const auto& [address, count] : holders) EXPECT_EQ(count, 1) << address;
+    std::cout << "[ race     ] " << made << " of " << kAddresses << " addresses given, " << refused << " refused\n";
 }
 
 TEST(NetWire, APacketSurvivesTheTripAndAShortOrBadBodyIsRefused) {
