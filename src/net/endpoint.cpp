@@ -339,7 +339,12 @@ NetDelivery NetEndpoint::open_incoming(const Packet& packet) {
     connection.credit = limits().connection_bytes;
     listener.pending.push(handle);
     post_to_peer(connection, PacketKind::Accepted, handle);
-    wake(listener.owner);
+    // Only an owner waiting in accept on this listener has anything to do
+    // with it: one parked in conn:recv is not given a slice for nothing.
+    if (listener.owner_waits) {
+        listener.owner_waits = false;
+        wake(listener.owner);
+    }
     return NetDelivery::Delivered;
 }
 
@@ -407,7 +412,8 @@ NetDelivery NetEndpoint::deliver(Packet& packet) {
         case PacketKind::EndpointGone:
             return NetDelivery::Dropped;
     }
-    wake(connection.owner);
+    // Nobody can wait on a connection not accepted yet (no process holds it).
+    if (connection.listener == 0) wake(connection.owner);
     return NetDelivery::Delivered;
 }
 

@@ -94,6 +94,7 @@ struct NetConnection {
 struct NetListener {
     Pid owner = 0;
     std::uint16_t port = 0;
+    bool owner_waits = false;  // its owner is parked in accept on it: a connection arriving wakes it
     SmallQueue<std::uint32_t> pending;  // connections opened to it, not accepted yet
 };
 

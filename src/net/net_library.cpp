@@ -186,8 +186,10 @@ int accept_done(lua_State* L, int, lua_KContext) {
     std::uint32_t handle = 0;
     NetListener* listener = listener_arg(L, self, endpoint, handle);
     if (listener == nullptr) return fail(L, "closed");
+    listener->owner_waits = false;
     if (try_accept(L, *endpoint, *listener)) return 1;
     if (timed_out(self)) return fail(L, "timed out");
+    listener->owner_waits = true;
     return give_up(L, self, BlockReason::Network, accept_done, "listener:accept");
 }
 
@@ -204,6 +206,7 @@ int listener_accept(lua_State* L) {
     if (try_accept(L, *endpoint, *listener)) return 1;
     if (timeout == 0) return fail(L, "timed out");
     arm_timeout(self, timeout);
+    listener->owner_waits = true;
     return give_up(L, self, BlockReason::Network, accept_done, "listener:accept");
 }
 

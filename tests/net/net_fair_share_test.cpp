@@ -228,6 +228,33 @@ TEST(NetFairShare, AConnectionDroppedWithDataWaitsToBeAccepted) {
     EXPECT_EQ(world.output_of(server), "last words\tnil\tnil\ttimed out\n");
 }
 
+// A connection arriving wakes the listening process only if it waits in
+// accept on that listener: a server parked in conn:recv is not given a
+// slice for each connection a flood opens to it.
+TEST(NetFairShare, AnIncomingConnectionWakesOnlyAProcessWaitingInAccept) {
+    NetWorld world;
+    VirtualMachine& server_vm = world.add_vm();
+    VirtualMachine& client_vm = world.add_vm();
+    auto server = world.spawn(server_vm, R"(
+        local listener = net.listen(80)
+        local conn = listener:accept()
+        conn:recv()
+    )");
+    world.spawn(client_vm, R"(
+        local first = assert(net.connect("10.0.0.1", 80))
+        os.sleep(10)
+        local held = {}
+        for i = 1, 10 do held[i] = assert(net.connect("10.0.0.1", 80)) end
+        os.sleep(1000)
+    )");
+    for (int tick = 0; tick < 8; ++tick) world.tick();
+    const Process* process = server_vm.os().find(server.second);
+    ASSERT_NE(process, nullptr);
+    const std::uint64_t parked_slices = process->stats().slices;
+    for (int tick = 0; tick < 40; ++tick) world.tick();
+    EXPECT_EQ(process->stats().slices, parked_slices) << "woken by connections it does not wait for";
+}
+
 // Across clusters every remote endpoint (its address there and its number)
 // is a source of its own: one remote VM gets its share, another on the same
 // node, or at another address, still gets in.
