@@ -218,6 +218,7 @@ struct RawServeOptions {
     std::optional<std::string> net_datagram_queue;
     std::optional<std::string> call_timeout;
     std::optional<std::string> heartbeat_ms;
+    std::optional<std::string> store;
 };
 
 bool is_node_name_char(char c) {
@@ -279,6 +280,7 @@ ServeCommand validate_serve(const RawServeOptions& raw) {
     }
     if (raw.call_timeout) command.call_timeout_ms = parse_integer("--call-timeout", *raw.call_timeout, 1, 3'600'000);
     if (raw.heartbeat_ms) command.heartbeat_ms = parse_integer("--heartbeat-ms", *raw.heartbeat_ms, 10, 3'600'000);
+    if (raw.store) command.store = parse_output_path("--store", *raw.store);
     return command;
 }
 
@@ -337,6 +339,10 @@ void declare_serve_options(CLI::App& serve, RawServeOptions& raw) {
                      "Milliseconds between this node's heartbeats; a node silent for 3 of its beats is reported "
                      "lost by the others (default 1000)")
         ->type_name("N");
+    serve.add_option("--store", raw.store,
+                     "Keep the node's VMs (their programs, boot lists and files) in the SQLite database FILE, created "
+                     "if missing; a node started on it boots them again")
+        ->type_name("FILE");
     serve.set_version_flag("--version", version_text(), "Print the version and exit");
     serve.footer(kServeFooter);
 }

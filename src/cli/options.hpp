@@ -64,6 +64,7 @@ struct ServeCommand {
     std::optional<std::uint64_t> call_timeout_ms;  // NodeOptions::call_timeout
     // Several nodes (docs/serve.md): the heartbeat's interval, in ms.
     std::optional<std::uint64_t> heartbeat_ms;
+    std::optional<std::string> store;  // --store FILE: the node's VMs kept there
 };
 
 struct ParsedCommandLine {

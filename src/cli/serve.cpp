@@ -7,6 +7,7 @@
 
 #include "cli/exit_status.hpp"
 #include "cli/interrupt.hpp"
+#include "luaos/file_store.hpp"
 #include "service/nats_link.hpp"
 #include "service/node.hpp"
 
@@ -35,6 +36,7 @@ service::NodeOptions node_options(const ServeCommand& command) {
     if (command.net_datagram_queue) limits.net_queued_datagram_bytes = *command.net_datagram_queue;
     if (command.call_timeout_ms) options.call_timeout = std::chrono::milliseconds(*command.call_timeout_ms);
     if (command.heartbeat_ms) options.heartbeat.interval = std::chrono::milliseconds(*command.heartbeat_ms);
+    if (command.store) options.cluster.store = open_sqlite_store(*command.store);
     options.log = &std::cerr;
     return options;
 }
@@ -49,6 +51,10 @@ int serve_command(const ServeCommand& command) {
         service::Node node(node_options(command));
         node.serve(signals.stop_flag());
     } catch (const service::NatsError& error) {
+        std::cerr << "luaos: " << error.what() << '\n';
+        return kExitFailure;
+    } catch (const StoreError& error) {
+        // It cannot be opened, or a commit failed: what was committed stays.
         std::cerr << "luaos: " << error.what() << '\n';
         return kExitFailure;
     }

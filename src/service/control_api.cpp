@@ -9,6 +9,7 @@
 #include "luaos/network.hpp"
 #include "luaos/os.hpp"
 #include "luaos/stats.hpp"
+#include "service/stored_vms.hpp"
 #include "service/library_request.hpp"
 
 namespace luaos::service {
@@ -140,6 +141,21 @@ std::optional<NetAddress> read_address(const RequestFields& body) {
     return address;
 }
 
+// With a store: the boot list kept for the VM (its programs' files, the
+// entries' arguments), checked before the VM exists; empty without.
+std::vector<BootEntry> stored_boot_list(const std::vector<BootSpec>& boot,
+                                        const std::vector<std::shared_ptr<const Program>>& programs, bool stored) {
+    std::vector<BootEntry> entries;
+    if (!stored) return entries;
+    for (const auto& program : programs) stored_program_path(*program);
+    for (const BootSpec& spec : boot) {
+        const auto program = std::find_if(programs.begin(), programs.end(),
+                                          [&spec](const auto& candidate) { return candidate->name == spec.program; });
+        entries.push_back(BootEntry{stored_program_path(**program), spec.options.args});
+    }
+    return entries;
+}
+
 // Spawns one boot entry; its line of the reply.
 Json boot_process(Os& os, const BootSpec& spec) {
     const SpawnResult result = os.spawn_program(spec.program, spec.options);
@@ -165,7 +181,7 @@ std::string error_reply(const std::string& node, const std::string& code, const 
 
 ControlApi::ControlApi(Cluster& cluster, VmTable& vms, const Subjects& subjects, const ServiceLimits& limits,
                        const ProcessLimits& process_limits, NodeCounters& counters, RemoteCalls& remote,
-                       NetBridge& net)
+                       NetBridge& net, StoredVms& stored)
     : cluster_(cluster),
       vms_(vms),
       subjects_(subjects),
@@ -174,6 +190,7 @@ ControlApi::ControlApi(Cluster& cluster, VmTable& vms, const Subjects& subjects,
       counters_(counters),
       remote_(remote),
       net_(net),
+      stored_(stored),
       started_(std::chrono::steady_clock::now()) {}
 
 std::string ControlApi::handle(const Request& request) {
@@ -234,6 +251,7 @@ Json ControlApi::create_vm(const Json& body) {
     const std::optional<NetAddress> address = read_address(fields);
     const std::vector<RemoteLibrarySpec> libraries = read_libraries(fields, limits_);
     fields.optional_bool("keep", true);  // checked before the VM exists
+    const std::vector<BootEntry> stored_boot = stored_boot_list(boot, programs, cluster_.store() != nullptr);
     if (vms_.size() >= limits_.vms) {
         throw RequestError("limit", "the node holds its limit of " + std::to_string(limits_.vms) + " VMs");
     }
@@ -256,6 +274,10 @@ Json ControlApi::create_vm(const Json& body) {
         }
     }
     install_libraries(id, vm.os(), libraries);
+    if (const std::string why = stored_.keep(id, vm, programs, stored_boot); !why.empty()) {
+        vms_.destroy(id, "create_failed", "the VM was not created");
+        throw RequestError("failed", "the VM cannot be kept in the store: " + why);
+    }
     for (const auto& program : programs) vm.os().install_program(program);
     Json booted = Json::array();
     for (const BootSpec& spec : boot) booted.push_back(boot_process(vm.os(), spec));

@@ -19,6 +19,8 @@
 
 namespace luaos::service {
 
+class StoredVms;
+
 // {"ok": false, "node": ..., "error": {"code": ..., "message": ...}}: what
 // every refusal looks like. Safe on any thread.
 std::string error_reply(const std::string& node, const std::string& code, const std::string& message);
@@ -37,7 +39,8 @@ public:
     // `remote` serves the libraries a create declares; `net` carries the VM
     // network to other nodes.
     ControlApi(Cluster& cluster, VmTable& vms, const Subjects& subjects, const ServiceLimits& limits,
-               const ProcessLimits& process_limits, NodeCounters& counters, RemoteCalls& remote, NetBridge& net);
+               const ProcessLimits& process_limits, NodeCounters& counters, RemoteCalls& remote, NetBridge& net,
+               StoredVms& stored);
 
     // The reply's body.
     std::string handle(const Request& request);
@@ -68,6 +71,7 @@ private:
     NodeCounters& counters_;
     RemoteCalls& remote_;
     NetBridge& net_;
+    StoredVms& stored_;  // with --store, the VMs it creates are kept
     std::chrono::steady_clock::time_point started_;
 };
 

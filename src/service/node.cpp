@@ -14,6 +14,7 @@
 #include "service/nats_link.hpp"
 #include "service/placement.hpp"
 #include "service/shared_subjects.hpp"
+#include "service/stored_vms.hpp"
 #include "service/vm_subscriptions.hpp"
 #include "service/net_bridge.hpp"
 #include "service/node_counters.hpp"
@@ -95,8 +96,10 @@ struct Node::State {
           vms(cluster),
           net(cluster.network(), options.name, options.limits.net_queued_datagram_bytes),
           events(options.limits.event_output_bytes),
+          stored(cluster, vms),
           remote(options.name, {options.call_timeout, options.limits.request_bytes, options.limits.json_depth}),
-          api(cluster, vms, subjects, options.limits, options.cluster.kernel.process_limits, counters, remote, net),
+          api(cluster, vms, subjects, options.limits, options.cluster.kernel.process_limits, counters, remote, net,
+              stored),
           liveness(options.name, options.heartbeat, Clock::now()) {
         cluster.set_observer(&events);
     }
@@ -146,6 +149,7 @@ struct Node::State {
         }
         for (RemovedVm& removed : vms.sweep()) {
             vm_subscriptions->close(removed.vm);
+            stored.removed(removed.vm, removed.reason);
             events.vm_removed(removed.vm, std::move(removed.reason));
         }
         for (const VmEvent& event : events.take()) publish(event);
@@ -221,6 +225,7 @@ struct Node::State {
         cluster.tick(Clock::now() + kDrainTimeout);
         net.send_all();
         publish_events();
+        stored.commit();
         publish_node_event("stopped", Json{{"vms_stopped", report.vms_stopped}});
         link->flush(kDrainTimeout);
         report.ticks = cluster.ticks();
@@ -236,11 +241,13 @@ struct Node::State {
     VmTable vms;
     NetBridge net;
     EventStream events;
+    StoredVms stored;
     RemoteCalls remote;
     ControlApi api;
     std::unordered_map<VmId, std::uint64_t> sequence;  // the last event's number, per VM
     Liveness liveness;
     bool stopping = false;  // on the tick thread
+    std::size_t restored = 0;  // VMs booted again from the store
     // Made once the link exists; their handlers are the link's until it is gone.
     std::unique_ptr<Placement> placement;
     std::unique_ptr<VmSubscriptions> vm_subscriptions;
@@ -274,6 +281,7 @@ Node::Node(NodeOptions options) {
     state.placement = std::make_unique<Placement>(*state.link, [&state](const NatsMessage& message) {
         state.receive(state.subjects.vm_create(), message);
     });
+    state.restored = state.stored.restore();
     state.link->listen(std::string(kAllNodeEvents), "", [&state](const NatsMessage& message) { state.hear_node(message); });
     // As for the requests: known to the server before the node serves.
     state.link->flush(kDrainTimeout);
@@ -285,7 +293,7 @@ NodeReport Node::serve(const std::atomic<bool>& stop) {
     State& state = *state_;
     const auto period = std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(1.0 / state.options.ticks_per_second));
-    state.publish_node_event("started", Json{{"requests", state.subjects.requests()}});
+    state.publish_node_event("started", Json{{"requests", state.subjects.requests()}, {"restored", state.restored}});
     if (state.options.log != nullptr) {
         *state.options.log << "luaos serve: node " << state.subjects.node() << " answers " << state.subjects.requests()
                            << " on " << state.options.nats_url << '\n'

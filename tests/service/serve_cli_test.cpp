@@ -46,6 +46,7 @@ INSTANTIATE_TEST_SUITE_P(
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--node", "vm"}, "other than 'any', 'vm' and 'net'"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--node", "net"}, "other than 'any', 'vm' and 'net'"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--heartbeat-ms", "5"}, "--heartbeat-ms expects"},
+                    BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--store", ""}, "--store expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--tps", "0"}, "--tps expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--max-vms", "0"}, "--max-vms expects"},
                     BadServeUsage{{"--nats", "nats://127.0.0.1:1", "--max-request-bytes", "lots"},
@@ -66,7 +67,7 @@ TEST(Serve, HelpNamesTheSubjectsAndEveryOption) {
     EXPECT_EQ(result.exit_code, 0);
     for (const char* option : {"--nats", "--node", "--tps", "--quantum", "--slice-us", "--memory-limit", "--threads",
                                "--shard-vms", "--max-vms", "--max-request-bytes", "--max-queued", "--event-output",
-                               "--net-datagram-queue", "--call-timeout", "--heartbeat-ms"}) {
+                               "--net-datagram-queue", "--call-timeout", "--heartbeat-ms", "--store"}) {
         EXPECT_NE(result.out.find(std::string("  ") + option + " "), std::string::npos) << option;
     }
     EXPECT_NE(result.out.find("luaos.NODE.>"), std::string::npos) << result.out;
