@@ -22,6 +22,7 @@
 #include "cli/timeline_svg.hpp"
 #include "cli/trace_writer.hpp"
 #include "cli/version.hpp"
+#include "service/node_names.hpp"
 
 namespace luaos::cli {
 namespace {
@@ -230,10 +231,6 @@ bool is_node_name(const std::string& name) {
     return !name.empty() && name.size() <= kMaxNodeName && std::all_of(name.begin(), name.end(), is_node_name_char);
 }
 
-// Names whose subjects are the ones every node shares (luaos.any.vm.create,
-// luaos.vm.UUID.>; src/service/shared_subjects.hpp).
-bool is_reserved_node_name(const std::string& name) { return name == "any" || name == "vm" || name == "net"; }
-
 // The host's name, with what a subject token may not hold made '-', and
 // "node-" before a reserved one.
 std::string default_node_name() {
@@ -242,7 +239,7 @@ std::string default_node_name() {
     std::string name(host);
     name.resize(std::min<std::size_t>(name.size(), 64));
     std::replace_if(name.begin(), name.end(), [](char c) { return !is_node_name_char(c); }, '-');
-    return is_reserved_node_name(name) ? "node-" + name : name;
+    return service::is_reserved_node_name(name) ? "node-" + name : name;
 }
 
 std::size_t parse_positive_size(const char* option, const std::string& text) {
@@ -262,8 +259,9 @@ ServeCommand validate_serve(const RawServeOptions& raw) {
     if (!is_node_name(command.node)) {
         throw UsageError("--node expects 1 to 64 of A-Z a-z 0-9 _ -, got '" + command.node + "'");
     }
-    if (is_reserved_node_name(command.node)) {
-        throw UsageError("--node expects a name other than 'any', 'vm' and 'net' (shared subjects use them)");
+    if (service::is_reserved_node_name(command.node)) {
+        throw UsageError("--node expects a name other than " + service::reserved_node_names_text() +
+                         " (shared subjects use them)");
     }
     if (raw.tps) command.ticks_per_second = parse_positive_number("--tps", *raw.tps);
     parse_preemption(raw.quantum, raw.slice_us, command.quantum, command.time_slice_us);

@@ -4,8 +4,6 @@
 
 namespace luaos::service {
 
-bool is_reserved_node_name(std::string_view name) { return name == "any" || name == "vm" || name == "net"; }
-
 std::string vm_anywhere_subject(const std::string& uuid) { return "luaos.vm." + uuid + ".>"; }
 
 std::string node_subject_for(const Subjects& node, VmId vm, std::string_view anywhere_subject) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "service/node_names.hpp"
 #include "service/subjects.hpp"
 
 namespace luaos::service {
@@ -25,9 +26,6 @@ inline constexpr std::string_view kAnyCreateSubject = "luaos.any.vm.create";
 inline constexpr std::string_view kPlacementGroup = "luaos-nodes";
 // Every node's events (luaos.<node>.events).
 inline constexpr std::string_view kAllNodeEvents = "luaos.*.events";
-
-// Names a node may not take: its subjects would be the shared ones.
-bool is_reserved_node_name(std::string_view name);
 
 // What the holder of the VM `uuid` subscribes to: luaos.vm.<uuid>.>
 std::string vm_anywhere_subject(const std::string& uuid);
